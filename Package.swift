@@ -1,0 +1,92 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Remit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "remit", targets: ["remit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Money, currencies, identifiers, clocks: no dependencies.
+        .target(name: "RemitCore", swiftSettings: swiftSettings),
+        // The card-processor seam and Stripe's test-mode simulator.
+        .target(name: "RemitProcessor", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
+        // One SQL text, two engines: the interpolation type, values, rows, the engine protocol, migrations.
+        .target(name: "RemitSQL", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "RemitSQLite", dependencies: [
+            "RemitSQL", "CSQLite",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        .target(name: "RemitPostgres", dependencies: [
+            "RemitSQL",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
+        // The ledger: schema, business transactions (one method = one transaction), change capture, outbox.
+        .target(name: "RemitStore", dependencies: [
+            "RemitCore", "RemitSQL", "RemitProcessor",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
+        // The Stripe-compatible HTTP API.
+        .target(name: "RemitAPI", dependencies: [
+            "RemitCore", "RemitSQL", "RemitStore", "RemitProcessor",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
+        // Composition root: configuration, engines, services, the application.
+        .target(name: "RemitApp", dependencies: [
+            "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore", "RemitAPI",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
+        .executableTarget(name: "remit", dependencies: [
+            "RemitApp", "RemitCore", "RemitStore", "RemitSQLite",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: swiftSettings),
+        .target(name: "RemitTesting", dependencies: [
+            "RemitApp", "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitAPITests", dependencies: [
+            "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,51 @@
+import Prometheus
+
+/// The API's Prometheus series: requests by route, method and status; latency; charges by outcome;
+/// dropped request-log documents.
+public final class APIMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let dropped: Counter
+    static let latencyBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .seconds(2.5),
+    ]
+
+    public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        dropped = registry.makeCounter(descriptor: .init(
+            namespace: "remit", metricName: "api_log_dropped", unitName: "total",
+            helpText: "API request-log documents dropped because the in-memory buffer was full"))
+    }
+
+    func record(route: String, method: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.latency, labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets
+        ).recordNanoseconds(duration.nanoseconds)
+    }
+
+    func charge(outcome: String) {
+        registry.makeCounter(descriptor: Self.charges, labels: [("outcome", outcome)]).increment()
+    }
+
+    // Immutable structs of strings; the type only lacks a Sendable annotation.
+    nonisolated(unsafe) static let requests = MetricNameDescriptor(
+        namespace: "remit", subsystem: "http", metricName: "requests", unitName: "total",
+        helpText: "HTTP requests by route template, method and status")
+    nonisolated(unsafe) static let latency = MetricNameDescriptor(
+        namespace: "remit", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+        helpText: "HTTP request latency by route template")
+    nonisolated(unsafe) static let charges = MetricNameDescriptor(
+        namespace: "remit", metricName: "charges", unitName: "total", helpText: "Charges created, by outcome type")
+
+    func apiLogDropped() { dropped.increment() }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

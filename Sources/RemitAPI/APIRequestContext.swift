@@ -1,0 +1,38 @@
+import Hummingbird
+import Logging
+import RemitCore
+
+/// The authenticated caller of a request.
+public struct Caller: Sendable {
+    /// The account the request acts for (the `Stripe-Account` target when the platform key sends one).
+    public var accountID: String
+    /// True when authenticated with the platform (admin) key.
+    public var isPlatform: Bool
+    public var livemode: Bool
+}
+
+/// Per-request state: the request id, the caller, and the limits of the API.
+public struct APIRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var requestID: String = ""
+    public var caller: Caller?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Stripe's API answers 413 above this; so do we.
+    public var maxUploadSize: Int { APILimits.bodyBytesMax }
+
+    func requireCaller() throws(StripeError) -> Caller {
+        guard let caller else { throw APIErrors.noKey }
+        return caller
+    }
+}
+
+/// The bounds of the API, in one place.
+public enum APILimits {
+    public static let bodyBytesMax = 1 << 20
+    public static let listLimitMax = 100
+    public static let expandDepthMax = 4
+}

@@ -1,0 +1,29 @@
+import Hummingbird
+import Prometheus
+import RemitCore
+import RemitStore
+
+/// Builds the router of the whole API: middleware, every controller, health and metrics.
+public enum APIRouter {
+    public static func build(ledger: Ledger, metrics: APIMetrics, requestLog: APILogBuffer) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: APIMiddleware(
+            authenticator: Authenticator(ledger: ledger, cache: KeyCache()), metrics: metrics, requestLog: requestLog,
+            clock: ledger.clock, ids: ledger.ids))
+        let endpoint = Endpoint(ledger: ledger)
+        AccountsController(endpoint: endpoint, ledger: ledger).register(on: router)
+        CustomersController(endpoint: endpoint).register(on: router)
+        ChargesController(endpoint: endpoint, metrics: metrics).register(on: router)
+        RefundsController(endpoint: endpoint).register(on: router)
+        BalanceController(endpoint: endpoint, ledger: ledger).register(on: router)
+        EventsController(endpoint: endpoint).register(on: router)
+        router.get("/healthz") { _, _ in
+            JSONResponse.ok(.object([("status", .string("ok"))]))
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: .init(string: metrics.registry.emitToString())))
+        }
+        return router
+    }
+}

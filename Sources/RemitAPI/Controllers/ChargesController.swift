@@ -1,0 +1,195 @@
+import Hummingbird
+import RemitCore
+import RemitProcessor
+import RemitStore
+
+/// `/v1/charges`: create, retrieve, update, capture, list.
+struct ChargesController {
+    let endpoint: Endpoint
+    let metrics: APIMetrics
+    static let expandable: Set<String> = ["balance_transaction", "customer"]
+
+    func register(on router: Router<APIRequestContext>) {
+        router.post("/v1/charges", use: create)
+        router.get("/v1/charges", use: list)
+        router.get("/v1/charges/:id", use: retrieve)
+        router.post("/v1/charges/:id", use: update)
+        router.post("/v1/charges/:id/capture", use: capture)
+    }
+
+    @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let form = try await endpoint.bodyForm(request, context: context)
+        var reader = FormReader(form)
+        let charge = try Self.chargeRequest(&reader)
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        try reader.finish()
+        let metrics = self.metrics
+        return try await endpoint.write(request, context: context, form: form) { transaction in
+            let result = try await transaction.createCharge(charge)
+            metrics.charge(outcome: result.charge.outcome.type)
+            if let decline = result.decline {
+                return StoredResponse(status: decline.status, body: decline.json.rendered())
+            }
+            let body = try await Self.render(result.charge, expand, transaction.reader, entry: result.balanceTransaction)
+            return StoredResponse(status: 200, body: body.rendered())
+        }
+    }
+
+    static func chargeRequest(_ reader: inout FormReader) throws(StripeError) -> ChargeRequest {
+        guard let amount = try reader.int("amount") else { throw StripeError.missing("amount") }
+        let currency = try reader.currency()
+        try AmountRules.check(amount, currency)
+        var request = ChargeRequest(amount: amount, currency: currency)
+        request.customerID = try reader.string("customer", maxLength: 255).flatMap { $0.isEmpty ? nil : $0 }
+        let instrument = try Self.instrument(&reader)
+        request.instrument = instrument?.0
+        request.instrumentParam = instrument?.1 ?? "source"
+        request.description = try reader.string("description", maxLength: 1_000).flatMap { $0.isEmpty ? nil : $0 }
+        request.metadata = try Self.newMetadata(&reader)
+        request.capture = try reader.bool("capture") ?? true
+        request.receiptEmail = try reader.string("receipt_email", maxLength: 800).flatMap { $0.isEmpty ? nil : $0 }
+        if let descriptor = try reader.string("statement_descriptor", maxLength: 22), !descriptor.isEmpty {
+            request.statementDescriptor = descriptor
+        }
+        return request
+    }
+
+    /// Metadata of a new object: the given keys, with Stripe's limits.
+    static func newMetadata(_ reader: inout FormReader) throws(StripeError) -> Metadata {
+        guard let update = try reader.metadata() else { return Metadata() }
+        return try update.applied(to: Metadata())
+    }
+
+    /// `source=tok_…`, `source[object]=card&source[number]=…` or `payment_method=pm_…`.
+    static func instrument(_ reader: inout FormReader) throws(StripeError) -> (PaymentInstrument, String)? {
+        let paymentMethod = try reader.string("payment_method", maxLength: 255).flatMap { $0.isEmpty ? nil : $0 }
+        var source: PaymentInstrument?
+        if case .map = reader.form["source"] {
+            guard var card = try reader.hash("source") else { return nil }
+            if let object = try card.string("object"), object != "card" {
+                throw StripeError.invalid("source[object]", "Invalid source object: must be card")
+            }
+            let number = try card.requiredString("number", maxLength: 30)
+            guard let month = try card.int("exp_month") else { throw StripeError.missing("source[exp_month]") }
+            guard let year = try card.int("exp_year") else { throw StripeError.missing("source[exp_year]") }
+            let cvc = try card.string("cvc", maxLength: 4)
+            for ignored in ["name", "address_line1", "address_line2", "address_city", "address_state", "address_zip",
+                            "address_country", "currency"] {
+                _ = try card.string(ignored, maxLength: 500)
+            }
+            try card.finish()
+            source = .rawCard(number: number, expMonth: month, expYear: year, cvc: cvc)
+        } else if let id = try reader.string("source", maxLength: 255), !id.isEmpty {
+            source = .reference(id)
+        } else {
+            reader.accept("source")
+        }
+        switch (source, paymentMethod) {
+        case (.some, .some):
+            throw StripeError.invalid("payment_method", "You cannot pass both source and payment_method.")
+        case (.some(let source), nil): return (source, "source")
+        case (nil, .some(let id)): return (.reference(id), "payment_method")
+        case (nil, nil): return nil
+        }
+    }
+
+    @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        var reader = FormReader(try endpoint.queryForm(request))
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        try reader.finish()
+        return JSONResponse.ok(try await endpoint.read(context) { ledger in
+            guard let charge = try await ledger.charge(id) else { throw StripeError.noSuch("charge", id) }
+            return try await Self.render(charge, expand, ledger)
+        })
+    }
+
+    @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let form = try await endpoint.bodyForm(request, context: context)
+        var reader = FormReader(form)
+        var update = ChargeUpdate()
+        update.description = try reader.string("description", maxLength: 1_000)
+        update.receiptEmail = try reader.string("receipt_email", maxLength: 800)
+        update.customerID = try reader.string("customer", maxLength: 255)
+        update.metadata = try reader.metadata()
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        try reader.finish()
+        let chargeUpdate = update
+        return try await endpoint.write(request, context: context, form: form) { transaction in
+            let charge = try await transaction.updateCharge(id, chargeUpdate)
+            return StoredResponse(status: 200, body: try await Self.render(charge, expand, transaction.reader).rendered())
+        }
+    }
+
+    @Sendable func capture(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let form = try await endpoint.bodyForm(request, context: context)
+        var reader = FormReader(form)
+        let amount = try reader.int("amount")
+        if let amount, amount <= 0 {
+            throw StripeError.invalid("amount", "Amount must be a positive integer.", code: "parameter_invalid_integer")
+        }
+        _ = try reader.string("receipt_email", maxLength: 800)
+        _ = try reader.string("statement_descriptor", maxLength: 22)
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        try reader.finish()
+        return try await endpoint.write(request, context: context, form: form) { transaction in
+            let result = try await transaction.captureCharge(id, amount: amount)
+            let body = try await Self.render(result.charge, expand, transaction.reader, entry: result.balanceTransaction)
+            return StoredResponse(status: 200, body: body.rendered())
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
+        var reader = FormReader(try endpoint.queryForm(request))
+        var query = ListQuery(table: .charges)
+        try ListParameters.read(&reader, into: &query)
+        if let customer = try reader.string("customer", maxLength: 255) { query.equals.append(("customer_id", customer)) }
+        _ = try reader.string("payment_intent", maxLength: 255)
+        _ = try reader.string("transfer_group", maxLength: 255)
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
+        try reader.finish()
+        let listQuery = query
+        return JSONResponse.ok(try await endpoint.read(context) { ledger in
+            let page = try await ledger.list(listQuery)
+            var data: [JSONValue] = []
+            for row in page.rows { data.append(try await Self.render(Charge(row: row), expand, ledger)) }
+            return ListParameters.listObject(url: "/v1/charges", data: data, hasMore: page.hasMore)
+        })
+    }
+
+    static func render(_ charge: Charge, _ expand: Expansions, _ ledger: LedgerReader,
+                       entry: BalanceTransaction? = nil) async throws -> JSONValue {
+        var balanceTransaction: JSONValue?
+        if expand.contains("balance_transaction"), let id = charge.balanceTransactionID {
+            if let entry {
+                balanceTransaction = entry.json(now: ledger.now)
+            } else {
+                balanceTransaction = try await ledger.balanceTransaction(id).map { $0.json(now: ledger.now) }
+            }
+        }
+        var customer: JSONValue?
+        if expand.contains("customer"), let id = charge.customerID {
+            customer = try await CustomersController.render(id: id, ledger)
+        }
+        return charge.json(balanceTransaction: balanceTransaction, customer: customer)
+    }
+}
+
+/// Stripe's amount rules: a positive integer, at least the currency's minimum, at most eight digits.
+enum AmountRules {
+    static func check(_ amount: Int64, _ currency: Currency, param: String = "amount") throws(StripeError) {
+        guard amount > 0 else {
+            throw StripeError.invalid(param, "Invalid positive integer", code: "parameter_invalid_integer")
+        }
+        guard amount >= currency.minimumChargeAmount else {
+            throw StripeError.invalid(param, "Amount must be at least \(currency.format(currency.minimumChargeAmount))",
+                                      code: "amount_too_small")
+        }
+        guard amount <= Currency.maximumAmount else {
+            throw StripeError.invalid(param, "Amount must be no more than \(currency.format(Currency.maximumAmount))",
+                                      code: "amount_too_large")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Hummingbird
+import RemitCore
+import RemitSQL
+import RemitStore
+
+/// `/v1/events`: every state change, as written in the change's own transaction.
+struct EventsController {
+    let endpoint: Endpoint
+
+    func register(on router: Router<APIRequestContext>) {
+        router.get("/v1/events", use: list)
+        router.get("/v1/events/:id", use: retrieve)
+    }
+
+    @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        var reader = FormReader(try endpoint.queryForm(request))
+        _ = try reader.array("expand")
+        try reader.finish()
+        let payload = try await endpoint.read(context) { ledger in try await ledger.eventPayload(id) }
+        guard let payload else { throw StripeError.noSuch("event", id) }
+        return JSONResponse.make(status: 200, body: payload)
+    }
+
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
+        var reader = FormReader(try endpoint.queryForm(request))
+        var query = ListQuery(table: .events)
+        try ListParameters.read(&reader, into: &query)
+        let type = try reader.string("type", maxLength: 100)
+        let types = try reader.array("types", maxCount: 20)
+        if type != nil && types != nil {
+            throw StripeError.invalid("types", "You may only specify one of these parameters: type, types.")
+        }
+        if let type {
+            if type.contains("*") {
+                // `charge.*`: a prefix wildcard, as Stripe allows.
+                query.prefix = ("type", String(type.prefix { $0 != "*" }))
+            } else {
+                query.equals.append(("type", type))
+            }
+        }
+        if let types { query.oneOf.append(("type", types)) }
+        _ = try reader.bool("delivery_success")
+        _ = try reader.array("expand")
+        try reader.finish()
+        let listQuery = query
+        return JSONResponse.ok(try await endpoint.read(context) { ledger in
+            let page = try await ledger.list(listQuery)
+            let data = page.rows.map { JSONValue.raw($0.string("payload")) }
+            return ListParameters.listObject(url: "/v1/events", data: data, hasMore: page.hasMore)
+        })
+    }
+}

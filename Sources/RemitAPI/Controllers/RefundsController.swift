@@ -1,0 +1,100 @@
+import Hummingbird
+import RemitCore
+import RemitStore
+
+/// `/v1/refunds`: create, retrieve, update, list (`charge` filter).
+struct RefundsController {
+    let endpoint: Endpoint
+    static let expandable: Set<String> = ["balance_transaction", "charge"]
+
+    func register(on router: Router<APIRequestContext>) {
+        router.post("/v1/refunds", use: create)
+        router.get("/v1/refunds", use: list)
+        router.get("/v1/refunds/:id", use: retrieve)
+        router.post("/v1/refunds/:id", use: update)
+    }
+
+    @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let form = try await endpoint.bodyForm(request, context: context)
+        var reader = FormReader(form)
+        guard let chargeID = try reader.string("charge", maxLength: 255), !chargeID.isEmpty else {
+            if let intent = try reader.string("payment_intent", maxLength: 255) {
+                throw StripeError.noSuch("payment_intent", intent, param: "payment_intent", status: 400)
+            }
+            throw StripeError.missing("charge")
+        }
+        var refund = RefundRequest(chargeID: chargeID)
+        refund.amount = try reader.int("amount")
+        if let amount = refund.amount, amount <= 0 {
+            throw StripeError.invalid("amount", "Invalid positive integer", code: "parameter_invalid_integer")
+        }
+        refund.reason = try reader.choice("reason", RefundRequest.reasons)
+        refund.metadata = try ChargesController.newMetadata(&reader)
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        try reader.finish()
+        let refundRequest = refund
+        return try await endpoint.write(request, context: context, form: form) { transaction in
+            let (created, charge) = try await transaction.createRefund(refundRequest)
+            return StoredResponse(status: 200, body: try await Self.render(created, expand, transaction.reader, charge: charge).rendered())
+        }
+    }
+
+    @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        var reader = FormReader(try endpoint.queryForm(request))
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        try reader.finish()
+        return JSONResponse.ok(try await endpoint.read(context) { ledger in
+            guard let refund = try await ledger.refund(id) else { throw StripeError.noSuch("refund", id) }
+            return try await Self.render(refund, expand, ledger)
+        })
+    }
+
+    @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let form = try await endpoint.bodyForm(request, context: context)
+        var reader = FormReader(form)
+        let metadata = try reader.metadata() ?? MetadataUpdate()
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        try reader.finish()
+        return try await endpoint.write(request, context: context, form: form) { transaction in
+            let refund = try await transaction.updateRefund(id, metadata: metadata)
+            return StoredResponse(status: 200, body: try await Self.render(refund, expand, transaction.reader).rendered())
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
+        var reader = FormReader(try endpoint.queryForm(request))
+        var query = ListQuery(table: .refunds)
+        try ListParameters.read(&reader, into: &query)
+        if let charge = try reader.string("charge", maxLength: 255) { query.equals.append(("charge_id", charge)) }
+        _ = try reader.string("payment_intent", maxLength: 255)
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
+        try reader.finish()
+        let listQuery = query
+        return JSONResponse.ok(try await endpoint.read(context) { ledger in
+            let page = try await ledger.list(listQuery)
+            var data: [JSONValue] = []
+            for row in page.rows { data.append(try await Self.render(Refund(row: row), expand, ledger)) }
+            return ListParameters.listObject(url: "/v1/refunds", data: data, hasMore: page.hasMore)
+        })
+    }
+
+    static func render(_ refund: Refund, _ expand: Expansions, _ ledger: LedgerReader, charge: Charge? = nil)
+        async throws -> JSONValue
+    {
+        var entry: JSONValue?
+        if expand.contains("balance_transaction"), let id = refund.balanceTransactionID {
+            entry = try await ledger.balanceTransaction(id).map { $0.json(now: ledger.now) }
+        }
+        var chargeJSON: JSONValue?
+        if expand.contains("charge") {
+            if let charge {
+                chargeJSON = charge.json()
+            } else {
+                chargeJSON = try await ledger.charge(refund.chargeID).map { $0.json() }
+            }
+        }
+        return refund.json(balanceTransaction: entry, charge: chargeJSON)
+    }
+}

@@ -1,0 +1,67 @@
+import Crypto
+import HTTPTypes
+import Hummingbird
+import RemitCore
+import RemitStore
+
+/// Shared plumbing of every endpoint: reading parameters, running writes under idempotency, answering.
+struct Endpoint: Sendable {
+    let ledger: Ledger
+
+    /// The body of a POST, form-decoded (at most 1 MiB).
+    func bodyForm(_ request: Request, context: APIRequestContext) async throws -> Form {
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        var body = String(buffer: buffer)
+        if body.hasPrefix("?") { body.removeFirst() }
+        return try Form.parse(body[...])
+    }
+
+    /// The query string of a GET or DELETE, form-decoded.
+    func queryForm(_ request: Request) throws -> Form {
+        guard let query = request.uri.query, !query.isEmpty else { return Form() }
+        return try Form.parse(query[...])
+    }
+
+    /// Runs a write: under the request's `Idempotency-Key` when it has one; the saved or fresh response
+    /// is answered with `Idempotent-Replayed` when replayed.
+    func write(
+        _ request: Request, context: APIRequestContext, form: Form,
+        _ body: @Sendable @escaping (LedgerTransaction) async throws -> StoredResponse
+    ) async throws -> Response {
+        let caller = try context.requireCaller()
+        let key = request.headers[.idempotencyKey].flatMap { $0.isEmpty ? nil : $0 }
+        if let key, key.count > IdempotencyRequest.keyLengthMax {
+            throw StripeError.invalid("Idempotency-Key", "Idempotency keys can be at most \(IdempotencyRequest.keyLengthMax) characters long.")
+        }
+        let idempotency = key.map {
+            IdempotencyRequest(key: $0, fingerprint: Self.fingerprint(request, form: form))
+        }
+        let operation = OperationContext(accountID: caller.accountID, livemode: caller.livemode,
+                                         requestID: context.requestID, idempotencyKey: key)
+        let outcome = try await ledger.perform(operation, idempotency: idempotency, body)
+        var headers: HTTPFields = [:]
+        if let key { headers[.idempotencyKey] = key }
+        switch outcome {
+        case .executed(let response):
+            return JSONResponse.make(status: response.status, body: response.body, headers: headers)
+        case .replayed(let response):
+            headers[.idempotentReplayed] = "true"
+            return JSONResponse.make(status: response.status, body: response.body, headers: headers)
+        }
+    }
+
+    /// Reads for the caller's account.
+    func read<T: Sendable>(_ context: APIRequestContext, _ body: @Sendable @escaping (LedgerReader) async throws -> T)
+        async throws -> T
+    {
+        let caller = try context.requireCaller()
+        return try await ledger.reading(accountID: caller.accountID, body)
+    }
+
+    static func fingerprint(_ request: Request, form: Form) -> String {
+        let text = "\(request.method.rawValue) \(request.uri.path)\n\(form.canonicalText)"
+        return SHA256.hash(data: Array(text.utf8)).map { String($0, radix: 16) }.joined()
+    }
+}
+

@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import RemitCore
+import RemitSQL
+import RemitStore
+
+/// The one middleware: request id, authentication, Stripe error rendering, metrics and the `api_logs`
+/// document. It never lets an error escape as a non-Stripe response.
+struct APIMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    let authenticator: Authenticator
+    let metrics: APIMetrics
+    let requestLog: APILogBuffer
+    let clock: WallClock
+    let ids: IDGenerator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let started = ContinuousClock.now
+        var context = context
+        context.requestID = ids("req")
+        context.logger[metadataKey: "request.id"] = "\(context.requestID)"
+        var response: Response
+        do {
+            context.caller = try await authenticator.authenticate(request)
+            if let caller = context.caller { context.logger[metadataKey: "account.id"] = "\(caller.accountID)" }
+            response = try await next(request, context)
+        } catch {
+            response = render(error, request: request, context: context)
+        }
+        response.headers[.requestID] = context.requestID
+        response.headers[.stripeVersion] = "2024-06-20"
+        let elapsed = ContinuousClock.now - started
+        let route = context.endpointPath ?? "unmatched"
+        let status = Int(response.status.code)
+        metrics.record(route: route, method: request.method.rawValue, status: status, duration: elapsed)
+        let latencyMs = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        let accepted = requestLog.append(APILogEntry(
+            logID: ids("log"), merchantID: context.caller?.accountID, endpoint: route, method: request.method.rawValue,
+            statusCode: status, latencyMs: latencyMs, timestamp: Timestamp.iso8601(clock.now()),
+            requestID: context.requestID))
+        if !accepted { metrics.apiLogDropped() }
+        return response
+    }
+
+    private func render(_ error: any Error, request: Request, context: Context) -> Response {
+        let stripeError: StripeError
+        switch error {
+        case let error as StripeError:
+            stripeError = error
+        case let error as HTTPError where error.status == .notFound:
+            stripeError = APIErrors.notFound
+        case let error as HTTPError where error.status == .contentTooLarge:
+            stripeError = APIErrors.bodyTooLarge
+        case let error as DatabaseError where error.code == .connection || error.code == .busy:
+            context.logger.error("database unavailable", metadata: ["error": "\(error)"])
+            var response = JSONResponse.make(status: 503, body: APIErrors.unavailable.json.rendered())
+            response.headers[.stripeShouldRetry] = "true"
+            return response
+        case let error as HTTPError where error.status.code < 500:
+            stripeError = StripeError(status: Int(error.status.code), type: .invalidRequest,
+                                      message: error.body ?? error.status.reasonPhrase)
+        default:
+            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            stripeError = APIErrors.internalError
+        }
+        return JSONResponse.make(status: stripeError.status, body: stripeError.json.rendered())
+    }
+}
+

@@ -1,0 +1,80 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RemitCore
+import RemitStore
+import Synchronization
+
+/// Authenticates `Authorization: Bearer sk_…` or HTTP Basic (`sk_…:`), and applies `Stripe-Account`.
+///
+/// Keys are looked up by their SHA-256 (they are random, 190 bits: no slow hash is needed), and the
+/// result is cached in memory; a key is never logged, only its hint.
+struct Authenticator: Sendable {
+    let ledger: Ledger
+    let cache: KeyCache
+
+    /// Paths anyone may call.
+    static let publicPaths: Set<String> = ["/healthz", "/metrics", "/openapi.json"]
+
+    /// The caller of a request, or nil for a public path.
+    /// - Throws: 401 without a valid key, 403 for a `Stripe-Account` the key may not act for.
+    func authenticate(_ request: Request) async throws -> Caller? {
+        if Self.publicPaths.contains(request.uri.path) { return nil }
+        guard let key = Self.key(from: request) else { throw APIErrors.noKey }
+        let hash = SecretKey.hash(key)
+        var identity = cache[hash]
+        if identity == nil {
+            guard let account = try await ledger.account(forKeyHash: hash) else {
+                throw APIErrors.invalidKey(SecretKey.hint(key))
+            }
+            identity = KeyCache.Identity(accountID: account.id, isPlatform: account.isPlatform, livemode: account.livemode)
+            cache[hash] = identity
+        }
+        guard let identity else { throw APIErrors.invalidKey(SecretKey.hint(key)) }
+        var caller = Caller(accountID: identity.accountID, isPlatform: identity.isPlatform, livemode: identity.livemode)
+        if let target = request.headers[.stripeAccount], !target.isEmpty, target != identity.accountID {
+            guard identity.isPlatform, let account = try await ledger.accountRecord(target), !account.isPlatform else {
+                throw APIErrors.noAccess(target)
+            }
+            caller = Caller(accountID: account.id, isPlatform: false, livemode: account.livemode)
+        }
+        return caller
+    }
+
+    static func key(from request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        if header.hasPrefix("Bearer ") {
+            let key = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+            return key.isEmpty ? nil : key
+        }
+        if header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst(6))),
+           let decoded = String(data: data, encoding: .utf8)
+        {
+            let user = decoded.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            return user.isEmpty ? nil : String(user)
+        }
+        return nil
+    }
+}
+
+/// Key hash → identity. Bounded: cleared when full (keys are few; this only saves a read per request).
+final class KeyCache: Sendable {
+    struct Identity: Sendable {
+        let accountID: String
+        let isPlatform: Bool
+        let livemode: Bool
+    }
+
+    private let entries = Mutex<[String: Identity]>([:])
+    static let entriesMax = 10_000
+
+    subscript(hash: String) -> Identity? {
+        get { entries.withLock { $0[hash] } }
+        set {
+            entries.withLock { entries in
+                if entries.count >= Self.entriesMax { entries.removeAll() }
+                entries[hash] = newValue
+            }
+        }
+    }
+}

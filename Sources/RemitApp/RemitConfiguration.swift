@@ -1,0 +1,51 @@
+import Foundation
+import RemitCore
+import RemitSQLite
+
+/// Everything `remit serve` can be told, with documented defaults.
+///
+/// Keys (command-line option / environment variable):
+/// - `--host` (default `127.0.0.1`) and `--port` (default `4242`): where the API listens.
+/// - `--data-dir` (default `./.remit`): the SQLite database and the generated admin key live here.
+/// - `--database-url` / `REMIT_DATABASE_URL`: `postgres://…` to use PostgreSQL instead of SQLite.
+/// - `REMIT_ADMIN_KEY`: the platform (admin) key; if unset one is generated on first start and stored in the data dir.
+/// - `--sync full|normal` / `REMIT_SQLITE_SYNC`: SQLite durability (see README, Durability).
+/// - `--fee` / `REMIT_FEE` (default `2.9%+30`): processing fee per captured charge.
+/// - `--api-log-flush-interval` (default `200ms`) and `--api-log-buffer` (default 50000 documents).
+public struct RemitConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 4242
+    public var dataDirectory = "./.remit"
+    public var databaseURL: String?
+    public var adminKey: String?
+    public var sqliteSynchronous = SQLiteDatabase.Synchronous.normal
+    public var fees = FeePolicy()
+    public var apiLogFlushInterval: Duration = .milliseconds(200)
+    public var apiLogBufferCapacity = 50_000
+    /// Stripe keeps idempotency keys at least 24 hours; so do we, then prune.
+    public var idempotencyRetention: Duration = .seconds(24 * 3600)
+    /// Maximum PostgreSQL connections per node.
+    public var postgresConnectionsMax = 24
+
+    public init() {}
+
+    /// Applies the `REMIT_*` environment variables that have no command-line value.
+    public mutating func applyEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        if databaseURL == nil, let url = environment["REMIT_DATABASE_URL"], !url.isEmpty { databaseURL = url }
+        if adminKey == nil, let key = environment["REMIT_ADMIN_KEY"], !key.isEmpty { adminKey = key }
+        if let sync = environment["REMIT_SQLITE_SYNC"], let value = SQLiteDatabase.Synchronous(rawValue: sync.uppercased()) {
+            sqliteSynchronous = value
+        }
+        if let fee = environment["REMIT_FEE"] {
+            guard let policy = FeePolicy(parsing: fee) else { throw ConfigurationError("REMIT_FEE must look like 2.9%+30") }
+            fees = policy
+        }
+    }
+
+    public var usesPostgres: Bool { databaseURL != nil }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import Logging
+import RemitPostgres
+import RemitSQL
+import RemitSQLite
+import ServiceLifecycle
+
+/// Opens the configured engine: SQLite under the data directory, or PostgreSQL at the database URL.
+public struct StoreConnection: Sendable {
+    public let database: any SQLDatabase
+    /// Services the engine needs running (the PostgreSQL pool); empty for SQLite.
+    public let services: [any Service]
+    public let description: String
+
+    public static func open(_ configuration: RemitConfiguration, logger: Logger) throws -> StoreConnection {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        if let url = configuration.databaseURL {
+            let database = try PostgresDatabase(url: url, maximumConnections: configuration.postgresConnectionsMax,
+                                                logger: logger)
+            return StoreConnection(database: database, services: [database], description: "PostgreSQL")
+        }
+        let path = (configuration.dataDirectory as NSString).appendingPathComponent("remit.sqlite")
+        let database = try SQLiteDatabase(path: path, synchronous: configuration.sqliteSynchronous)
+        return StoreConnection(database: database, services: [], description: "SQLite at \(path)")
+    }
+}

@@ -1,0 +1,78 @@
+/// An error as Stripe reports it: HTTP status plus the `error` envelope.
+///
+/// Business code throws these; the API layer renders them in one place.
+public struct StripeError: Error, Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case invalidRequest = "invalid_request_error"
+        case card = "card_error"
+        case idempotency = "idempotency_error"
+        case api = "api_error"
+    }
+
+    public var status: Int
+    public var type: Kind
+    public var code: String?
+    public var message: String
+    public var param: String?
+    public var declineCode: String?
+    /// The failed charge's id, for card errors.
+    public var charge: String?
+
+    public init(status: Int, type: Kind, code: String? = nil, message: String, param: String? = nil,
+                declineCode: String? = nil, charge: String? = nil) {
+        self.status = status
+        self.type = type
+        self.code = code
+        self.message = message
+        self.param = param
+        self.declineCode = declineCode
+        self.charge = charge
+    }
+
+    public static func == (lhs: StripeError, rhs: StripeError) -> Bool {
+        lhs.status == rhs.status && lhs.type == rhs.type && lhs.code == rhs.code && lhs.message == rhs.message
+            && lhs.param == rhs.param && lhs.declineCode == rhs.declineCode && lhs.charge == rhs.charge
+    }
+
+    public var json: JSONValue {
+        var fields: [(String, JSONValue)] = [("type", .string(type.rawValue))]
+        if let code { fields.append(("code", .string(code))) }
+        fields.append(("message", .string(message)))
+        if let param { fields.append(("param", .string(param))) }
+        if let declineCode { fields.append(("decline_code", .string(declineCode))) }
+        if let charge { fields.append(("charge", .string(charge))) }
+        if let code { fields.append(("doc_url", .string("https://docs.stripe.com/error-codes/\(code.replacingUnderscores())"))) }
+        return .object([("error", .object(fields))])
+    }
+
+    // MARK: Common errors
+
+    public static func missing(_ param: String) -> StripeError {
+        StripeError(status: 400, type: .invalidRequest, code: "parameter_missing",
+                    message: "Missing required param: \(param).", param: param)
+    }
+
+    public static func unknown(_ param: String) -> StripeError {
+        StripeError(status: 400, type: .invalidRequest, code: "parameter_unknown",
+                    message: "Received unknown parameter: \(param)", param: param)
+    }
+
+    public static func invalid(_ param: String, _ message: String, code: String = "parameter_invalid_string") -> StripeError {
+        StripeError(status: 400, type: .invalidRequest, code: code, message: message, param: param)
+    }
+
+    public static func invalidInteger(_ param: String, _ value: String) -> StripeError {
+        StripeError(status: 400, type: .invalidRequest, code: "parameter_invalid_integer",
+                    message: "Invalid integer: \(value)", param: param)
+    }
+
+    /// An object that does not exist, or belongs to another account (indistinguishable on purpose).
+    public static func noSuch(_ noun: String, _ id: String, param: String = "id", status: Int = 404) -> StripeError {
+        StripeError(status: status, type: .invalidRequest, code: "resource_missing",
+                    message: "No such \(noun): '\(id)'", param: param)
+    }
+}
+
+extension String {
+    func replacingUnderscores() -> String { String(map { $0 == "_" ? "-" : $0 }) }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// The time source for everything that stamps `created`, `available_on` or log timestamps.
+/// Injected so tests control time.
+public struct WallClock: Sendable {
+    private let read: @Sendable () -> Date
+
+    public init(_ read: @escaping @Sendable () -> Date) {
+        self.read = read
+    }
+
+    public func now() -> Date { read() }
+
+    /// Whole seconds since 1970, as Stripe's `created`.
+    public func unixSeconds() -> Int64 { Int64(read().timeIntervalSince1970.rounded(.down)) }
+
+    public static let system = WallClock { Date() }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Maintenance statements outside any pool (test databases, benchmarks).
+public enum PostgresAdmin {
+    /// Creates a database on the server of `url` (connecting to the database `url` names).
+    /// Returns the URL of the new database.
+    public static func createDatabase(named name: String, serverURL url: String, logger: Logger) async throws -> String {
+        precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "database names are plain identifiers")
+        let configuration = try PostgresURL.configuration(from: url)
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(
+                host: configuration.host ?? "127.0.0.1", port: configuration.port ?? 5432,
+                username: configuration.username, password: configuration.password,
+                database: configuration.database, tls: .disable),
+            id: 1, logger: logger)
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        guard var components = URLComponents(string: url) else { return url }
+        components.path = "/" + name
+        return components.string ?? url
+    }
+}

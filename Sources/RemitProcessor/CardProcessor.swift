@@ -1,0 +1,67 @@
+import RemitCore
+
+/// The seam to an acquirer. The built-in ``Simulator`` behaves like Stripe's test mode; a real
+/// acquirer adapter would implement the same two steps.
+public protocol CardProcessor: Sendable {
+    /// Turns what the caller sent (a token, a PaymentMethod id, raw card details) into a card.
+    /// - Throws: a 400 for unknown tokens, a 402 `card_error` for numbers that fail validation.
+    func resolve(_ instrument: PaymentInstrument, param: String) throws(StripeError) -> ResolvedCard
+
+    /// Asks the network to authorize an amount on a card.
+    func authorize(_ card: ResolvedCard, amount: Money) -> Authorization
+}
+
+/// What a request names as the thing to charge.
+public enum PaymentInstrument: Sendable, Equatable {
+    /// `tok_…`, `pm_…` or `card_…` ids.
+    case reference(String)
+    /// `source[object]=card&source[number]=…`.
+    case rawCard(number: String, expMonth: Int64, expYear: Int64, cvc: String?)
+}
+
+/// A card the processor knows, with the id the charge records as `payment_method`.
+public struct ResolvedCard: Sendable, Equatable {
+    public var paymentMethodID: String
+    public var card: Card
+    /// The scenario the simulator attaches to this card number (declines, risk, disputes).
+    public var scenario: TestScenario
+
+    public init(paymentMethodID: String, card: Card, scenario: TestScenario) {
+        self.paymentMethodID = paymentMethodID
+        self.card = card
+        self.scenario = scenario
+    }
+}
+
+/// The network's answer.
+public struct Authorization: Sendable, Equatable {
+    public enum Result: Sendable, Equatable {
+        case approved
+        /// `code` is Stripe's error code (`card_declined`, `expired_card`…), `declineCode` the issuer's reason.
+        case declined(code: String, declineCode: String, message: String)
+    }
+
+    public var result: Result
+    public var outcome: Outcome
+    /// A dispute the simulator opens after the charge (dispute test cards).
+    public var dispute: DisputeScenario?
+    public var fundsAvailableImmediately: Bool
+
+    public init(result: Result, outcome: Outcome, dispute: DisputeScenario? = nil, fundsAvailableImmediately: Bool = false) {
+        self.result = result
+        self.outcome = outcome
+        self.dispute = dispute
+        self.fundsAvailableImmediately = fundsAvailableImmediately
+    }
+}
+
+/// A dispute to open on a successful charge: Stripe's `reason` and initial `status`.
+public struct DisputeScenario: Sendable, Equatable {
+    public var reason: String
+    public var status: String
+
+    public init(reason: String, status: String) {
+        self.reason = reason
+        self.status = status
+    }
+}

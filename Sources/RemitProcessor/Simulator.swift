@@ -1,0 +1,146 @@
+import RemitCore
+
+/// The built-in processor: Stripe's test-mode behaviour for every test instrument, and plain
+/// approval for any other Luhn-valid number.
+public struct Simulator: CardProcessor {
+    /// The year against which expiry dates are checked (injected for deterministic tests).
+    let currentYear: Int64
+    let currentMonth: Int64
+
+    public init(currentYear: Int64, currentMonth: Int64) {
+        self.currentYear = currentYear
+        self.currentMonth = currentMonth
+    }
+
+    public func resolve(_ instrument: PaymentInstrument, param: String) throws(StripeError) -> ResolvedCard {
+        switch instrument {
+        case .reference(let id):
+            guard let number = Self.number(forReference: id) else {
+                let noun = id.hasPrefix("pm_") ? "PaymentMethod" : id.hasPrefix("card_") ? "source" : "token"
+                throw StripeError.noSuch(noun, id, param: param, status: 400)
+            }
+            return card(number: number, expMonth: 12, expYear: currentYear + 3, paymentMethodID: id)
+        case .rawCard(let number, let expMonth, let expYear, _):
+            let digits = number.filter { $0 != " " && $0 != "-" }
+            guard digits.count >= 12, digits.count <= 19, digits.allSatisfy(\.isNumber), Luhn.isValid(digits) else {
+                throw StripeError(status: 402, type: .card, code: "incorrect_number",
+                                  message: "Your card number is incorrect.", param: "\(param)[number]")
+            }
+            guard (1...12).contains(expMonth) else {
+                throw StripeError(status: 402, type: .card, code: "invalid_expiry_month",
+                                  message: "Your card's expiration month is invalid.", param: "\(param)[exp_month]")
+            }
+            let year = expYear < 100 ? expYear + 2000 : expYear
+            guard year > currentYear || (year == currentYear && expMonth >= currentMonth), year <= currentYear + 50 else {
+                throw StripeError(status: 402, type: .card, code: "invalid_expiry_year",
+                                  message: "Your card's expiration year is invalid.", param: "\(param)[exp_year]")
+            }
+            let id = "card_" + Fingerprint.of(digits + ":\(expMonth)/\(year)").prefix(24)
+            return card(number: digits, expMonth: expMonth, expYear: year, paymentMethodID: id)
+        }
+    }
+
+    public func authorize(_ card: ResolvedCard, amount: Money) -> Authorization {
+        let score = 5 + Int64(Fingerprint.hash(card.card.fingerprint + ":\(amount.amount)") % 40)
+        let approved = Outcome(type: "authorized", networkStatus: "approved_by_network", riskLevel: "normal",
+                               riskScore: score, reason: nil, sellerMessage: "Payment complete.")
+        switch card.scenario {
+        case .success:
+            return Authorization(result: .approved, outcome: approved)
+        case .bypassPending:
+            return Authorization(result: .approved, outcome: approved, fundsAvailableImmediately: true)
+        case .dispute(let reason, let status):
+            return Authorization(result: .approved, outcome: approved, dispute: DisputeScenario(reason: reason, status: status))
+        case .elevatedRisk:
+            let outcome = Outcome(type: "manual_review", networkStatus: "approved_by_network", riskLevel: "elevated",
+                                  riskScore: 74, reason: "elevated_risk_level",
+                                  sellerMessage: "Remit evaluated this payment as having elevated risk, and placed it in your manual review queue.")
+            return Authorization(result: .approved, outcome: outcome)
+        case .blocked(let riskLevel):
+            let outcome = Outcome(type: "blocked", networkStatus: "not_sent_to_network", riskLevel: riskLevel,
+                                  riskScore: 95, reason: "highest_risk_level",
+                                  sellerMessage: "Remit blocked this payment as too risky.")
+            return Authorization(result: .declined(code: "card_declined", declineCode: "fraudulent",
+                                                   message: TestCards.declined), outcome: outcome)
+        case .decline(let code, let declineCode, let message):
+            let outcome = Outcome(type: "issuer_declined", networkStatus: "declined_by_network", riskLevel: "normal",
+                                  riskScore: score, reason: declineCode,
+                                  sellerMessage: "The bank did not return any further details with this decline.")
+            return Authorization(result: .declined(code: code, declineCode: declineCode, message: message), outcome: outcome)
+        }
+    }
+
+    static func number(forReference id: String) -> String? {
+        for prefix in ["tok_", "pm_card_", "card_"] where id.hasPrefix(prefix) {
+            if let number = TestCards.byName[String(id.dropFirst(prefix.count))] { return number }
+        }
+        return nil
+    }
+
+    private func card(number: String, expMonth: Int64, expYear: Int64, paymentMethodID: String) -> ResolvedCard {
+        let entry = TestCards.byNumber[number]
+        let card = Card(
+            brand: CardBrand.of(number), last4: String(number.suffix(4)), expMonth: expMonth, expYear: expYear,
+            funding: entry?.funding ?? "credit", country: entry?.country ?? "US",
+            fingerprint: String(Fingerprint.of(number).prefix(16)))
+        return ResolvedCard(paymentMethodID: paymentMethodID, card: card, scenario: entry?.scenario ?? .success)
+    }
+}
+
+/// The card network from the number's leading digits (IIN ranges).
+enum CardBrand {
+    static func of(_ number: String) -> String {
+        let digits = Array(number.utf8.prefix(6)).map { Int($0) - 48 }
+        func prefix(_ count: Int) -> Int { digits.prefix(count).reduce(0) { $0 * 10 + $1 } }
+        if digits.first == 4 { return "visa" }
+        if (51...55).contains(prefix(2)) || (2221...2720).contains(prefix(4)) { return "mastercard" }
+        if prefix(2) == 34 || prefix(2) == 37 { return "amex" }
+        if prefix(4) == 6011 || prefix(2) == 65 || (644...649).contains(prefix(3)) { return "discover" }
+        if (3528...3589).contains(prefix(4)) { return "jcb" }
+        if prefix(2) == 36 || prefix(2) == 38 || (300...305).contains(prefix(3)) { return "diners" }
+        if prefix(2) == 62 { return "unionpay" }
+        return "unknown"
+    }
+}
+
+/// The Luhn checksum every card number carries.
+enum Luhn {
+    static func isValid(_ digits: String) -> Bool {
+        var sum = 0
+        for (index, character) in digits.reversed().enumerated() {
+            guard let digit = character.wholeNumberValue else { return false }
+            if index % 2 == 1 {
+                let doubled = digit * 2
+                sum += doubled > 9 ? doubled - 9 : doubled
+            } else {
+                sum += digit
+            }
+        }
+        return sum % 10 == 0
+    }
+}
+
+/// A stable, non-reversible card fingerprint (FNV-1a, two rounds), base-62. Not a secret, not a PAN.
+enum Fingerprint {
+    static func hash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    static func of(_ text: String) -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        var result = ""
+        for round in 0..<3 {
+            var value = hash("remit-fp-\(round):" + text)
+            for _ in 0..<10 {
+                result.append(alphabet[Int(value % 62)])
+                value /= 62
+            }
+        }
+        return result
+    }
+}

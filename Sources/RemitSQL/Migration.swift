@@ -1,0 +1,44 @@
+import RemitCore
+
+/// One append-only schema step. Its SQL never changes once shipped; new needs get new migrations.
+public struct Migration: Sendable {
+    public let id: Int
+    public let name: String
+    /// The statements for an engine, run in one transaction.
+    public let statements: @Sendable (SQLDialect) -> [String]
+
+    public init(id: Int, name: String, statements: @escaping @Sendable (SQLDialect) -> [String]) {
+        self.id = id
+        self.name = name
+        self.statements = statements
+    }
+}
+
+/// Applies migrations in order, each in its own transaction, recording them in `schema_migrations`.
+public enum Migrator {
+    public static func migrate(_ database: some SQLDatabase, _ migrations: [Migration]) async throws {
+        precondition(migrations.map(\.id) == Array(1...migrations.count), "migration ids must be 1…n")
+        _ = try await database.write { connection in
+            try await connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (id BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+        }
+        for migration in migrations {
+            try await database.write { connection in
+                if connection.dialect == .postgres {
+                    // Several nodes may start at once: one migrates, the others wait here.
+                    try await connection.execute("SELECT pg_advisory_xact_lock(7265746)")
+                }
+                let applied = try await connection.queryFirst("SELECT id FROM schema_migrations WHERE id = \(migration.id)")
+                guard applied == nil else { return }
+                for statement in migration.statements(connection.dialect) {
+                    try await connection.execute(SQL(stringLiteral: statement))
+                }
+                let now = Timestamp.now()
+                try await connection.execute(
+                    "INSERT INTO schema_migrations (id, name, applied_at) VALUES (\(migration.id), \(migration.name), \(now))"
+                )
+            }
+        }
+    }
+}

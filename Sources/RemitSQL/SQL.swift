@@ -1,0 +1,100 @@
+/// One SQL text for both engines. Interpolated values become bound parameters, never text.
+///
+/// ```swift
+/// let sql: SQL = "SELECT id FROM charges WHERE account_id = \(accountID) AND amount > \(minimum)"
+/// ```
+/// The text is rendered with `?` placeholders for SQLite and `$1, $2, …` for PostgreSQL.
+/// Trusted fragments (constant identifiers, other `SQL` values) are spliced with `\(raw:)` and `\(sql:)`.
+public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation {
+    enum Piece: Sendable, Hashable {
+        case text(String)
+        case bind(SQLValue)
+    }
+
+    var pieces: [Piece]
+
+    public init(stringLiteral value: String) {
+        pieces = [.text(value)]
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        pieces = stringInterpolation.pieces
+    }
+
+    /// Values bound in order of appearance.
+    public var binds: [SQLValue] {
+        pieces.compactMap { if case .bind(let value) = $0 { value } else { nil } }
+    }
+
+    /// The statement text for an engine's placeholder style.
+    public func text(for dialect: SQLDialect) -> String {
+        var result = ""
+        var index = 0
+        for piece in pieces {
+            switch piece {
+            case .text(let text):
+                result += text
+            case .bind:
+                index += 1
+                switch dialect {
+                case .sqlite: result += "?"
+                case .postgres: result += "$\(index)"
+                }
+            }
+        }
+        return result
+    }
+
+    public static func + (lhs: SQL, rhs: SQL) -> SQL {
+        var result = lhs
+        result.pieces += rhs.pieces
+        return result
+    }
+
+    /// Joins fragments with a separator, e.g. `AND` for a list of conditions.
+    public static func join(_ parts: [SQL], separator: String) -> SQL {
+        var result: SQL = ""
+        result.pieces = []
+        for (index, part) in parts.enumerated() {
+            if index > 0 { result.pieces.append(.text(separator)) }
+            result.pieces += part.pieces
+        }
+        return result
+    }
+
+    public struct StringInterpolation: StringInterpolationProtocol, Sendable {
+        var pieces: [Piece] = []
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            pieces.reserveCapacity(interpolationCount * 2 + 1)
+        }
+
+        public mutating func appendLiteral(_ literal: String) {
+            pieces.append(.text(literal))
+        }
+
+        public mutating func appendInterpolation(_ value: some SQLBindable) {
+            pieces.append(.bind(value.sqlValue))
+        }
+
+        /// nil binds SQL NULL.
+        public mutating func appendInterpolation<Value: SQLBindable>(_ value: Value?) {
+            pieces.append(.bind(value?.sqlValue ?? .null))
+        }
+
+        /// Splices trusted text (a constant identifier or keyword). Never pass user input.
+        public mutating func appendInterpolation(raw text: String) {
+            pieces.append(.text(text))
+        }
+
+        public mutating func appendInterpolation(sql: SQL) {
+            pieces += sql.pieces
+        }
+    }
+}
+
+/// The two engines Remit stores data in.
+public enum SQLDialect: String, Sendable, Hashable {
+    case sqlite
+    case postgres
+}

@@ -1,0 +1,29 @@
+/// A connection inside a transaction (or a read). Valid only within the closure that received it.
+public protocol SQLConnection: Sendable {
+    var dialect: SQLDialect { get }
+
+    /// Runs a statement and returns its rows (for `SELECT` or `… RETURNING`).
+    func query(_ sql: SQL) async throws(DatabaseError) -> [SQLRow]
+
+    /// Runs a statement and returns the number of rows it changed.
+    @discardableResult
+    func execute(_ sql: SQL) async throws(DatabaseError) -> Int
+}
+
+extension SQLConnection {
+    public func queryFirst(_ sql: SQL) async throws(DatabaseError) -> SQLRow? {
+        try await query(sql).first
+    }
+}
+
+/// A database engine: transactions, reads, migrations. Implemented for SQLite and PostgreSQL.
+public protocol SQLDatabase: Sendable {
+    var dialect: SQLDialect { get }
+
+    /// Runs `body` in one read-write transaction: committed if it returns, rolled back if it throws.
+    /// Transient conflicts (PostgreSQL serialization failures, deadlocks) are retried a bounded number of times.
+    func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
+
+    /// Runs `body` on a consistent read snapshot.
+    func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
+}

@@ -1,0 +1,71 @@
+import Foundation
+import RemitSQL
+import Synchronization
+
+/// The embedded engine: one SQLite file in WAL mode, one writer connection, a few reader connections.
+///
+/// Writers are serialized by an ``AsyncLock`` (SQLite allows one writer at a time anyway); each write
+/// transaction starts with `BEGIN IMMEDIATE` so it holds the write lock from its first statement.
+/// Statements run synchronously on the calling task: they take microseconds and never wait on the network.
+public final class SQLiteDatabase: SQLDatabase {
+    /// How hard a commit tries to reach the disk.
+    public enum Synchronous: String, Sendable {
+        /// WAL + NORMAL: a commit survives a process crash; the last commits may be lost on power loss.
+        case normal = "NORMAL"
+        /// WAL + FULL: every commit is fsynced; survives power loss, costs an fsync per commit.
+        case full = "FULL"
+    }
+
+    public let dialect = SQLDialect.sqlite
+    public let path: String
+    private let writer: SQLiteHandle
+    private let writerLock = AsyncLock()
+    private let readers: [(handle: SQLiteHandle, lock: AsyncLock)]
+    private let nextReader = Atomic<Int>(0)
+
+    public init(path: String, synchronous: Synchronous = .normal, readerCount: Int = 4) throws {
+        precondition(readerCount >= 1 && readerCount <= 64)
+        self.path = path
+        writer = try SQLiteHandle(path: path, synchronous: synchronous)
+        readers = try (0..<readerCount).map { _ in (try SQLiteHandle(path: path, synchronous: synchronous), AsyncLock()) }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await writerLock.withLock {
+            try writer.exec("BEGIN IMMEDIATE")
+            do {
+                let result = try await body(SQLiteConnection(handle: writer))
+                try writer.exec("COMMIT")
+                return result
+            } catch {
+                try? writer.exec("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count
+        let reader = readers[index]
+        return try await reader.lock.withLock {
+            try reader.handle.exec("BEGIN")
+            defer { try? reader.handle.exec("COMMIT") }
+            return try await body(SQLiteConnection(handle: reader.handle))
+        }
+    }
+}
+
+/// The connection handed to a transaction body.
+struct SQLiteConnection: SQLConnection {
+    let handle: SQLiteHandle
+    var dialect: SQLDialect { .sqlite }
+
+    func query(_ sql: SQL) async throws(DatabaseError) -> [SQLRow] {
+        try handle.run(sql).rows
+    }
+
+    @discardableResult
+    func execute(_ sql: SQL) async throws(DatabaseError) -> Int {
+        try handle.run(sql).changes
+    }
+}

@@ -1,0 +1,177 @@
+import RemitSQL
+
+/// A position in a change feed: the transaction LSN and the row sequence inside it.
+public struct FeedPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var lsn: Int64
+    public var sequence: Int64
+
+    public init(lsn: Int64, sequence: Int64) {
+        self.lsn = lsn
+        self.sequence = sequence
+    }
+
+    public static let start = FeedPosition(lsn: 0, sequence: 0)
+
+    public static func < (lhs: FeedPosition, rhs: FeedPosition) -> Bool {
+        (lhs.lsn, lhs.sequence) < (rhs.lsn, rhs.sequence)
+    }
+
+    public var description: String { "\(lsn).\(sequence)" }
+}
+
+/// One captured change of a business row (research data.md §1.1 op codes).
+public struct ChangeRecord: Sendable {
+    public enum Operation: Int64, Sendable {
+        case delete = 1, insert = 2, updateBefore = 3, updateAfter = 4
+    }
+
+    public var position: FeedPosition
+    public var table: String
+    public var operation: Operation
+    public var rowKey: String
+    /// The row image as a JSON object of its columns.
+    public var rowData: String
+    public var changedAt: String
+}
+
+/// One API request log document (the seed's `api_logs`), as the request log feed returns it.
+public struct APILogEntry: Sendable, Equatable {
+    public var logID: String
+    public var merchantID: String?
+    public var endpoint: String
+    public var method: String
+    public var statusCode: Int
+    public var latencyMs: Double
+    public var timestamp: String
+    public var requestID: String
+
+    public init(logID: String, merchantID: String?, endpoint: String, method: String, statusCode: Int,
+                latencyMs: Double, timestamp: String, requestID: String) {
+        self.logID = logID
+        self.merchantID = merchantID
+        self.endpoint = endpoint
+        self.method = method
+        self.statusCode = statusCode
+        self.latencyMs = latencyMs
+        self.timestamp = timestamp
+        self.requestID = requestID
+    }
+}
+
+/// Reads the change capture and the request log in commit order, so that a reader that has read up to
+/// the horizon never later finds a row at or below it (research data.md §1.3).
+///
+/// - SQLite: the horizon is the committed value of `cdc_clock` (writers are serialized and bump it first).
+/// - PostgreSQL: rows carry their writer's transaction id; the horizon is just below the oldest transaction
+///   still running (`pg_snapshot_xmin`), so every row at or below it is committed or rolled back for good.
+public struct ChangeFeed: Sendable {
+    let database: any SQLDatabase
+
+    public init(database: any SQLDatabase) { self.database = database }
+
+    /// The highest LSN whose rows are all final.
+    public func horizon() async throws -> Int64 {
+        try await database.read { connection in
+            try await Self.horizon(on: connection)
+        }
+    }
+
+    static func horizon(on connection: any SQLConnection) async throws -> Int64 {
+        switch connection.dialect {
+        case .sqlite:
+            return try await connection.queryFirst("SELECT lsn FROM cdc_clock WHERE id = 1")?.int("lsn") ?? 0
+        case .postgres:
+            return try await connection.queryFirst(
+                "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1 AS lsn")?.int("lsn") ?? 0
+        }
+    }
+
+    /// The highest LSN written so far, committed or not yet visible; `latest − horizon` is the feed's lag.
+    public func latestWritten() async throws -> Int64 {
+        try await database.read { connection in
+            try await connection.queryFirst("SELECT COALESCE(MAX(tx_lsn), 0) AS lsn FROM change_log")?.int("lsn") ?? 0
+        }
+    }
+
+    /// Waits until the horizon reaches `lsn` (bounded by `timeout`); returns whether it did.
+    public func waitForHorizon(_ lsn: Int64, timeout: Duration = .seconds(30)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while try await horizon() < lsn {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+
+    /// The SQL expression that stamps the current transaction's LSN on a row.
+    static func currentLSN(_ dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite: "(SELECT lsn FROM cdc_clock WHERE id = 1)"
+        case .postgres: "pg_current_xact_id()::text::bigint"
+        }
+    }
+
+    /// Changes after `position` up to and including LSN `through`, in commit order, at most `limit`.
+    public func changes(after position: FeedPosition, through: Int64, limit: Int) async throws -> [ChangeRecord] {
+        precondition(limit > 0 && limit <= 100_000)
+        return try await database.read { connection in
+            try await connection.query("""
+                SELECT change_id, tx_lsn, table_name, op, row_key, row_data, changed_at FROM change_log
+                WHERE (tx_lsn > \(position.lsn) OR (tx_lsn = \(position.lsn) AND change_id > \(position.sequence)))
+                  AND tx_lsn <= \(through)
+                ORDER BY tx_lsn, change_id LIMIT \(limit)
+                """).map { row in
+                ChangeRecord(
+                    position: FeedPosition(lsn: row.int("tx_lsn"), sequence: row.int("change_id")),
+                    table: row.string("table_name"),
+                    operation: ChangeRecord.Operation(rawValue: row.int("op")) ?? .insert,
+                    rowKey: row.string("row_key"), rowData: row.string("row_data"), changedAt: row.string("changed_at"))
+            }
+        }
+    }
+
+    /// API log documents after `position` up to LSN `through`, in commit order.
+    public func apiLogs(after position: FeedPosition, through: Int64, limit: Int) async throws
+        -> [(FeedPosition, APILogEntry)]
+    {
+        precondition(limit > 0 && limit <= 100_000)
+        return try await database.read { connection in
+            try await connection.query("""
+                SELECT * FROM api_logs
+                WHERE (tx_lsn > \(position.lsn) OR (tx_lsn = \(position.lsn) AND log_seq > \(position.sequence)))
+                  AND tx_lsn <= \(through)
+                ORDER BY tx_lsn, log_seq LIMIT \(limit)
+                """).map { row in
+                (FeedPosition(lsn: row.int("tx_lsn"), sequence: row.int("log_seq")),
+                 APILogEntry(
+                    logID: row.string("log_id"), merchantID: row.optionalString("merchant_id"),
+                    endpoint: row.string("endpoint"), method: row.string("method"),
+                    statusCode: Int(row.int("status_code")), latencyMs: row.double("latency_ms"),
+                    timestamp: row.string("timestamp"), requestID: row.string("request_id")))
+            }
+        }
+    }
+}
+
+extension Ledger {
+    /// Appends a batch of request log documents in one transaction (stamped with its LSN).
+    public func appendAPILogs(_ entries: [APILogEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        let rowsPerStatement = 200
+        try await transaction { connection in
+            let lsn = ChangeFeed.currentLSN(connection.dialect)
+            var start = 0
+            while start < entries.count {
+                let slice = entries[start..<min(start + rowsPerStatement, entries.count)]
+                let values = SQL.join(slice.map { (e: APILogEntry) -> SQL in
+                    "(\(raw: lsn), \(e.logID), \(e.merchantID), \(e.endpoint), \(e.method), \(e.statusCode), \(e.latencyMs), \(e.timestamp), \(e.requestID))"
+                }, separator: ", ")
+                try await connection.execute("""
+                    INSERT INTO api_logs (tx_lsn, log_id, merchant_id, endpoint, method, status_code, latency_ms,
+                        timestamp, request_id) VALUES \(sql: values)
+                    """)
+                start += rowsPerStatement
+            }
+        }
+    }
+}

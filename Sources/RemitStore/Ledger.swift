@@ -1,0 +1,59 @@
+import Foundation
+import RemitCore
+import RemitProcessor
+import RemitSQL
+import Synchronization
+
+/// The ledger: every business transaction of the payments API, written once for both engines.
+///
+/// Each public operation is one database transaction: the change rows (triggers), the events (the outbox)
+/// and the idempotency record commit with the business rows, or none of them does.
+public struct Ledger: Sendable {
+    public let database: any SQLDatabase
+    public let clock: WallClock
+    public let ids: IDGenerator
+    public let fees: FeePolicy
+    public let processor: any CardProcessor
+    /// The API version stamped on events.
+    public let apiVersion: String
+    let inFlightKeys: InFlightKeys
+
+    public init(database: any SQLDatabase, clock: WallClock = .system, ids: IDGenerator = .random,
+                fees: FeePolicy = FeePolicy(), processor: any CardProcessor, apiVersion: String = "2024-06-20") {
+        self.database = database
+        self.clock = clock
+        self.ids = ids
+        self.fees = fees
+        self.processor = processor
+        self.apiVersion = apiVersion
+        self.inFlightKeys = InFlightKeys()
+    }
+
+    /// Applies the ledger's migrations.
+    public func migrate() async throws {
+        try await Migrator.migrate(database, LedgerMigrations.all)
+    }
+
+    /// One write transaction. On SQLite it first advances the change-capture clock, so every change row
+    /// of this transaction carries the same, commit-ordered `tx_lsn` (writers are serialized there).
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await database.write { connection in
+            if connection.dialect == .sqlite {
+                try await connection.execute("UPDATE cdc_clock SET lsn = lsn + 1 WHERE id = 1")
+            }
+            return try await body(connection)
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await database.read(body)
+    }
+}
+
+/// Idempotency keys being executed by this process right now: a second request with one of them gets 409.
+final class InFlightKeys: Sendable {
+    private let keys = Mutex<Set<String>>([])
+
+    func insert(_ key: String) -> Bool { keys.withLock { $0.insert(key).inserted } }
+    func remove(_ key: String) { _ = keys.withLock { $0.remove(key) } }
+}

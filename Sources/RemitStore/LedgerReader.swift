@@ -1,0 +1,80 @@
+import RemitCore
+import RemitSQL
+
+/// Reads of one account's objects. Another account's object reads as missing, never as forbidden.
+public struct LedgerReader: Sendable {
+    let connection: any SQLConnection
+    public let accountID: String
+    public let now: Int64
+
+    public func charge(_ id: String) async throws -> Charge? {
+        try await ChargeRows.find(id, account: accountID, on: connection)
+    }
+
+    public func customer(_ id: String) async throws -> Customer? {
+        try await connection.queryFirst(
+            "SELECT * FROM customers WHERE id = \(id) AND account_id = \(accountID)"
+        ).map(Customer.init(row:))
+    }
+
+    /// True when the customer existed and was deleted (Stripe still answers `deleted: true` for it).
+    public func isDeleted(_ id: String, object: String) async throws -> Bool {
+        try await connection.queryFirst(
+            "SELECT id FROM deleted_objects WHERE id = \(id) AND account_id = \(accountID) AND object = \(object)"
+        ) != nil
+    }
+
+    public func refund(_ id: String) async throws -> Refund? {
+        try await connection.queryFirst(
+            "SELECT * FROM refunds WHERE id = \(id) AND account_id = \(accountID)"
+        ).map(Refund.init(row:))
+    }
+
+    public func balanceTransaction(_ id: String) async throws -> BalanceTransaction? {
+        try await LedgerRows.find(id, account: accountID, on: connection)
+    }
+
+    public func account(_ id: String) async throws -> Account? {
+        try await connection.queryFirst("SELECT * FROM accounts WHERE id = \(id)").map(Account.init(row:))
+    }
+
+    /// The stored JSON of an event.
+    public func eventPayload(_ id: String) async throws -> String? {
+        try await connection.queryFirst(
+            "SELECT payload FROM events WHERE id = \(id) AND account_id = \(accountID)"
+        )?.string("payload")
+    }
+
+    /// Available and pending amounts per currency. Pending = net of entries not yet available.
+    public func balance() async throws -> [(currency: String, available: Int64, pending: Int64)] {
+        let totals = try await connection.query(
+            "SELECT currency, amount FROM balances WHERE account_id = \(accountID) ORDER BY currency")
+        var result: [(String, Int64, Int64)] = []
+        for row in totals {
+            let currency = row.string("currency")
+            let pending = try await connection.queryFirst("""
+                SELECT COALESCE(SUM(net), 0) AS pending FROM balance_transactions
+                WHERE account_id = \(accountID) AND currency = \(currency) AND available_on > \(now)
+                """)?.int("pending") ?? 0
+            result.append((currency, row.int("amount") - pending, pending))
+        }
+        return result
+    }
+
+    /// One page of a list, newest first (research stripe.md §3.2).
+    public func list(_ query: ListQuery) async throws -> ListPage {
+        try await ListPager.page(query, accountID: accountID, on: connection)
+    }
+}
+
+extension Ledger {
+    /// Runs reads for one account on a consistent snapshot.
+    public func reading<T: Sendable>(accountID: String, _ body: @Sendable @escaping (LedgerReader) async throws -> T)
+        async throws -> T
+    {
+        let now = clock.unixSeconds()
+        return try await read { connection in
+            try await body(LedgerReader(connection: connection, accountID: accountID, now: now))
+        }
+    }
+}

@@ -1,0 +1,8 @@
+import RemitSQL
+
+/// Every migration of the ledger, in order. Append only: a shipped migration never changes.
+public enum LedgerMigrations {
+    public static let all: [Migration] = [
+        Migration0001Ledger.migration,
+    ]
+}

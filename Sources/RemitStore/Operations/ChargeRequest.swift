@@ -1,0 +1,39 @@
+import RemitCore
+import RemitProcessor
+
+/// A validated `POST /v1/charges`.
+public struct ChargeRequest: Sendable {
+    public var amount: Int64
+    public var currency: Currency
+    public var customerID: String?
+    public var instrument: PaymentInstrument?
+    /// The parameter that named the instrument (`source` or `payment_method`), for error messages.
+    public var instrumentParam: String
+    public var description: String?
+    public var metadata: Metadata
+    public var capture: Bool
+    public var receiptEmail: String?
+    public var statementDescriptor: String?
+
+    public init(amount: Int64, currency: Currency, customerID: String? = nil, instrument: PaymentInstrument? = nil,
+                instrumentParam: String = "source", description: String? = nil, metadata: Metadata = Metadata(),
+                capture: Bool = true, receiptEmail: String? = nil, statementDescriptor: String? = nil) {
+        self.amount = amount
+        self.currency = currency
+        self.customerID = customerID
+        self.instrument = instrument
+        self.instrumentParam = instrumentParam
+        self.description = description
+        self.metadata = metadata
+        self.capture = capture
+        self.receiptEmail = receiptEmail
+        self.statementDescriptor = statementDescriptor
+    }
+}
+
+/// What a charge attempt produced. A declined charge is stored too; `decline` holds the 402 to answer.
+public struct ChargeResult: Sendable {
+    public var charge: Charge
+    public var balanceTransaction: BalanceTransaction?
+    public var decline: StripeError?
+}

@@ -1,0 +1,187 @@
+import RemitCore
+import RemitProcessor
+import RemitSQL
+
+extension LedgerTransaction {
+    /// Authorizes and records a charge: the charge row, and for a captured success its balance transaction
+    /// and the balance update, with `charge.succeeded` or `charge.failed`, all in this transaction.
+    public func createCharge(_ request: ChargeRequest) async throws -> ChargeResult {
+        var customer: Customer?
+        if let customerID = request.customerID {
+            guard let found = try await reader.customer(customerID) else {
+                throw StripeError.noSuch("customer", customerID, param: "customer", status: 400)
+            }
+            customer = found
+        }
+        guard let instrument = request.instrument ?? customer?.defaultPaymentMethod.map(PaymentInstrument.reference) else {
+            if customer != nil {
+                throw StripeError(status: 400, type: .invalidRequest, code: "missing",
+                                  message: "Cannot charge a customer that has no active card", param: "card")
+            }
+            throw StripeError(status: 400, type: .invalidRequest, code: "parameter_missing",
+                              message: "Must provide source or customer.", param: "source")
+        }
+        let card = try ledger.processor.resolve(instrument, param: request.instrumentParam)
+        let authorization = ledger.processor.authorize(card, amount: Money(request.amount, request.currency))
+        var charge = makeCharge(request, card: card, authorization: authorization)
+        var entry: BalanceTransaction?
+        var decline: StripeError?
+        switch authorization.result {
+        case .approved:
+            if request.capture {
+                let posted = try await postCapture(of: &charge, amount: request.amount)
+                entry = posted
+            }
+        case .declined(let code, let declineCode, let message):
+            charge.status = "failed"
+            charge.paid = false
+            charge.failureCode = code
+            charge.failureMessage = message
+            charge.declineCode = declineCode
+            var error = StripeError(status: 402, type: .card, code: code, message: message,
+                                    declineCode: declineCode, charge: charge.id)
+            if code == "incorrect_cvc" { error.param = "cvc" }
+            decline = error
+        }
+        try await ChargeRows.insert(charge, on: connection)
+        try await emit(decline == nil ? "charge.succeeded" : "charge.failed", charge.json(), id: charge.id)
+        return ChargeResult(charge: charge, balanceTransaction: entry, decline: decline)
+    }
+
+    private func makeCharge(_ request: ChargeRequest, card: ResolvedCard, authorization: Authorization) -> Charge {
+        Charge(
+            id: ledger.ids("ch"), accountID: accountID, created: now, amount: request.amount, amountCaptured: 0,
+            amountRefunded: 0, currency: request.currency, captured: false, paid: true, refunded: false,
+            disputed: false, status: "succeeded", customerID: request.customerID, description: request.description,
+            receiptEmail: request.receiptEmail, statementDescriptor: request.statementDescriptor,
+            paymentMethodID: card.paymentMethodID, card: card.card, failureCode: nil, failureMessage: nil,
+            declineCode: nil, outcome: authorization.outcome, balanceTransactionID: nil,
+            fundsAvailableImmediately: authorization.fundsAvailableImmediately, metadata: request.metadata,
+            livemode: context.livemode)
+    }
+
+    /// Captures `amount` of an authorized charge: the fee, the balance transaction and the balance move.
+    /// Any uncaptured remainder is released (it counts in `amount_refunded`, as Stripe shows it).
+    private func postCapture(of charge: inout Charge, amount: Int64) async throws -> BalanceTransaction {
+        precondition(amount > 0 && amount <= charge.amount && !charge.captured)
+        let day: Int64 = 86_400
+        let availableOn = charge.fundsAvailableImmediately ? now : (now / day + 2) * day
+        let entry = BalanceTransaction(
+            id: ledger.ids("txn"), accountID: accountID, created: now, amount: amount, currency: charge.currency,
+            fee: ledger.fees.fee(for: amount), type: "charge", reportingCategory: "charge", sourceID: charge.id,
+            availableOn: availableOn, description: charge.description, livemode: context.livemode)
+        try await LedgerRows.post(entry, on: connection)
+        charge.captured = true
+        charge.amountCaptured = amount
+        charge.amountRefunded = charge.amount - amount
+        charge.balanceTransactionID = entry.id
+        return entry
+    }
+
+    /// Captures an uncaptured charge, fully or partly (`amount`).
+    public func captureCharge(_ id: String, amount: Int64?) async throws -> ChargeResult {
+        guard var charge = try await ChargeRows.find(id, account: accountID, on: connection, forUpdate: true) else {
+            throw StripeError.noSuch("charge", id)
+        }
+        guard charge.status == "succeeded" else {
+            throw StripeError(status: 400, type: .invalidRequest, code: "charge_not_capturable",
+                              message: "Charge \(id) has a status of \(charge.status) and cannot be captured.")
+        }
+        guard !charge.captured else {
+            throw StripeError(status: 400, type: .invalidRequest, code: "charge_already_captured",
+                              message: "Charge \(id) has already been captured.")
+        }
+        guard !charge.refunded else {
+            throw StripeError(status: 400, type: .invalidRequest, code: "charge_expired_for_capture",
+                              message: "Charge \(id) has been refunded and cannot be captured.")
+        }
+        let captureAmount = amount ?? charge.amount
+        guard captureAmount <= charge.amount else {
+            throw StripeError.invalid("amount", "Amount to capture (\(captureAmount)) cannot exceed the amount of the charge (\(charge.amount)).",
+                                      code: "amount_too_large")
+        }
+        guard captureAmount >= charge.currency.minimumChargeAmount else {
+            throw StripeError.invalid("amount", "Amount must be at least \(charge.currency.format(charge.currency.minimumChargeAmount))",
+                                      code: "amount_too_small")
+        }
+        let entry = try await postCapture(of: &charge, amount: captureAmount)
+        try await ChargeRows.update(charge, on: connection)
+        try await emit("charge.captured", charge.json(), id: charge.id,
+                       previous: .object([("amount_captured", .int(0)), ("captured", .bool(false))]))
+        return ChargeResult(charge: charge, balanceTransaction: entry, decline: nil)
+    }
+
+    /// Updates `description`, `metadata`, `receipt_email` or `customer` of a charge (`charge.updated`).
+    public func updateCharge(_ id: String, _ update: ChargeUpdate) async throws -> Charge {
+        guard var charge = try await ChargeRows.find(id, account: accountID, on: connection, forUpdate: true) else {
+            throw StripeError.noSuch("charge", id)
+        }
+        let before = charge
+        var previous: [(String, JSONValue)] = []
+        if let description = update.description, description != charge.description {
+            previous.append(("description", .optional(charge.description)))
+            charge.description = description.isEmpty ? nil : description
+        }
+        if let email = update.receiptEmail, email != charge.receiptEmail {
+            previous.append(("receipt_email", .optional(charge.receiptEmail)))
+            charge.receiptEmail = email.isEmpty ? nil : email
+        }
+        if let customerID = update.customerID, customerID != charge.customerID {
+            guard charge.customerID == nil else {
+                throw StripeError.invalid("customer", "Charge \(id) already has a customer.")
+            }
+            guard try await reader.customer(customerID) != nil else {
+                throw StripeError.noSuch("customer", customerID, param: "customer", status: 400)
+            }
+            previous.append(("customer", .null))
+            charge.customerID = customerID
+        }
+        if let metadata = update.metadata {
+            let merged = try metadata.applied(to: charge.metadata)
+            if merged != charge.metadata {
+                previous.append(("metadata", charge.metadata.json))
+                charge.metadata = merged
+            }
+        }
+        guard charge != before else { return charge }
+        try await ChargeRows.update(charge, on: connection)
+        try await emit("charge.updated", charge.json(), id: charge.id, previous: .object(previous))
+        return charge
+    }
+}
+
+/// The updatable fields of a charge; nil leaves a field alone, "" clears it.
+public struct ChargeUpdate: Sendable {
+    public var description: String?
+    public var receiptEmail: String?
+    public var customerID: String?
+    public var metadata: MetadataUpdate?
+
+    public init(description: String? = nil, receiptEmail: String? = nil, customerID: String? = nil,
+                metadata: MetadataUpdate? = nil) {
+        self.description = description
+        self.receiptEmail = receiptEmail
+        self.customerID = customerID
+        self.metadata = metadata
+    }
+}
+
+/// A metadata change as Stripe applies it: keys set, keys unset with "", or everything cleared.
+public struct MetadataUpdate: Sendable {
+    public var clearAll: Bool
+    public var entries: [(key: String, value: String)]
+
+    public init(clearAll: Bool = false, entries: [(key: String, value: String)] = []) {
+        self.clearAll = clearAll
+        self.entries = entries
+    }
+
+    public func applied(to metadata: Metadata) throws(StripeError) -> Metadata {
+        var result = clearAll ? Metadata() : metadata
+        for (key, value) in entries { result.set(key, value) }
+        guard result.entries.count <= Metadata.keysMax else {
+            throw StripeError.invalid("metadata", "Invalid metadata: metadata cannot have more than \(Metadata.keysMax) keys.")
+        }
+        return result
+    }
+}

@@ -1,0 +1,95 @@
+import RemitCore
+import RemitSQL
+
+/// A validated `POST /v1/refunds`.
+public struct RefundRequest: Sendable {
+    public var chargeID: String
+    public var amount: Int64?
+    public var reason: String?
+    public var metadata: Metadata
+
+    public init(chargeID: String, amount: Int64? = nil, reason: String? = nil, metadata: Metadata = Metadata()) {
+        self.chargeID = chargeID
+        self.amount = amount
+        self.reason = reason
+        self.metadata = metadata
+    }
+
+    public static let reasons: Set<String> = ["duplicate", "fraudulent", "requested_by_customer"]
+}
+
+extension LedgerTransaction {
+    /// Refunds part or all of what is left of a charge. A captured charge gets a negative balance
+    /// transaction; an uncaptured one has its authorization released (no money moved).
+    public func createRefund(_ request: RefundRequest) async throws -> (Refund, Charge) {
+        guard var charge = try await ChargeRows.find(request.chargeID, account: accountID, on: connection, forUpdate: true)
+        else {
+            throw StripeError.noSuch("charge", request.chargeID, param: "charge", status: 400)
+        }
+        guard charge.status == "succeeded" else {
+            throw StripeError.invalid("charge", "Charge \(charge.id) has a status of \(charge.status) and cannot be refunded.",
+                                      code: "charge_not_refundable")
+        }
+        guard charge.refundableAmount > 0 else {
+            throw StripeError(status: 400, type: .invalidRequest, code: "charge_already_refunded",
+                              message: "Charge \(charge.id) has already been refunded.", param: "charge")
+        }
+        let amount = request.amount ?? charge.refundableAmount
+        guard amount > 0 else {
+            throw StripeError.invalid("amount", "Amount must be at least 1.", code: "amount_too_small")
+        }
+        guard amount <= charge.refundableAmount else {
+            throw StripeError.invalid(
+                "amount",
+                "Refund amount (\(charge.currency.format(amount))) is greater than unrefunded amount on charge "
+                    + "(\(charge.currency.format(charge.refundableAmount)))",
+                code: "amount_too_large")
+        }
+        guard charge.captured || amount == charge.amount else {
+            throw StripeError.invalid("amount", "An uncaptured charge can only be refunded in full.")
+        }
+        let refundID = ledger.ids("re")
+        var entryID: String?
+        if charge.captured {
+            let entry = BalanceTransaction(
+                id: ledger.ids("txn"), accountID: accountID, created: now, amount: -amount, currency: charge.currency,
+                fee: 0, type: "refund", reportingCategory: "refund", sourceID: refundID, availableOn: now,
+                description: "REFUND FOR CHARGE", livemode: context.livemode)
+            try await LedgerRows.post(entry, on: connection)
+            entryID = entry.id
+        }
+        let refund = Refund(
+            id: refundID, accountID: accountID, created: now, chargeID: charge.id, amount: amount,
+            currency: charge.currency, status: "succeeded", reason: request.reason, balanceTransactionID: entryID,
+            metadata: request.metadata, livemode: context.livemode)
+        try await connection.execute("""
+            INSERT INTO refunds (id, account_id, created, charge_id, amount, currency, status, reason,
+                balance_transaction_id, metadata, livemode)
+            VALUES (\(refund.id), \(accountID), \(refund.created), \(refund.chargeID), \(refund.amount),
+                \(refund.currency.code), \(refund.status), \(refund.reason), \(refund.balanceTransactionID),
+                \(refund.metadata.storageText), \(refund.livemode))
+            """)
+        let previous = JSONValue.object([
+            ("amount_refunded", .int(charge.amountRefunded)), ("refunded", .bool(charge.refunded)),
+        ])
+        charge.amountRefunded += amount
+        charge.refunded = charge.amountRefunded == charge.amount
+        try await ChargeRows.update(charge, on: connection)
+        try await emit("charge.refunded", charge.json(), id: charge.id, previous: previous)
+        try await emit("refund.created", refund.json(), id: refund.id)
+        return (refund, charge)
+    }
+
+    /// Updates a refund's metadata (`refund.updated`).
+    public func updateRefund(_ id: String, metadata update: MetadataUpdate) async throws -> Refund {
+        guard var refund = try await reader.refund(id) else { throw StripeError.noSuch("refund", id) }
+        let merged = try update.applied(to: refund.metadata)
+        guard merged != refund.metadata else { return refund }
+        let previous = JSONValue.object([("metadata", refund.metadata.json)])
+        refund.metadata = merged
+        try await connection.execute(
+            "UPDATE refunds SET metadata = \(merged.storageText) WHERE id = \(id) AND account_id = \(accountID)")
+        try await emit("refund.updated", refund.json(), id: refund.id, previous: previous)
+        return refund
+    }
+}

@@ -1,0 +1,47 @@
+import RemitCore
+import RemitSQL
+
+/// The statements that write and read `charges`.
+enum ChargeRows {
+    static func insert(_ charge: Charge, on connection: any SQLConnection) async throws {
+        let c = charge
+        try await connection.execute("""
+            INSERT INTO charges (id, account_id, created, amount, amount_captured, amount_refunded, currency, captured,
+                paid, refunded, disputed, status, customer_id, description, receipt_email, statement_descriptor,
+                payment_method_id, card_brand, card_last4, card_exp_month, card_exp_year, card_funding, card_country,
+                card_fingerprint, failure_code, failure_message, decline_code, outcome_type, outcome_network_status,
+                outcome_risk_level, outcome_risk_score, outcome_reason, outcome_seller_message, balance_transaction_id,
+                funds_available_immediately, metadata, livemode)
+            VALUES (\(c.id), \(c.accountID), \(c.created), \(c.amount), \(c.amountCaptured), \(c.amountRefunded),
+                \(c.currency.code), \(c.captured), \(c.paid), \(c.refunded), \(c.disputed), \(c.status), \(c.customerID),
+                \(c.description), \(c.receiptEmail), \(c.statementDescriptor), \(c.paymentMethodID), \(c.card.brand),
+                \(c.card.last4), \(c.card.expMonth), \(c.card.expYear), \(c.card.funding), \(c.card.country),
+                \(c.card.fingerprint), \(c.failureCode), \(c.failureMessage), \(c.declineCode), \(c.outcome.type),
+                \(c.outcome.networkStatus), \(c.outcome.riskLevel), \(c.outcome.riskScore), \(c.outcome.reason),
+                \(c.outcome.sellerMessage), \(c.balanceTransactionID), \(c.fundsAvailableImmediately),
+                \(c.metadata.storageText), \(c.livemode))
+            """)
+    }
+
+    /// Writes the mutable fields of a charge back.
+    static func update(_ charge: Charge, on connection: any SQLConnection) async throws {
+        let c = charge
+        let changed = try await connection.execute("""
+            UPDATE charges SET amount_captured = \(c.amountCaptured), amount_refunded = \(c.amountRefunded),
+                captured = \(c.captured), refunded = \(c.refunded), disputed = \(c.disputed), status = \(c.status),
+                customer_id = \(c.customerID), description = \(c.description), receipt_email = \(c.receiptEmail),
+                balance_transaction_id = \(c.balanceTransactionID), metadata = \(c.metadata.storageText)
+            WHERE id = \(c.id) AND account_id = \(c.accountID)
+            """)
+        precondition(changed == 1, "charge \(c.id) vanished inside its transaction")
+    }
+
+    static func find(_ id: String, account: String, on connection: any SQLConnection, forUpdate: Bool = false)
+        async throws -> Charge?
+    {
+        let lock = forUpdate && connection.dialect == .postgres ? " FOR UPDATE" : ""
+        return try await connection.queryFirst(
+            "SELECT * FROM charges WHERE id = \(id) AND account_id = \(account)\(raw: lock)"
+        ).map(Charge.init(row:))
+    }
+}

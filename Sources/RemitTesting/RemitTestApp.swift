@@ -1,0 +1,38 @@
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import RemitApp
+import RemitCore
+
+/// Runs a test against a whole Remit (real router, real store of the chosen engine).
+public struct RemitTestApp: Sendable {
+    public let runtime: RemitRuntime
+    public let adminKey: String
+
+    public static func make(_ engine: TestEngine, clock: WallClock = .system, ids: IDGenerator = .random,
+                            configure: (inout RemitConfiguration) -> Void = { _ in }) async throws -> RemitTestApp {
+        var configuration = try await engine.freshConfiguration()
+        configure(&configuration)
+        let runtime = try RemitRuntime(configuration: configuration, logger: makeTestLogger(), clock: clock, ids: ids)
+        return RemitTestApp(runtime: runtime, adminKey: configuration.adminKey ?? TestEngine.adminKey)
+    }
+
+    /// Runs `body` with a client on the router; services (request-log writer, pool) run meanwhile.
+    public func test<T: Sendable>(_ body: @Sendable @escaping (APITestClient) async throws -> T) async throws -> T {
+        let app = buildApplication(runtime, logger: makeTestLogger())
+        return try await app.test(.router) { client in
+            try await body(APITestClient(client))
+        }
+    }
+}
+
+extension APITestClient {
+    /// Creates a merchant with the platform key; returns its id and secret key.
+    public func createMerchant(adminKey: String, _ parameters: [(String, String)] = []) async throws
+        -> (id: String, key: String)
+    {
+        let result = try await post("/v1/accounts", parameters, key: adminKey)
+        precondition(result.status == 200, "account creation failed: \(result.body)")
+        return (result.id, result.json["secret_key"] as? String ?? "")
+    }
+}

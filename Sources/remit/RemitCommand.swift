@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct RemitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remit",
+        abstract: "A self-hosted, Stripe-compatible payments platform on an ACID ledger.",
+        subcommands: [Serve.self, Migrate.self, Verify.self],
+        defaultSubcommand: Serve.self)
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Hummingbird
+import RemitApp
+import RemitCore
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the API server (migrates the store first).")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 4242
+
+    @Option(help: "Processing fee per captured charge, e.g. 2.9%+30 (or REMIT_FEE).")
+    var fee: String?
+
+    @Option(name: .customLong("api-log-flush-interval"), help: "How often request logs are written, <n>ms|s|m|h.")
+    var apiLogFlushInterval: DurationArgument?
+
+    func run() async throws {
+        var configuration = try store.configuration()
+        configuration.host = host
+        configuration.port = port
+        if let fee {
+            guard let policy = FeePolicy(parsing: fee) else { throw ValidationError("--fee must look like 2.9%+30") }
+            configuration.fees = policy
+        }
+        if let interval = apiLogFlushInterval { configuration.apiLogFlushInterval = interval.duration }
+        let logger = makeLogger()
+        let runtime = try RemitRuntime(configuration: configuration, logger: logger)
+        let app = buildApplication(runtime, logger: logger)
+        try await app.runService()
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Logging
+import RemitApp
+import RemitCore
+
+/// The options every command that touches the store shares.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Directory for the SQLite database and the admin key (created if missing).")
+    var dataDirectory = "./.remit"
+
+    @Option(name: .customLong("database-url"),
+            help: "postgres://user:password@host:port/database to use PostgreSQL (or REMIT_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("sync"), help: "SQLite durability: normal (crash-safe) or full (power-loss-safe).")
+    var sync: String?
+
+    func configuration() throws -> RemitConfiguration {
+        var configuration = RemitConfiguration()
+        configuration.dataDirectory = dataDirectory
+        configuration.databaseURL = databaseURL
+        try configuration.applyEnvironment()
+        if let sync {
+            guard let value = SQLiteSynchronousOption(rawValue: sync) else {
+                throw ValidationError("--sync must be normal or full")
+            }
+            configuration.sqliteSynchronous = value.value
+        }
+        return configuration
+    }
+}
+
+/// Reads a duration written `<n>ms|s|m|h`.
+struct DurationArgument: ExpressibleByArgument {
+    let duration: Duration
+
+    init?(argument: String) {
+        guard let duration = try? DurationText.parse(argument) else { return nil }
+        self.duration = duration
+    }
+}
+
+func makeLogger(_ label: String = "remit") -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = .info
+    return logger
+}
