@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import RemitCore
 import RemitSQL
 import RemitStore
@@ -55,6 +56,8 @@ struct APIMiddleware: RouterMiddleware {
         case let error as HTTPError where error.status == .notFound:
             stripeError = APIErrors.notFound
         case let error as HTTPError where error.status == .contentTooLarge:
+            stripeError = APIErrors.bodyTooLarge
+        case is NIOTooManyBytesError:
             stripeError = APIErrors.bodyTooLarge
         case let error as DatabaseError where error.code == .connection || error.code == .busy:
             context.logger.error("database unavailable", metadata: ["error": "\(error)"])
