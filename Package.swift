@@ -67,8 +67,14 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
+        // The HTTP load generator behind `remit bench` (no domain types).
+        .target(name: "RemitBench", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: swiftSettings),
         .executableTarget(name: "remit", dependencies: [
-            "RemitApp", "RemitCore", "RemitStore", "RemitSQLite",
+            "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

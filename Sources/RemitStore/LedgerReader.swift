@@ -78,3 +78,19 @@ extension Ledger {
         }
     }
 }
+
+extension LedgerReader {
+    public func dispute(_ id: String) async throws -> Dispute? {
+        try await connection.queryFirst(
+            "SELECT * FROM disputes WHERE id = \(id) AND account_id = \(accountID)"
+        ).map(Dispute.init(row:))
+    }
+
+    /// A dispute's JSON with its balance transactions (withdrawal, reinstatement) embedded, as Stripe shows them.
+    public func disputeJSON(_ dispute: Dispute, charge: JSONValue? = nil) async throws -> JSONValue {
+        let entries = try await connection.query("""
+            SELECT * FROM balance_transactions WHERE account_id = \(accountID) AND source_id = \(dispute.id) ORDER BY seq
+            """).map { BalanceTransaction(row: $0).json(now: now) }
+        return dispute.json(balanceTransactions: entries, now: now, charge: charge)
+    }
+}

@@ -63,7 +63,15 @@ public struct LedgerVerifier: Sendable {
             {
                 report.problems.append("\(row.string("id")) has no creation event")
             }
-            // 5. Refunds never exceed their charge.
+            // 5. Every chargeback has withdrawn its amount.
+            for row in try await connection.query("""
+                SELECT d.id FROM disputes d WHERE d.status NOT LIKE 'warning_%' AND NOT EXISTS (
+                    SELECT 1 FROM balance_transactions t WHERE t.source_id = d.id AND t.amount = -d.amount)
+                """)
+            {
+                report.problems.append("dispute \(row.string("id")) has no withdrawal")
+            }
+            // 6. Refunds never exceed their charge.
             for row in try await connection.query("""
                 SELECT c.id FROM charges c JOIN (SELECT charge_id, SUM(amount) AS refunded FROM refunds GROUP BY charge_id) r
                   ON r.charge_id = c.id

@@ -4,5 +4,6 @@ import RemitSQL
 public enum LedgerMigrations {
     public static let all: [Migration] = [
         Migration0001Ledger.migration,
+        Migration0002Disputes.migration,
     ]
 }

@@ -45,7 +45,13 @@ extension LedgerTransaction {
         }
         try await ChargeRows.insert(charge, on: connection)
         try await emit(decline == nil ? "charge.succeeded" : "charge.failed", charge.json(), id: charge.id)
-        return ChargeResult(charge: charge, balanceTransaction: entry, decline: decline)
+        let answered = charge
+        if let scenario = authorization.dispute, decline == nil, charge.captured {
+            // The cardholder's bank disputes it right after (Stripe's dispute test cards); the answer
+            // shows the charge as it was when authorized.
+            try await openDispute(on: &charge, scenario)
+        }
+        return ChargeResult(charge: answered, balanceTransaction: entry, decline: decline)
     }
 
     private func makeCharge(_ request: ChargeRequest, card: ResolvedCard, authorization: Authorization) -> Charge {

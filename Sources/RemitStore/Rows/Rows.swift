@@ -75,3 +75,15 @@ extension BalanceTransaction {
         precondition(net == row.int("net"), "stored net of \(id) differs from amount - fee")
     }
 }
+
+extension Dispute {
+    public init(row: SQLRow) {
+        self.init(
+            id: row.string("id"), accountID: row.string("account_id"), created: row.int("created"),
+            chargeID: row.string("charge_id"), amount: row.int("amount"),
+            currency: Currency(row.string("currency")) ?? .usd, reason: row.string("reason"),
+            status: row.string("status"), evidence: row.string("evidence"),
+            submissionCount: row.int("submission_count"), dueBy: row.int("due_by"),
+            metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
+    }
+}

@@ -1,0 +1,84 @@
+import Hummingbird
+import RemitCore
+import RemitStore
+
+/// `/v1/disputes`: retrieve, list (`charge`), update evidence (`submit`), close (accept).
+struct DisputesController {
+    let endpoint: Endpoint
+    static let expandable: Set<String> = ["charge"]
+
+    func register(on router: Router<APIRequestContext>) {
+        router.get("/v1/disputes", use: list)
+        router.get("/v1/disputes/:id", use: retrieve)
+        router.post("/v1/disputes/:id", use: update)
+        router.post("/v1/disputes/:id/close", use: close)
+    }
+
+    @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        var reader = FormReader(try endpoint.queryForm(request))
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        try reader.finish()
+        return JSONResponse.ok(try await endpoint.read(context) { ledger in
+            guard let dispute = try await ledger.dispute(id) else { throw StripeError.noSuch("dispute", id) }
+            return try await Self.render(dispute, expand, ledger)
+        })
+    }
+
+    @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let form = try await endpoint.bodyForm(request, context: context)
+        var reader = FormReader(form)
+        var update = DisputeUpdate()
+        if var evidence = try reader.hash("evidence") {
+            for field in Dispute.evidenceFields.sorted() {
+                if let value = try evidence.string(field, maxLength: 20_000) { update.evidence.append((field, value)) }
+            }
+            try evidence.finish()
+        }
+        update.metadata = try reader.metadata()
+        update.submit = try reader.bool("submit")
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        try reader.finish()
+        let disputeUpdate = update
+        return try await endpoint.write(request, context: context, form: form) { transaction in
+            let dispute = try await transaction.updateDispute(id, disputeUpdate)
+            return StoredResponse(status: 200, body: try await Self.render(dispute, expand, transaction.reader).rendered())
+        }
+    }
+
+    @Sendable func close(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let form = try await endpoint.bodyForm(request, context: context)
+        var reader = FormReader(form)
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        try reader.finish()
+        return try await endpoint.write(request, context: context, form: form) { transaction in
+            let dispute = try await transaction.acceptDispute(id)
+            return StoredResponse(status: 200, body: try await Self.render(dispute, expand, transaction.reader).rendered())
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
+        var reader = FormReader(try endpoint.queryForm(request))
+        var query = ListQuery(table: .disputes)
+        try ListParameters.read(&reader, into: &query)
+        if let charge = try reader.string("charge", maxLength: 255) { query.equals.append(("charge_id", charge)) }
+        _ = try reader.string("payment_intent", maxLength: 255)
+        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
+        try reader.finish()
+        let listQuery = query
+        return JSONResponse.ok(try await endpoint.read(context) { ledger in
+            let page = try await ledger.list(listQuery)
+            var data: [JSONValue] = []
+            for row in page.rows { data.append(try await Self.render(Dispute(row: row), expand, ledger)) }
+            return ListParameters.listObject(url: "/v1/disputes", data: data, hasMore: page.hasMore)
+        })
+    }
+
+    static func render(_ dispute: Dispute, _ expand: Expansions, _ ledger: LedgerReader) async throws -> JSONValue {
+        var charge: JSONValue?
+        if expand.contains("charge") { charge = try await ledger.charge(dispute.chargeID)?.json() }
+        return try await ledger.disputeJSON(dispute, charge: charge)
+    }
+}

@@ -1,0 +1,59 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A single form POST on a fresh connection, for benchmark set-up (creating the merchant).
+public enum OneShot {
+    public static func post(host: String, port: Int, path: String, form: String, basicUser: String) async throws
+        -> (status: Int, body: String)
+    {
+        let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                        wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await connection.executeThenClose { inbound, outbound in
+            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
+            let credentials = ByteBuffer(string: basicUser + ":")
+            head.headers.add(name: "Host", value: "\(host):\(port)")
+            head.headers.add(name: "Authorization", value: "Basic " + base64(Array(credentials.readableBytesView)))
+            head.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            head.headers.add(name: "Content-Length", value: String(form.utf8.count))
+            head.headers.add(name: "Connection", value: "close")
+            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(string: form))), .end(nil)])
+            var status = 0
+            var body = ""
+            for try await part in inbound {
+                switch part {
+                case .head(let response): status = Int(response.status.code)
+                case .body(let buffer): body += String(buffer: buffer)
+                case .end: return (status, body)
+                }
+            }
+            return (status, body)
+        }
+    }
+
+    static func base64(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var output = ""
+        var index = 0
+        while index < bytes.count {
+            let chunk = Array(bytes[index..<min(index + 3, bytes.count)])
+            let value = (UInt32(chunk[0]) << 16) | (UInt32(chunk.count > 1 ? chunk[1] : 0) << 8)
+                | UInt32(chunk.count > 2 ? chunk[2] : 0)
+            for position in 0..<4 {
+                if position <= chunk.count {
+                    output.append(alphabet[Int((value >> (18 - 6 * UInt32(position))) & 0x3F)])
+                } else {
+                    output.append("=")
+                }
+            }
+            index += 3
+        }
+        return output
+    }
+}

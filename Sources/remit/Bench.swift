@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import RemitBench
+import RemitCore
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks, run from a separate process against a live server.",
+        subcommands: [Charges.self])
+
+    struct Charges: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drive POST /v1/charges over keep-alive HTTP: closed loop (throughput) or open loop (--rate).")
+
+        @Option(help: "Base URL of the server under test.")
+        var url = "http://127.0.0.1:4242"
+
+        @Option(help: "A merchant's secret key. Without it, --admin-key creates a merchant first.")
+        var key: String?
+
+        @Option(name: .customLong("admin-key"), help: "The platform key, to create a merchant for the run.")
+        var adminKey: String?
+
+        @Option(help: "The payment source sent with each charge (localstripe needs pm_card_visa).")
+        var source = "tok_visa"
+
+        @Option(help: "Keep-alive connections.")
+        var connections = 32
+
+        @Option(help: "Measured duration, <n>ms|s|m|h.")
+        var duration = DurationArgument(argument: "20s")!
+
+        @Option(help: "Unmeasured warm-up before it, <n>ms|s|m|h.")
+        var warmup = DurationArgument(argument: "2s")!
+
+        @Option(help: "Open loop: requests per second on a fixed schedule (latency counted from the schedule).")
+        var rate: Int?
+
+        @Option(name: .customLong("server-pid"), help: "Sample this process's resident memory during the run.")
+        var serverPID: Int32?
+
+        @Flag(name: .customLong("no-idempotency-keys"), help: "Do not send an Idempotency-Key with each request.")
+        var noIdempotencyKeys = false
+
+        func run() async throws {
+            guard let components = URLComponents(string: url), let host = components.host else {
+                throw ValidationError("--url must look like http://host:port")
+            }
+            let port = components.port ?? 80
+            var apiKey = key
+            if apiKey == nil, let adminKey {
+                apiKey = try await Self.createMerchant(host: host, port: port, adminKey: adminKey)
+            }
+            guard let apiKey else { throw ValidationError("give --key or --admin-key") }
+            var plan = LoadPlan(
+                host: host, port: port, body: "amount=1000&currency=usd&source=\(source)&description=bench",
+                apiKey: apiKey, connections: connections, duration: duration.duration,
+                mode: rate.map { .openLoop(requestsPerSecond: $0) } ?? .closedLoop)
+            plan.warmup = warmup.duration
+            plan.serverPID = serverPID
+            plan.idempotencyKeys = !noIdempotencyKeys
+            let mode = rate.map { "open loop at \($0) req/s" } ?? "closed loop"
+            print("bench charges: \(url), \(mode), \(connections) connections, \(DurationText.format(duration.duration))")
+            let report = try await LoadGenerator(plan: plan).run { print($0) }
+            print(report.summary)
+        }
+
+        /// Creates a merchant with the platform key (Remit's `POST /v1/accounts` extension).
+        static func createMerchant(host: String, port: Int, adminKey: String) async throws -> String {
+            let (status, body) = try await OneShot.post(
+                host: host, port: port, path: "/v1/accounts", form: "type=custom", basicUser: adminKey)
+            guard status == 200,
+                  let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+                  let key = json["secret_key"] as? String
+            else {
+                throw ValidationError("could not create a merchant (HTTP \(status)): \(body)")
+            }
+            return key
+        }
+    }
+}

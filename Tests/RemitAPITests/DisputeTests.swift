@@ -1,0 +1,71 @@
+import Foundation
+import RemitTesting
+import Testing
+
+struct DisputeTests {
+    @Test(arguments: TestEngine.available)
+    func disputeCardOpensAChargebackThatWinningEvidenceReverses(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            let charge = try await client.post("/v1/charges", [
+                ("amount", "5000"), ("currency", "usd"), ("source", "tok_createDispute"),
+            ], key: merchant.key)
+            #expect(charge.status == 200)
+            let disputed = try await client.get("/v1/charges/\(charge.id)", key: merchant.key)
+            #expect(disputed["disputed"] as? Bool == true)
+            let list = try await client.get("/v1/disputes", [("charge", charge.id)], key: merchant.key)
+            let dispute = try #require((list["data"] as? [[String: Any]])?.first)
+            let id = try #require(dispute["id"] as? String)
+            #expect(dispute["status"] as? String == "needs_response")
+            #expect(dispute["reason"] as? String == "fraudulent")
+            let withdrawal = try #require((dispute["balance_transactions"] as? [[String: Any]])?.first)
+            #expect(withdrawal["amount"] as? Int == -5000)
+            #expect(withdrawal["fee"] as? Int == 1500)
+            let won = try await client.post("/v1/disputes/\(id)", [
+                ("evidence[uncategorized_text]", "winning_evidence"), ("submit", "true"),
+            ], key: merchant.key)
+            #expect(won["status"] as? String == "won")
+            #expect((won["balance_transactions"] as? [Any])?.count == 2)
+            let closedAgain = try await client.post("/v1/disputes/\(id)/close", key: merchant.key)
+            #expect(closedAgain.status == 400)
+            let balance = try await client.get("/v1/balance", key: merchant.key)
+            let total = ((balance["available"] as? [[String: Any]]) ?? []).compactMap { $0["amount"] as? Int }.reduce(0, +)
+                + ((balance["pending"] as? [[String: Any]]) ?? []).compactMap { $0["amount"] as? Int }.reduce(0, +)
+            #expect(total == 5000 - 175 - 1500, "won back the amount; the fee is kept")
+            let types = try await client.get("/v1/events", [("type", "charge.dispute.*")], key: merchant.key)
+            let names = Set(((types["data"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String })
+            #expect(names == ["charge.dispute.created", "charge.dispute.funds_withdrawn", "charge.dispute.updated",
+                              "charge.dispute.funds_reinstated", "charge.dispute.closed"])
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func acceptingOrLosingKeepsTheFundsWithdrawnAndInquiriesMoveNoMoney(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            let lost = try await client.post("/v1/charges", [
+                ("amount", "2000"), ("currency", "eur"), ("payment_method", "pm_card_createDisputeProductNotReceived"),
+            ], key: merchant.key)
+            let inquiry = try await client.post("/v1/charges", [
+                ("amount", "2000"), ("currency", "eur"), ("payment_method", "pm_card_createDisputeInquiry"),
+            ], key: merchant.key)
+            let disputes = try await client.get("/v1/disputes", key: merchant.key)
+            let rows = (disputes["data"] as? [[String: Any]]) ?? []
+            let lostDispute = try #require(rows.first { $0["charge"] as? String == lost.id })
+            let inquiryDispute = try #require(rows.first { $0["charge"] as? String == inquiry.id })
+            #expect(lostDispute["reason"] as? String == "product_not_received")
+            #expect(inquiryDispute["status"] as? String == "warning_needs_response")
+            #expect((inquiryDispute["balance_transactions"] as? [Any])?.isEmpty == true)
+            let accepted = try await client.post("/v1/disputes/\(lostDispute["id"] as? String ?? "")/close", key: merchant.key)
+            #expect(accepted["status"] as? String == "lost")
+            let closed = try await client.post("/v1/disputes/\(inquiryDispute["id"] as? String ?? "")/close", key: merchant.key)
+            #expect(closed["status"] as? String == "warning_closed")
+            let report = try await client.get("/v1/balance", key: merchant.key)
+            let amounts = ((report["available"] as? [[String: Any]]) ?? []) + ((report["pending"] as? [[String: Any]]) ?? [])
+            let total = amounts.compactMap { $0["amount"] as? Int }.reduce(0, +)
+            #expect(total == 2 * (2000 - 88) - 2000 - 1500)
+        }
+    }
+}
