@@ -94,3 +94,32 @@ extension LedgerReader {
         return dispute.json(balanceTransactions: entries, now: now, charge: charge)
     }
 }
+
+extension LedgerReader {
+    public func product(_ id: String) async throws -> Product? {
+        try await connection.queryFirst(
+            "SELECT * FROM products WHERE id = \(id) AND account_id = \(accountID)"
+        ).map(Product.init(row:))
+    }
+
+    public func price(_ id: String) async throws -> Price? {
+        try await connection.queryFirst(
+            "SELECT * FROM prices WHERE id = \(id) AND account_id = \(accountID)"
+        ).map(Price.init(row:))
+    }
+
+    public func subscription(_ id: String) async throws -> Subscription? {
+        try await connection.queryFirst(
+            "SELECT * FROM subscriptions WHERE id = \(id) AND account_id = \(accountID)"
+        ).map(Subscription.init(row:))
+    }
+
+    /// A subscription's JSON with each item's price embedded.
+    public func subscriptionJSON(_ subscription: Subscription) async throws -> JSONValue {
+        var prices: [String: JSONValue] = [:]
+        for item in subscription.items where prices[item.priceID] == nil {
+            prices[item.priceID] = try await price(item.priceID)?.json
+        }
+        return subscription.json(prices: prices)
+    }
+}

@@ -5,5 +5,6 @@ public enum LedgerMigrations {
     public static let all: [Migration] = [
         Migration0001Ledger.migration,
         Migration0002Disputes.migration,
+        Migration0003Billing.migration,
     ]
 }

@@ -4,7 +4,7 @@ import RemitSQL
 /// A list request: which table, which filters, and Stripe's cursor parameters.
 public struct ListQuery: Sendable {
     public enum Table: String, Sendable {
-        case customers, charges, refunds, events, accounts, disputes
+        case customers, charges, refunds, events, accounts, disputes, products, prices, subscriptions
         case balanceTransactions = "balance_transactions"
     }
 
@@ -40,7 +40,9 @@ public struct ListPage: Sendable {
 
 enum ListPager {
     /// Column names come from `ListQuery` callers (constants in the API layer), never from requests.
-    static let allowedColumns: Set<String> = ["customer_id", "charge_id", "type", "email", "source_id", "currency"]
+    static let allowedColumns: Set<String> = [
+        "customer_id", "charge_id", "type", "email", "source_id", "currency", "product_id", "status", "active",
+    ]
 
     static func page(_ query: ListQuery, accountID: String, on connection: any SQLConnection) async throws -> ListPage {
         precondition((1...100).contains(query.limit))

@@ -87,3 +87,39 @@ extension Dispute {
             metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
     }
 }
+
+extension Product {
+    public init(row: SQLRow) {
+        self.init(
+            id: row.string("id"), accountID: row.string("account_id"), created: row.int("created"),
+            updated: row.int("updated"), name: row.string("name"), description: row.optionalString("description"),
+            active: row.bool("active"), defaultPriceID: row.optionalString("default_price_id"),
+            metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
+    }
+}
+
+extension Price {
+    public init(row: SQLRow) {
+        self.init(
+            id: row.string("id"), accountID: row.string("account_id"), created: row.int("created"),
+            productID: row.string("product_id"), currency: Currency(row.string("currency")) ?? .usd,
+            unitAmount: row.int("unit_amount"), interval: row.optionalString("recurring_interval").flatMap(Interval.init),
+            intervalCount: row.int("recurring_interval_count"), active: row.bool("active"),
+            nickname: row.optionalString("nickname"), metadata: Metadata(storageText: row.string("metadata")),
+            livemode: row.bool("livemode"))
+    }
+}
+
+extension Subscription {
+    public init(row: SQLRow) {
+        self.init(
+            id: row.string("id"), accountID: row.string("account_id"), created: row.int("created"),
+            customerID: row.string("customer_id"), status: row.string("status"),
+            items: Subscription.items(fromText: row.string("items")), currency: Currency(row.string("currency")) ?? .usd,
+            defaultPaymentMethod: row.optionalString("default_payment_method"),
+            currentPeriodStart: row.int("current_period_start"), currentPeriodEnd: row.int("current_period_end"),
+            cancelAtPeriodEnd: row.bool("cancel_at_period_end"), canceledAt: row.optionalInt("canceled_at"),
+            endedAt: row.optionalInt("ended_at"), latestChargeID: row.optionalString("latest_charge_id"),
+            metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
+    }
+}
