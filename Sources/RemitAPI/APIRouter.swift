@@ -22,6 +22,9 @@ public enum APIRouter {
         router.get("/healthz") { _, _ in
             JSONResponse.ok(.object([("status", .string("ok"))]))
         }
+        router.get("/openapi.json") { _, _ in
+            JSONResponse.make(status: 200, body: OpenAPIDocument.rendered)
+        }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: .init(string: metrics.registry.emitToString())))

@@ -52,9 +52,9 @@ struct BalanceController {
         var reader = FormReader(try endpoint.queryForm(request))
         var query = ListQuery(table: .balanceTransactions)
         try ListParameters.read(&reader, into: &query)
-        if let type = try reader.string("type", maxLength: 50) { query.equals.append(("type", type)) }
-        if let source = try reader.string("source", maxLength: 255) { query.equals.append(("source_id", source)) }
-        if let currency = try reader.string("currency", maxLength: 3) { query.equals.append(("currency", currency.lowercased())) }
+        if let type = try reader.string("type", maxLength: 50) { query.filter("type", equals: type) }
+        if let source = try reader.string("source", maxLength: 255) { query.filter("source_id", equals: source) }
+        if let currency = try reader.string("currency", maxLength: 3) { query.filter("currency", equals: currency.lowercased()) }
         _ = try reader.string("payout", maxLength: 255)
         let expand = try Expansions(try reader.array("expand"), allowed: ["source"], list: true)
         try reader.finish()

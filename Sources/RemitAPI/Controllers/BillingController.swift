@@ -74,7 +74,7 @@ struct BillingController {
         var reader = FormReader(try endpoint.queryForm(request))
         var query = ListQuery(table: .products)
         try ListParameters.read(&reader, into: &query)
-        if let active = try reader.bool("active") { query.equals.append(("active", active ? "1" : "0")) }
+        if let active = try reader.bool("active") { query.filter("active", equals: active) }
         _ = try reader.array("expand")
         _ = try reader.array("ids")
         try reader.finish()
@@ -136,9 +136,9 @@ struct BillingController {
         var reader = FormReader(try endpoint.queryForm(request))
         var query = ListQuery(table: .prices)
         try ListParameters.read(&reader, into: &query)
-        if let product = try reader.string("product", maxLength: 255) { query.equals.append(("product_id", product)) }
-        if let active = try reader.bool("active") { query.equals.append(("active", active ? "1" : "0")) }
-        if let currency = try reader.string("currency", maxLength: 3) { query.equals.append(("currency", currency)) }
+        if let product = try reader.string("product", maxLength: 255) { query.filter("product_id", equals: product) }
+        if let active = try reader.bool("active") { query.filter("active", equals: active) }
+        if let currency = try reader.string("currency", maxLength: 3) { query.filter("currency", equals: currency) }
         _ = try reader.choice("type", ["one_time", "recurring"])
         _ = try reader.array("expand")
         try reader.finish()
@@ -219,8 +219,8 @@ struct BillingController {
         var reader = FormReader(try endpoint.queryForm(request))
         var query = ListQuery(table: .subscriptions)
         try ListParameters.read(&reader, into: &query)
-        if let customer = try reader.string("customer", maxLength: 255) { query.equals.append(("customer_id", customer)) }
-        if let status = try reader.string("status", maxLength: 40), status != "all" { query.equals.append(("status", status)) }
+        if let customer = try reader.string("customer", maxLength: 255) { query.filter("customer_id", equals: customer) }
+        if let status = try reader.string("status", maxLength: 40), status != "all" { query.filter("status", equals: status) }
         _ = try reader.string("price", maxLength: 255)
         _ = try reader.array("expand")
         try reader.finish()

@@ -145,7 +145,7 @@ struct ChargesController {
         var reader = FormReader(try endpoint.queryForm(request))
         var query = ListQuery(table: .charges)
         try ListParameters.read(&reader, into: &query)
-        if let customer = try reader.string("customer", maxLength: 255) { query.equals.append(("customer_id", customer)) }
+        if let customer = try reader.string("customer", maxLength: 255) { query.filter("customer_id", equals: customer) }
         _ = try reader.string("payment_intent", maxLength: 255)
         _ = try reader.string("transfer_group", maxLength: 255)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)

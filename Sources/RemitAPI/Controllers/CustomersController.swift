@@ -95,7 +95,7 @@ struct CustomersController {
         var reader = FormReader(try endpoint.queryForm(request))
         var query = ListQuery(table: .customers)
         try ListParameters.read(&reader, into: &query)
-        if let email = try reader.string("email", maxLength: 512) { query.equals.append(("email", email)) }
+        if let email = try reader.string("email", maxLength: 512) { query.filter("email", equals: email) }
         _ = try reader.array("expand")
         try reader.finish()
         let listQuery = query

@@ -63,7 +63,7 @@ struct DisputesController {
         var reader = FormReader(try endpoint.queryForm(request))
         var query = ListQuery(table: .disputes)
         try ListParameters.read(&reader, into: &query)
-        if let charge = try reader.string("charge", maxLength: 255) { query.equals.append(("charge_id", charge)) }
+        if let charge = try reader.string("charge", maxLength: 255) { query.filter("charge_id", equals: charge) }
         _ = try reader.string("payment_intent", maxLength: 255)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
         try reader.finish()

@@ -36,7 +36,7 @@ struct EventsController {
                 // `charge.*`: a prefix wildcard, as Stripe allows.
                 query.prefix = ("type", String(type.prefix { $0 != "*" }))
             } else {
-                query.equals.append(("type", type))
+                query.filter("type", equals: type)
             }
         }
         if let types { query.oneOf.append(("type", types)) }

@@ -9,8 +9,8 @@ public struct ListQuery: Sendable {
     }
 
     public var table: Table
-    /// Column equality filters (`customer_id = …`, `type = …`).
-    public var equals: [(column: String, value: String)] = []
+    /// Column equality filters (`customer_id = …`, `type = …`), typed as the column is.
+    public private(set) var equals: [(column: String, value: SQLValue)] = []
     /// `type IN (…)` style filters.
     public var oneOf: [(column: String, values: [String])] = []
     /// A `LIKE 'prefix%'` filter (event type wildcards).
@@ -21,6 +21,10 @@ public struct ListQuery: Sendable {
     public var endingBefore: String?
 
     public init(table: Table) { self.table = table }
+
+    public mutating func filter(_ column: String, equals value: some SQLBindable) {
+        equals.append((column, value.sqlValue))
+    }
 }
 
 /// `created`, `created[gt]`, `created[gte]`, `created[lt]`, `created[lte]`.
