@@ -9,6 +9,8 @@ public struct Caller: Sendable {
     /// True when authenticated with the platform (admin) key.
     public var isPlatform: Bool
     public var livemode: Bool
+    /// The SHA-256 of the key used: rate limits are per key.
+    public var keyHash: String = ""
 }
 
 /// Per-request state: the request id, the caller, and the limits of the API.

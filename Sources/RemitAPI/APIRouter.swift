@@ -5,10 +5,12 @@ import RemitStore
 
 /// Builds the router of the whole API: middleware, every controller, health and metrics.
 public enum APIRouter {
-    public static func build(ledger: Ledger, metrics: APIMetrics, requestLog: APILogBuffer) -> Router<APIRequestContext> {
+    public static func build(ledger: Ledger, metrics: APIMetrics, requestLog: APILogBuffer,
+                             rateLimiter: RateLimiter? = nil) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIMiddleware(
-            authenticator: Authenticator(ledger: ledger, cache: KeyCache()), metrics: metrics, requestLog: requestLog,
+            authenticator: Authenticator(ledger: ledger, cache: KeyCache()), rateLimiter: rateLimiter, metrics: metrics,
+            requestLog: requestLog,
             clock: ledger.clock, ids: ledger.ids))
         let endpoint = Endpoint(ledger: ledger)
         AccountsController(endpoint: endpoint, ledger: ledger).register(on: router)

@@ -42,7 +42,9 @@ public struct RemitRuntime: Sendable {
 /// Builds the HTTP application: the API router, and the services in dependency order
 /// (database pool → request-log writer → idempotency pruner; the HTTP server last, stopped first).
 public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some ApplicationProtocol {
-    let router = APIRouter.build(ledger: runtime.ledger, metrics: runtime.metrics, requestLog: runtime.requestLog)
+    let router = APIRouter.build(
+        ledger: runtime.ledger, metrics: runtime.metrics, requestLog: runtime.requestLog,
+        rateLimiter: runtime.configuration.rateLimitPerKey.map(RateLimiter.init(requestsPerSecond:)))
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(runtime.configuration.host, port: runtime.configuration.port),

@@ -12,6 +12,7 @@ import RemitSQLite
 /// - `--sync full|normal` / `REMIT_SQLITE_SYNC`: SQLite durability (see README, Durability).
 /// - `--fee` / `REMIT_FEE` (default `2.9%+30`): processing fee per captured charge.
 /// - `--api-log-flush-interval` (default `200ms`) and `--api-log-buffer` (default 50000 documents).
+/// - `--rate-limit` / `REMIT_RATE_LIMIT` (requests per second per key; default: no limit).
 public struct RemitConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 4242
@@ -24,6 +25,8 @@ public struct RemitConfiguration: Sendable {
     public var apiLogBufferCapacity = 50_000
     /// Stripe keeps idempotency keys at least 24 hours; so do we, then prune.
     public var idempotencyRetention: Duration = .seconds(24 * 3600)
+    /// Requests per second allowed per API key; nil (the default) means no limit.
+    public var rateLimitPerKey: Int?
     /// Maximum PostgreSQL connections per node.
     public var postgresConnectionsMax = 24
 
@@ -35,6 +38,10 @@ public struct RemitConfiguration: Sendable {
         if adminKey == nil, let key = environment["REMIT_ADMIN_KEY"], !key.isEmpty { adminKey = key }
         if let sync = environment["REMIT_SQLITE_SYNC"], let value = SQLiteDatabase.Synchronous(rawValue: sync.uppercased()) {
             sqliteSynchronous = value
+        }
+        if rateLimitPerKey == nil, let limit = environment["REMIT_RATE_LIMIT"], !limit.isEmpty {
+            guard let value = Int(limit), value > 0 else { throw ConfigurationError("REMIT_RATE_LIMIT must be a positive integer") }
+            rateLimitPerKey = value
         }
         if let fee = environment["REMIT_FEE"] {
             guard let policy = FeePolicy(parsing: fee) else { throw ConfigurationError("REMIT_FEE must look like 2.9%+30") }

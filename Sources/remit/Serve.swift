@@ -20,6 +20,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("api-log-flush-interval"), help: "How often request logs are written, <n>ms|s|m|h.")
     var apiLogFlushInterval: DurationArgument?
 
+    @Option(name: .customLong("rate-limit"), help: "Requests per second per API key (default: no limit).")
+    var rateLimit: Int?
+
     func run() async throws {
         var configuration = try store.configuration()
         configuration.host = host
@@ -29,6 +32,10 @@ struct Serve: AsyncParsableCommand {
             configuration.fees = policy
         }
         if let interval = apiLogFlushInterval { configuration.apiLogFlushInterval = interval.duration }
+        if let rateLimit {
+            guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive") }
+            configuration.rateLimitPerKey = rateLimit
+        }
         let logger = makeLogger()
         let runtime = try RemitRuntime(configuration: configuration, logger: logger)
         let app = buildApplication(runtime, logger: logger)

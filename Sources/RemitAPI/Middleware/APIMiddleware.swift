@@ -13,6 +13,7 @@ struct APIMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
     let authenticator: Authenticator
+    let rateLimiter: RateLimiter?
     let metrics: APIMetrics
     let requestLog: APILogBuffer
     let clock: WallClock
@@ -28,7 +29,10 @@ struct APIMiddleware: RouterMiddleware {
         var response: Response
         do {
             context.caller = try await authenticator.authenticate(request)
-            if let caller = context.caller { context.logger[metadataKey: "account.id"] = "\(caller.accountID)" }
+            if let caller = context.caller {
+                context.logger[metadataKey: "account.id"] = "\(caller.accountID)"
+                if let rateLimiter, !rateLimiter.allow(caller.keyHash) { throw APIErrors.rateLimited }
+            }
             response = try await next(request, context)
         } catch {
             response = render(error, request: request, context: context)

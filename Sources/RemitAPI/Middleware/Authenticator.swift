@@ -31,12 +31,13 @@ struct Authenticator: Sendable {
             cache[hash] = identity
         }
         guard let identity else { throw APIErrors.invalidKey(SecretKey.hint(key)) }
-        var caller = Caller(accountID: identity.accountID, isPlatform: identity.isPlatform, livemode: identity.livemode)
+        var caller = Caller(accountID: identity.accountID, isPlatform: identity.isPlatform, livemode: identity.livemode,
+                            keyHash: hash)
         if let target = request.headers[.stripeAccount], !target.isEmpty, target != identity.accountID {
             guard identity.isPlatform, let account = try await ledger.accountRecord(target), !account.isPlatform else {
                 throw APIErrors.noAccess(target)
             }
-            caller = Caller(accountID: account.id, isPlatform: false, livemode: account.livemode)
+            caller = Caller(accountID: account.id, isPlatform: false, livemode: account.livemode, keyHash: hash)
         }
         return caller
     }
