@@ -87,6 +87,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitSQLiteTests", dependencies: ["RemitSQLite", "RemitSQL"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitAPITests", dependencies: [
             "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore",

@@ -27,7 +27,7 @@ public final class PostgresDatabase: SQLDatabase, Service {
         await client.run()
     }
 
-    public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @Sendable @escaping (any SQLConnection) async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1

@@ -22,7 +22,7 @@ public protocol SQLDatabase: Sendable {
 
     /// Runs `body` in one read-write transaction: committed if it returns, rolled back if it throws.
     /// Transient conflicts (PostgreSQL serialization failures, deadlocks) are retried a bounded number of times.
-    func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @Sendable @escaping (any SQLConnection) async throws -> T) async throws -> T
 
     /// Runs `body` on a consistent read snapshot.
     func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T

@@ -4,8 +4,8 @@ import Synchronization
 
 /// The embedded engine: one SQLite file in WAL mode, one writer connection, a few reader connections.
 ///
-/// Writers are serialized by an ``AsyncLock`` (SQLite allows one writer at a time anyway); each write
-/// transaction starts with `BEGIN IMMEDIATE` so it holds the write lock from its first statement.
+/// Writers are serialized (SQLite allows one writer at a time anyway) and group-committed: concurrent
+/// write transactions share one `BEGIN IMMEDIATE … COMMIT`, each isolated in a savepoint (``GroupCommit``).
 /// Statements run synchronously on the calling task: they take microseconds and never wait on the network.
 public final class SQLiteDatabase: SQLDatabase {
     /// How hard a commit tries to reach the disk.
@@ -19,7 +19,7 @@ public final class SQLiteDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     public let path: String
     private let writer: SQLiteHandle
-    private let writerLock = AsyncLock()
+    private let groupCommit: GroupCommit
     private let readers: [(handle: SQLiteHandle, lock: AsyncLock)]
     private let nextReader = Atomic<Int>(0)
 
@@ -27,21 +27,12 @@ public final class SQLiteDatabase: SQLDatabase {
         precondition(readerCount >= 1 && readerCount <= 64)
         self.path = path
         writer = try SQLiteHandle(path: path, synchronous: synchronous)
+        groupCommit = GroupCommit(handle: writer)
         readers = try (0..<readerCount).map { _ in (try SQLiteHandle(path: path, synchronous: synchronous), AsyncLock()) }
     }
 
-    public func write<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
-        try await writerLock.withLock {
-            try writer.exec("BEGIN IMMEDIATE")
-            do {
-                let result = try await body(SQLiteConnection(handle: writer))
-                try writer.exec("COMMIT")
-                return result
-            } catch {
-                try? writer.exec("ROLLBACK")
-                throw error
-            }
-        }
+    public func write<T: Sendable>(_ body: @Sendable @escaping (any SQLConnection) async throws -> T) async throws -> T {
+        try await groupCommit.write(body)
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {

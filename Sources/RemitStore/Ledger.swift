@@ -36,7 +36,7 @@ public struct Ledger: Sendable {
 
     /// One write transaction. On SQLite it first advances the change-capture clock, so every change row
     /// of this transaction carries the same, commit-ordered `tx_lsn` (writers are serialized there).
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @Sendable @escaping (any SQLConnection) async throws -> T) async throws -> T {
         try await database.write { connection in
             if connection.dialect == .sqlite {
                 try await connection.execute("UPDATE cdc_clock SET lsn = lsn + 1 WHERE id = 1")
