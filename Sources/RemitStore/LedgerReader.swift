@@ -47,8 +47,10 @@ public struct LedgerReader: Sendable {
 
     /// Available and pending amounts per currency. Pending = net of entries not yet available.
     public func balance() async throws -> [(currency: String, available: Int64, pending: Int64)] {
-        let totals = try await connection.query(
-            "SELECT currency, amount FROM balances WHERE account_id = \(accountID) ORDER BY currency")
+        let totals = try await connection.query("""
+            SELECT currency, CAST(SUM(amount) AS BIGINT) AS amount FROM balances WHERE account_id = \(accountID)
+            GROUP BY currency ORDER BY currency
+            """)
         var result: [(String, Int64, Int64)] = []
         for row in totals {
             let currency = row.string("currency")

@@ -23,13 +23,14 @@ public struct LedgerVerifier: Sendable {
             let mismatches = try await connection.query("""
                 SELECT COALESCE(b.account_id, t.account_id) AS account_id, COALESCE(b.currency, t.currency) AS currency,
                        COALESCE(b.amount, 0) AS balance, COALESCE(t.total, 0) AS total
-                FROM balances b
+                FROM (SELECT account_id, currency, SUM(amount) AS amount FROM balances GROUP BY account_id, currency) b
                 FULL OUTER JOIN (SELECT account_id, currency, SUM(net) AS total FROM balance_transactions
                                  GROUP BY account_id, currency) t
                   ON t.account_id = b.account_id AND t.currency = b.currency
                 WHERE COALESCE(b.amount, 0) <> COALESCE(t.total, 0)
                 """)
-            report.balancesChecked = Int(try await connection.queryFirst("SELECT COUNT(*) AS n FROM balances")?.int("n") ?? 0)
+            report.balancesChecked = Int(try await connection.queryFirst(
+                "SELECT COUNT(DISTINCT account_id || ':' || currency) AS n FROM balances")?.int("n") ?? 0)
             for row in mismatches {
                 report.problems.append(
                     "balance of \(row.string("account_id")) in \(row.string("currency")) is \(row.int("balance")) "

@@ -69,8 +69,8 @@ enum Migration0001Ledger {
             "CREATE INDEX balance_transactions_source ON balance_transactions (source_id)",
             """
             CREATE TABLE balances (
-                account_id TEXT NOT NULL, currency TEXT NOT NULL, amount BIGINT NOT NULL,
-                PRIMARY KEY (account_id, currency)
+                account_id TEXT NOT NULL, currency TEXT NOT NULL, shard INTEGER NOT NULL, amount BIGINT NOT NULL,
+                PRIMARY KEY (account_id, currency, shard)
             )
             """,
             """
