@@ -61,7 +61,7 @@ struct Endpoint: Sendable {
 
     static func fingerprint(_ request: Request, form: Form) -> String {
         let text = "\(request.method.rawValue) \(request.uri.path)\n\(form.canonicalText)"
-        return SHA256.hash(data: Array(text.utf8)).map { String($0, radix: 16) }.joined()
+        return Hex.encode(SHA256.hash(data: Array(text.utf8)))
     }
 }
 

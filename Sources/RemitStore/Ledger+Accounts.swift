@@ -9,7 +9,7 @@ public enum SecretKey {
     public static func generate() -> String { "sk_test_" + RandomText.base62(count: 32) }
 
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Array(key.utf8)))
     }
 
     /// What logs and errors may show of a key: its prefix and last four characters.

@@ -30,6 +30,9 @@ struct ChargesController {
             if let decline = result.decline {
                 return StoredResponse(status: decline.status, body: decline.json.rendered())
             }
+            if !expand.contains("balance_transaction") && !expand.contains("customer"), let rendered = result.rendered {
+                return StoredResponse(status: 200, body: rendered)
+            }
             let body = try await Self.render(result.charge, expand, transaction.reader, entry: result.balanceTransaction)
             return StoredResponse(status: 200, body: body.rendered())
         }

@@ -36,4 +36,6 @@ public struct ChargeResult: Sendable {
     public var charge: Charge
     public var balanceTransaction: BalanceTransaction?
     public var decline: StripeError?
+    /// The charge's JSON as its event carries it (no expansions), when already rendered.
+    public var rendered: String?
 }

@@ -44,14 +44,15 @@ extension LedgerTransaction {
             decline = error
         }
         try await ChargeRows.insert(charge, on: connection)
-        try await emit(decline == nil ? "charge.succeeded" : "charge.failed", charge.json(), id: charge.id)
+        let rendered = charge.json().rendered()
+        try await emit(decline == nil ? "charge.succeeded" : "charge.failed", .raw(rendered), id: charge.id)
         let answered = charge
         if let scenario = authorization.dispute, decline == nil, charge.captured {
             // The cardholder's bank disputes it right after (Stripe's dispute test cards); the answer
             // shows the charge as it was when authorized.
             try await openDispute(on: &charge, scenario)
         }
-        return ChargeResult(charge: answered, balanceTransaction: entry, decline: decline)
+        return ChargeResult(charge: answered, balanceTransaction: entry, decline: decline, rendered: rendered)
     }
 
     private func makeCharge(_ request: ChargeRequest, card: ResolvedCard, authorization: Authorization) -> Charge {

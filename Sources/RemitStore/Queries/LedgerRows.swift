@@ -8,7 +8,7 @@ import RemitSQL
 /// queue on a single row lock held until commit (measured: 571 charges/s with one row, all writers
 /// waiting on `transactionid`).
 enum LedgerRows {
-    static let balanceShards = 16
+    static let balanceShards = 64
 
     /// Writes a balance transaction and moves the merchant's balance by its `net`, in the caller's transaction.
     static func post(_ entry: BalanceTransaction, on connection: any SQLConnection) async throws {
