@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "RemitSQLite", dependencies: [
             "RemitSQL", "CSQLite",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .target(name: "RemitPostgres", dependencies: [
             "RemitSQL",

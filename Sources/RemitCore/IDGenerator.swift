@@ -18,20 +18,15 @@ public struct IDGenerator: Sendable {
 public enum RandomText {
     static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
-    /// Draws 64 random bits at a time (one system call per 8 bytes, not per character) and keeps the
-    /// bytes below 248 (= 4 × 62), so every character is uniform over the alphabet.
+    /// Keeps the bytes below 248 (= 4 × 62), so every character is uniform over the alphabet.
     public static func base62(count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(count)
-        while bytes.count < count {
-            var word = generator.next()
-            for _ in 0..<8 where bytes.count < count {
-                let byte = UInt8(truncatingIfNeeded: word)
-                word >>= 8
-                if byte < 248 { bytes.append(alphabet[Int(byte % 62)]) }
+        var output = [UInt8]()
+        output.reserveCapacity(count)
+        while output.count < count {
+            for byte in RandomPool.shared.bytes(count - output.count + 4) where output.count < count && byte < 248 {
+                output.append(alphabet[Int(byte % 62)])
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: output, as: UTF8.self)
     }
 }
