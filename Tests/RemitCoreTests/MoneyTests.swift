@@ -43,3 +43,20 @@ struct MoneyTests {
         #expect(JSONValue.object([("id", .string("x")), ("n", .int(-3))]).rendered() == #"{"id":"x","n":-3}"#)
     }
 }
+
+struct IDTests {
+    @Test func idsSortByCreationAndStayUnique() throws {
+        var previous = ""
+        var seen = Set<String>()
+        for _ in 0..<2_000 {
+            let id = IDGenerator.random("ch")
+            #expect(id.hasPrefix("ch_") && id.count == 27)
+            #expect(String(id.prefix(11)) >= String(previous.prefix(11)), "the time part never goes back")
+            previous = id
+            seen.insert(id)
+        }
+        #expect(seen.count == 2_000)
+        #expect(RandomText.base62(61, width: 3) == "00z")
+        #expect(RandomText.base62(62, width: 3) == "010")
+    }
+}
