@@ -9,6 +9,8 @@ import Synchronization
 /// threshold copies pages to the database file (and fsyncs) while every other writer waits.
 final class SQLiteCheckpointer: Sendable {
     static let interval: Duration = .milliseconds(100)
+    /// WAL frames (pages) above which the WAL is restarted: about 64 MB of 4 KiB pages.
+    static let restartFramesMin: Int64 = 16_384
     private let stopped = Atomic<Bool>(false)
     private let done = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
@@ -16,7 +18,12 @@ final class SQLiteCheckpointer: Sendable {
         let handle = try SQLiteHandle(path: path, synchronous: synchronous)
         let thread = Thread { [self] in
             while !stopped.load(ordering: .acquiring) {
-                try? handle.exec("PRAGMA wal_checkpoint(PASSIVE)")
+                let frames = (try? handle.run("PRAGMA wal_checkpoint(PASSIVE)").rows.first?.int("log")) ?? 0
+                if frames > Self.restartFramesMin {
+                    // Under steady load a passive checkpoint never catches the WAL's end, so the WAL would
+                    // only grow; RESTART briefly holds new writers until the WAL can start over.
+                    try? handle.exec("PRAGMA wal_checkpoint(RESTART)")
+                }
                 Thread.sleep(forTimeInterval: 0.1)
             }
             try? handle.exec("PRAGMA wal_checkpoint(TRUNCATE)")
