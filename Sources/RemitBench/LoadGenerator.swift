@@ -41,7 +41,15 @@ public struct LoadGenerator: Sendable {
         }
         var report = recorder.report()
         report.elapsed = plan.duration
+        if case .openLoop(let rate) = plan.mode {
+            let scheduled = Int((Double(rate) * seconds(plan.warmup + plan.duration)).rounded(.down))
+            report.unsent = max(0, scheduled - min(schedule.started, scheduled))
+        }
         return report
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func connect(_ group: MultiThreadedEventLoopGroup) async throws -> Connection {
@@ -98,6 +106,9 @@ final class Schedule: Sendable {
     let end: ContinuousClock.Instant
     private let issued = Atomic<Int>(0)
 
+    /// Slots of the timetable that were started.
+    var started: Int { issued.load(ordering: .relaxed) }
+
     init(plan: LoadPlan, start: ContinuousClock.Instant, end: ContinuousClock.Instant) {
         self.plan = plan
         self.start = start
@@ -111,6 +122,8 @@ final class Schedule: Sendable {
             let now = ContinuousClock.now
             return now < end ? now : nil
         case .openLoop(let rate):
+            // A slot not started by the end of the run is not sent: the server fell behind the schedule.
+            guard ContinuousClock.now < end else { return nil }
             let slot = issued.wrappingAdd(1, ordering: .relaxed).oldValue
             let intended = start + .nanoseconds(Int64(slot) * 1_000_000_000 / Int64(rate))
             guard intended < end else { return nil }

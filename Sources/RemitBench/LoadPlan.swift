@@ -44,6 +44,8 @@ public struct LoadReport: Sendable {
     /// Latencies in microseconds, sorted.
     public var latenciesMicros: [Int64] = []
     public var serverRSSMaxBytes: Int64?
+    /// Open loop: scheduled requests never sent because the server was too slow to free a connection.
+    public var unsent = 0
 
     public var throughput: Double {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -65,6 +67,7 @@ public struct LoadReport: Sendable {
             String(format: "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f",
                    percentile(50), percentile(90), percentile(99), percentile(99.9), percentile(100)),
         ]
+        if unsent > 0 { lines.append("unsent: \(unsent) scheduled requests never started (the server fell behind)") }
         if let rss = serverRSSMaxBytes { lines.append(String(format: "server RSS max: %.1f MB", Double(rss) / 1_048_576)) }
         return lines.joined(separator: "\n")
     }
