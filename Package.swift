@@ -35,7 +35,6 @@ let package = Package(
         .target(name: "RemitSQLite", dependencies: [
             "RemitSQL", "CSQLite",
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .target(name: "RemitPostgres", dependencies: [
             "RemitSQL",

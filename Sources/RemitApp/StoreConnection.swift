@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// Opens the configured engine: SQLite under the data directory, or PostgreSQL at the database URL.
 public struct StoreConnection: Sendable {
     public let database: any SQLDatabase
-    /// Services the engine needs running: the PostgreSQL pool, or SQLite's checkpointer.
+    /// Services the engine needs running (the PostgreSQL pool); none for SQLite.
     public let services: [any Service]
     public let description: String
 
@@ -21,6 +21,6 @@ public struct StoreConnection: Sendable {
         }
         let path = (configuration.dataDirectory as NSString).appendingPathComponent("remit.sqlite")
         let database = try SQLiteDatabase(path: path, synchronous: configuration.sqliteSynchronous)
-        return StoreConnection(database: database, services: [database], description: "SQLite at \(path)")
+        return StoreConnection(database: database, services: [], description: "SQLite at \(path)")
     }
 }
