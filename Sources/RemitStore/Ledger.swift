@@ -41,7 +41,10 @@ public struct Ledger: Sendable {
             if connection.dialect == .sqlite {
                 try await connection.execute("UPDATE cdc_clock SET lsn = lsn + 1 WHERE id = 1")
             }
-            return try await body(connection)
+            let batching = BatchingConnection(connection)
+            let result = try await body(batching)
+            try await batching.flush()
+            return result
         }
     }
 

@@ -1,0 +1,80 @@
+import Synchronization
+
+/// Holds back `INSERT`s of a write transaction and sends them together, so a business transaction
+/// costs fewer round trips to PostgreSQL.
+///
+/// - `execute` of an `INSERT` is queued (its row count is not reported: callers of inserts ignore it).
+/// - Any `query`, and any other `execute`, first sends what is queued, so every statement still sees
+///   the transaction's earlier writes, and writes to one row keep their order.
+/// - ``flush()`` runs before commit.
+/// On PostgreSQL several queued inserts go as one statement of data-modifying CTEs
+/// (`WITH w0 AS (INSERT … RETURNING 1), w1 AS (…) SELECT 1`: each runs exactly once, to completion);
+/// SQLite has no DML in `WITH`, and no round trips to save, so there they run one by one.
+public final class BatchingConnection: SQLConnection {
+    private let base: any SQLConnection
+    private let pending = Mutex<[SQL]>([])
+    /// PostgreSQL accepts 65,535 parameters per statement; stay well below.
+    static let bindsPerStatementMax = 30_000
+
+    public init(_ base: any SQLConnection) { self.base = base }
+
+    public var dialect: SQLDialect { base.dialect }
+
+    public func query(_ sql: SQL) async throws(DatabaseError) -> [SQLRow] {
+        try await flush()
+        return try await base.query(sql)
+    }
+
+    @discardableResult
+    public func execute(_ sql: SQL) async throws(DatabaseError) -> Int {
+        if sql.isInsert {
+            pending.withLock { $0.append(sql) }
+            return 1
+        }
+        try await flush()
+        return try await base.execute(sql)
+    }
+
+    /// Sends every queued insert.
+    public func flush() async throws(DatabaseError) {
+        let statements = pending.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        guard !statements.isEmpty else { return }
+        guard dialect == .postgres, statements.count > 1 else {
+            for statement in statements { try await base.execute(statement) }
+            return
+        }
+        var group: [SQL] = []
+        var binds = 0
+        for statement in statements {
+            let count = statement.binds.count
+            if !group.isEmpty && binds + count > Self.bindsPerStatementMax {
+                try await base.execute(Self.combined(group))
+                group = []
+                binds = 0
+            }
+            group.append(statement)
+            binds += count
+        }
+        try await base.execute(Self.combined(group))
+    }
+
+    static func combined(_ statements: [SQL]) -> SQL {
+        guard statements.count > 1 else { return statements[0] }
+        var parts: [SQL] = []
+        for (index, statement) in statements.enumerated() {
+            parts.append("w\(raw: String(index)) AS (\(sql: statement) RETURNING 1)")
+        }
+        return "WITH " + SQL.join(parts, separator: ", ") + " SELECT 1"
+    }
+}
+
+extension SQL {
+    /// Whether the statement is an `INSERT` (and so can be queued by ``BatchingConnection``).
+    var isInsert: Bool {
+        guard case .text(let head)? = pieces.first else { return false }
+        return head.drop { $0 == " " || $0 == "\n" }.prefix(6).uppercased() == "INSERT"
+    }
+}
