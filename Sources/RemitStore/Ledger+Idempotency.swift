@@ -54,17 +54,27 @@ extension Ledger {
         _ context: OperationContext, _ idempotency: IdempotencyRequest, _ connection: any SQLConnection,
         _ body: @Sendable (LedgerTransaction) async throws -> StoredResponse
     ) async throws -> WriteOutcome {
+        let saved: SQLRow?
         if connection.dialect == .postgres {
-            // Another node may hold the key: a transaction-scoped advisory lock on the key's hash decides.
+            // Another node may hold the key: a transaction-scoped advisory lock on the key's hash decides,
+            // in the same round trip as the lookup. (If the lookup's snapshot predates the holder's commit,
+            // the key's primary key still stops a second execution: that request ends in 409.)
             let lockID = Int64(bitPattern: StableHash.fnv1a(context.accountID + "\u{1F}" + idempotency.key))
-            let row = try await connection.queryFirst("SELECT pg_try_advisory_xact_lock(\(lockID)) AS locked")
+            let row = try await connection.queryFirst("""
+                SELECT l.locked, k.fingerprint, k.status_code, k.response_body
+                FROM (SELECT pg_try_advisory_xact_lock(\(lockID)) AS locked) l
+                LEFT JOIN idempotency_keys k
+                  ON k.account_id = \(context.accountID) AND k.idempotency_key = \(idempotency.key)
+                """)
             guard row?.bool("locked") == true else { throw Self.keyInUse(idempotency.key) }
+            saved = row?.optionalString("fingerprint") == nil ? nil : row
+        } else {
+            saved = try await connection.queryFirst("""
+                SELECT fingerprint, status_code, response_body FROM idempotency_keys
+                WHERE account_id = \(context.accountID) AND idempotency_key = \(idempotency.key)
+                """)
         }
-        if let saved = try await connection.queryFirst("""
-            SELECT fingerprint, status_code, response_body FROM idempotency_keys
-            WHERE account_id = \(context.accountID) AND idempotency_key = \(idempotency.key)
-            """)
-        {
+        if let saved {
             guard saved.string("fingerprint") == idempotency.fingerprint else {
                 throw Self.keyMismatch(idempotency.key)
             }
