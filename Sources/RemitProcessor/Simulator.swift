@@ -122,14 +122,7 @@ enum Luhn {
 
 /// A stable, non-reversible card fingerprint (FNV-1a, two rounds), base-62. Not a secret, not a PAN.
 enum Fingerprint {
-    static func hash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
-    }
+    static func hash(_ text: String) -> UInt64 { StableHash.fnv1a(text) }
 
     static func of(_ text: String) -> String {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")

@@ -8,6 +8,11 @@ import RemitSQL
 /// - PostgreSQL: the writer's transaction id (`pg_current_xact_id()`), read back below the snapshot's
 ///   xmin horizon, so writers never serialize on a clock row (the xid-horizon extractor, fix 2).
 enum ChangeCaptureDDL {
+    /// An auto-incrementing 64-bit primary key (`seq`, `change_id`, `log_seq`) in each engine's spelling.
+    static func serialPrimaryKey(_ dialect: SQLDialect) -> String {
+        dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+    }
+
     static func triggers(table: String, key: String, columns: [String], dialect: SQLDialect) -> [String] {
         switch dialect {
         case .postgres:

@@ -4,8 +4,7 @@ import RemitSQL
 /// events (the outbox), idempotency keys, the API request log, and change capture on the business tables.
 enum Migration0001Ledger {
     static let migration = Migration(id: 1, name: "ledger") { dialect in
-        let serial = dialect == .sqlite
-            ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+        let serial = ChangeCaptureDDL.serialPrimaryKey(dialect)
         var statements = ChangeCaptureDDL.foundation(dialect)
         statements += [
             """

@@ -3,8 +3,7 @@ import RemitSQL
 /// Disputes, with change capture.
 enum Migration0002Disputes {
     static let migration = Migration(id: 2, name: "disputes") { dialect in
-        let serial = dialect == .sqlite
-            ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+        let serial = ChangeCaptureDDL.serialPrimaryKey(dialect)
         return [
             """
             CREATE TABLE disputes (

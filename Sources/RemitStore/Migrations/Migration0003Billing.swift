@@ -3,8 +3,7 @@ import RemitSQL
 /// Products, prices and subscriptions; subscriptions are change-captured.
 enum Migration0003Billing {
     static let migration = Migration(id: 3, name: "billing") { dialect in
-        let serial = dialect == .sqlite
-            ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+        let serial = ChangeCaptureDDL.serialPrimaryKey(dialect)
         return [
             """
             CREATE TABLE products (
