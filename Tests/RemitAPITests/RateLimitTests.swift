@@ -1,19 +1,30 @@
 import Foundation
+import RemitAPI
 import RemitApp
 import RemitTesting
 import Testing
 
 struct RateLimitTests {
-    @Test func anOptionalPerKeyLimitAnswers429() async throws {
-        let app = try await RemitTestApp.make(.sqlite) { $0.rateLimitPerKey = 3 }
+    @Test func bucketRefillsAtTheConfiguredRate() {
+        let limiter = RateLimiter(requestsPerSecond: 3)
+        let start = ContinuousClock.now
+        #expect((0..<3).allSatisfy { _ in limiter.allow("k", now: start) })
+        #expect(!limiter.allow("k", now: start), "the burst is the rate")
+        #expect(limiter.allow("other", now: start), "keys have their own buckets")
+        #expect(!limiter.allow("k", now: start + .milliseconds(300)))
+        #expect(limiter.allow("k", now: start + .milliseconds(340)), "one token back after a third of a second")
+        #expect(!limiter.allow("k", now: start + .milliseconds(340)))
+    }
+
+    @Test func aLimitedKeyGets429WithStripesError() async throws {
+        let app = try await RemitTestApp.make(.sqlite) { $0.rateLimitPerKey = 1 }
         try await app.test { client in
             let merchant = try await client.createMerchant(adminKey: app.adminKey)
-            var statuses: [Int] = []
-            for _ in 0..<6 { statuses.append(try await client.get("/v1/balance", key: merchant.key).status) }
-            #expect(statuses.prefix(3).allSatisfy { $0 == 200 })
-            let limited = try await client.get("/v1/balance", key: merchant.key)
-            #expect(limited.status == 429)
-            #expect(limited.error["code"] as? String == "rate_limit")
+            let first = try await client.get("/v1/balance", key: merchant.key)
+            let second = try await client.get("/v1/balance", key: merchant.key)
+            #expect(first.status == 200)
+            #expect(second.status == 429, "a second request within the same second")
+            #expect(second.error["code"] as? String == "rate_limit")
         }
     }
 
