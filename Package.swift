@@ -88,6 +88,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "RemitSQLiteTests", dependencies: ["RemitSQLite", "RemitSQL"], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitAppTests", dependencies: [
+            "RemitApp", "RemitAPI", "RemitStore", "RemitTesting",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitAPITests", dependencies: [
             "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore",

@@ -15,7 +15,7 @@ public final class APILogBuffer: Sendable {
     }
 
     /// Returns false (and drops the entry) when full.
-    func append(_ entry: APILogEntry) -> Bool {
+    public func append(_ entry: APILogEntry) -> Bool {
         entries.withLock { entries in
             guard entries.count < capacity else { return false }
             entries.append(entry)

@@ -18,8 +18,9 @@ public struct RemitTestApp: Sendable {
     }
 
     /// Runs `body` with a client on the router; services (request-log writer, pool) run meanwhile.
-    public func test<T: Sendable>(_ body: @Sendable @escaping (APITestClient) async throws -> T) async throws -> T {
-        let app = buildApplication(runtime, logger: makeTestLogger())
+    public func test<T: Sendable>(logger: Logger = makeTestLogger(),
+                                  _ body: @Sendable @escaping (APITestClient) async throws -> T) async throws -> T {
+        let app = buildApplication(runtime, logger: logger)
         return try await app.test(.router) { client in
             try await body(APITestClient(client))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import Logging
 import RemitApp
 import RemitCore
 
@@ -23,6 +24,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests per second per API key (default: no limit).")
     var rateLimit: Int?
 
+    @Option(name: .customLong("log-level"), help: "trace, debug (one line per request), info, notice, warning, error.")
+    var logLevel = "info"
+
     func run() async throws {
         var configuration = try store.configuration()
         configuration.host = host
@@ -36,7 +40,8 @@ struct Serve: AsyncParsableCommand {
             guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive") }
             configuration.rateLimitPerKey = rateLimit
         }
-        let logger = makeLogger()
+        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
+        let logger = makeLogger(level: level)
         let runtime = try RemitRuntime(configuration: configuration, logger: logger)
         let app = buildApplication(runtime, logger: logger)
         try await app.runService()

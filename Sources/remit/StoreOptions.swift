@@ -40,8 +40,8 @@ struct DurationArgument: ExpressibleByArgument {
     }
 }
 
-func makeLogger(_ label: String = "remit") -> Logger {
-    var logger = Logger(label: label)
-    logger.logLevel = .info
+func makeLogger(level: Logger.Level = .info) -> Logger {
+    var logger = Logger(label: "remit")
+    logger.logLevel = level
     return logger
 }

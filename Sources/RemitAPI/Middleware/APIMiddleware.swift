@@ -49,6 +49,10 @@ struct APIMiddleware: RouterMiddleware {
             statusCode: status, latencyMs: latencyMs, timestamp: Timestamp.iso8601(clock.now()),
             requestID: context.requestID))
         if !accepted { metrics.apiLogDropped() }
+        context.logger.debug("request", metadata: [
+            "http.method": "\(request.method.rawValue)", "http.route": "\(route)", "http.status": "\(status)",
+            "latency_ms": "\(latencyMs)",
+        ])
         return response
     }
 
