@@ -61,10 +61,19 @@ extension LedgerTransaction {
             amountRefunded: 0, currency: request.currency, captured: false, paid: true, refunded: false,
             disputed: false, status: "succeeded", customerID: request.customerID, description: request.description,
             receiptEmail: request.receiptEmail, statementDescriptor: request.statementDescriptor,
-            paymentMethodID: card.paymentMethodID, card: card.card, failureCode: nil, failureMessage: nil,
+            paymentMethodID: mintedPaymentMethodID(card.paymentMethodID), card: card.card, failureCode: nil,
+            failureMessage: nil,
             declineCode: nil, outcome: authorization.outcome, balanceTransactionID: nil,
             fundsAvailableImmediately: authorization.fundsAvailableImmediately, metadata: request.metadata,
             livemode: context.livemode)
+    }
+
+    /// As Stripe does, a token becomes a new card (`card_…`) and a test PaymentMethod a new PaymentMethod
+    /// (`pm_…`) on the charge; raw card details already carry a `card_…` id.
+    private func mintedPaymentMethodID(_ reference: String) -> String {
+        if reference.hasPrefix("tok_") { return ledger.ids("card") }
+        if reference.hasPrefix("pm_card_") { return ledger.ids("pm") }
+        return reference
     }
 
     /// Captures `amount` of an authorized charge: the fee, the balance transaction and the balance move.
