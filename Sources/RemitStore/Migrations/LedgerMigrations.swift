@@ -6,5 +6,6 @@ public enum LedgerMigrations {
         Migration0001Ledger.migration,
         Migration0002Disputes.migration,
         Migration0003Billing.migration,
+        Migration0004InlinePayloads.migration,
     ]
 }
