@@ -24,6 +24,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests per second per API key (default: no limit).")
     var rateLimit: Int?
 
+    @Option(name: .customLong("postgres-connections"), help: "PostgreSQL pool size per node.")
+    var postgresConnections: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug (one line per request), info, notice, warning, error.")
     var logLevel = "info"
 
@@ -34,6 +37,10 @@ struct Serve: AsyncParsableCommand {
         if let fee {
             guard let policy = FeePolicy(parsing: fee) else { throw ValidationError("--fee must look like 2.9%+30") }
             configuration.fees = policy
+        }
+        if let postgresConnections {
+            guard (1...1_000).contains(postgresConnections) else { throw ValidationError("--postgres-connections: 1…1000") }
+            configuration.postgresConnectionsMax = postgresConnections
         }
         if let interval = apiLogFlushInterval { configuration.apiLogFlushInterval = interval.duration }
         if let rateLimit {
