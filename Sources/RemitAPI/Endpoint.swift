@@ -30,7 +30,8 @@ struct Endpoint: Sendable {
         _ body: @Sendable @escaping (LedgerTransaction) async throws -> StoredResponse
     ) async throws -> Response {
         let caller = try context.requireCaller()
-        let key = request.headers[.idempotencyKey].flatMap { $0.isEmpty ? nil : $0 }
+        // Idempotency keys apply to POST; on DELETE Stripe documents that they have no effect.
+        let key = request.method == .post ? request.headers[.idempotencyKey].flatMap { $0.isEmpty ? nil : $0 } : nil
         if let key, key.count > IdempotencyRequest.keyLengthMax {
             throw StripeError.invalid("Idempotency-Key", "Idempotency keys can be at most \(IdempotencyRequest.keyLengthMax) characters long.")
         }

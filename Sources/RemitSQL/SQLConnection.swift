@@ -24,6 +24,8 @@ public protocol SQLDatabase: Sendable {
     /// Transient conflicts (PostgreSQL serialization failures, deadlocks) are retried a bounded number of times.
     func write<T: Sendable>(_ body: @Sendable @escaping (any SQLConnection) async throws -> T) async throws -> T
 
-    /// Runs `body` on a consistent read snapshot.
+    /// Runs `body` for reads: on SQLite inside one read transaction (one snapshot); on PostgreSQL on a pooled
+    /// connection in autocommit, where each statement sees what was committed when it started. Checks that
+    /// must be consistent across tables are therefore written as single statements.
     func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
 }
