@@ -79,11 +79,6 @@ struct AccountsController {
         try ListParameters.read(&reader, into: &query)
         _ = try reader.array("expand")
         try reader.finish()
-        let listQuery = query
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            let page = try await ledger.list(listQuery)
-            return ListParameters.listObject(url: "/v1/accounts", data: page.rows.map { Account(row: $0).json },
-                                             hasMore: page.hasMore)
-        })
+        return try await endpoint.list(query, url: "/v1/accounts", context) { row, _ in Account(row: row).json }
     }
 }

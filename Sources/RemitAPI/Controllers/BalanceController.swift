@@ -58,13 +58,9 @@ struct BalanceController {
         _ = try reader.string("payout", maxLength: 255)
         let expand = try Expansions(try reader.array("expand"), allowed: ["source"], list: true)
         try reader.finish()
-        let listQuery = query
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            let page = try await ledger.list(listQuery)
-            var data: [JSONValue] = []
-            for row in page.rows { data.append(try await Self.render(BalanceTransaction(row: row), expand, ledger)) }
-            return ListParameters.listObject(url: "/v1/balance_transactions", data: data, hasMore: page.hasMore)
-        })
+        return try await endpoint.list(query, url: "/v1/balance_transactions", context) { row, ledger in
+            try await Self.render(BalanceTransaction(row: row), expand, ledger)
+        }
     }
 
     static func render(_ entry: BalanceTransaction, _ expand: Expansions, _ ledger: LedgerReader) async throws -> JSONValue {

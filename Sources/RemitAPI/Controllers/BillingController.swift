@@ -78,7 +78,7 @@ struct BillingController {
         _ = try reader.array("expand")
         _ = try reader.array("ids")
         try reader.finish()
-        return try await list(query, url: "/v1/products", context: context) { Product(row: $0).json }
+        return try await endpoint.list(query, url: "/v1/products", context) { row, _ in Product(row: row).json }
     }
 
     // MARK: Prices
@@ -142,7 +142,7 @@ struct BillingController {
         _ = try reader.choice("type", ["one_time", "recurring"])
         _ = try reader.array("expand")
         try reader.finish()
-        return try await list(query, url: "/v1/prices", context: context) { Price(row: $0).json }
+        return try await endpoint.list(query, url: "/v1/prices", context) { row, _ in Price(row: row).json }
     }
 
     // MARK: Subscriptions
@@ -224,24 +224,12 @@ struct BillingController {
         _ = try reader.string("price", maxLength: 255)
         _ = try reader.array("expand")
         try reader.finish()
-        let listQuery = query
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            let page = try await ledger.list(listQuery)
-            var data: [JSONValue] = []
-            for row in page.rows { data.append(try await ledger.subscriptionJSON(Subscription(row: row))) }
-            return ListParameters.listObject(url: "/v1/subscriptions", data: data, hasMore: page.hasMore)
-        })
+        return try await endpoint.list(query, url: "/v1/subscriptions", context) { row, ledger in
+            try await ledger.subscriptionJSON(Subscription(row: row))
+        }
     }
 
     // MARK: Helpers
-
-    private func list(_ query: ListQuery, url: String, context: APIRequestContext,
-                      render: @Sendable @escaping (SQLRow) -> JSONValue) async throws -> Response {
-        JSONResponse.ok(try await endpoint.read(context) { ledger in
-            let page = try await ledger.list(query)
-            return ListParameters.listObject(url: url, data: page.rows.map(render), hasMore: page.hasMore)
-        })
-    }
 
     static func onlyExpand(_ request: Request, _ endpoint: Endpoint) throws {
         var reader = FormReader(try endpoint.queryForm(request))

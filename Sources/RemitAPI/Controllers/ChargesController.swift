@@ -153,13 +153,9 @@ struct ChargesController {
         _ = try reader.string("transfer_group", maxLength: 255)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
         try reader.finish()
-        let listQuery = query
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            let page = try await ledger.list(listQuery)
-            var data: [JSONValue] = []
-            for row in page.rows { data.append(try await Self.render(Charge(row: row), expand, ledger)) }
-            return ListParameters.listObject(url: "/v1/charges", data: data, hasMore: page.hasMore)
-        })
+        return try await endpoint.list(query, url: "/v1/charges", context) { row, ledger in
+            try await Self.render(Charge(row: row), expand, ledger)
+        }
     }
 
     static func render(_ charge: Charge, _ expand: Expansions, _ ledger: LedgerReader,

@@ -98,11 +98,6 @@ struct CustomersController {
         if let email = try reader.string("email", maxLength: 512) { query.filter("email", equals: email) }
         _ = try reader.array("expand")
         try reader.finish()
-        let listQuery = query
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            let page = try await ledger.list(listQuery)
-            return ListParameters.listObject(url: "/v1/customers", data: page.rows.map { Customer(row: $0).json },
-                                             hasMore: page.hasMore)
-        })
+        return try await endpoint.list(query, url: "/v1/customers", context) { row, _ in Customer(row: row).json }
     }
 }

@@ -67,13 +67,9 @@ struct DisputesController {
         _ = try reader.string("payment_intent", maxLength: 255)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
         try reader.finish()
-        let listQuery = query
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            let page = try await ledger.list(listQuery)
-            var data: [JSONValue] = []
-            for row in page.rows { data.append(try await Self.render(Dispute(row: row), expand, ledger)) }
-            return ListParameters.listObject(url: "/v1/disputes", data: data, hasMore: page.hasMore)
-        })
+        return try await endpoint.list(query, url: "/v1/disputes", context) { row, ledger in
+            try await Self.render(Dispute(row: row), expand, ledger)
+        }
     }
 
     static func render(_ dispute: Dispute, _ expand: Expansions, _ ledger: LedgerReader) async throws -> JSONValue {

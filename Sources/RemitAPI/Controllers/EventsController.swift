@@ -43,11 +43,6 @@ struct EventsController {
         _ = try reader.bool("delivery_success")
         _ = try reader.array("expand")
         try reader.finish()
-        let listQuery = query
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            let page = try await ledger.list(listQuery)
-            let data = page.rows.map { JSONValue.raw($0.string("payload")) }
-            return ListParameters.listObject(url: "/v1/events", data: data, hasMore: page.hasMore)
-        })
+        return try await endpoint.list(query, url: "/v1/events", context) { row, _ in JSONValue.raw(row.string("payload")) }
     }
 }

@@ -71,13 +71,9 @@ struct RefundsController {
         _ = try reader.string("payment_intent", maxLength: 255)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
         try reader.finish()
-        let listQuery = query
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            let page = try await ledger.list(listQuery)
-            var data: [JSONValue] = []
-            for row in page.rows { data.append(try await Self.render(Refund(row: row), expand, ledger)) }
-            return ListParameters.listObject(url: "/v1/refunds", data: data, hasMore: page.hasMore)
-        })
+        return try await endpoint.list(query, url: "/v1/refunds", context) { row, ledger in
+            try await Self.render(Refund(row: row), expand, ledger)
+        }
     }
 
     static func render(_ refund: Refund, _ expand: Expansions, _ ledger: LedgerReader, charge: Charge? = nil)
