@@ -11,8 +11,9 @@ import RemitSQLite
 /// - `REMIT_ADMIN_KEY`: the platform (admin) key; if unset one is generated on first start and stored in the data dir.
 /// - `--sync full|normal` / `REMIT_SQLITE_SYNC`: SQLite durability (see README, Durability).
 /// - `--fee` / `REMIT_FEE` (default `2.9%+30`): processing fee per captured charge.
-/// - `--api-log-flush-interval` (default `200ms`) and `--api-log-buffer` (default 50000 documents).
+/// - `--api-log-flush-interval` (default `200ms`); the request-log buffer holds 50000 documents.
 /// - `--rate-limit` / `REMIT_RATE_LIMIT` (requests per second per key; default: no limit).
+/// - `--postgres-connections` (default 24): the PostgreSQL pool size per node.
 public struct RemitConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 4242
