@@ -24,6 +24,16 @@ struct Endpoint: Sendable {
         return try Form.parse(query[...])
     }
 
+    /// The expansions of a request whose query may carry only `expand` (retrieve endpoints).
+    /// - Parameter allowed: the expandable fields; nil accepts `expand` and expands nothing.
+    func expandOnly(_ request: Request, allowed: Set<String>?) throws -> Expansions {
+        var reader = FormReader(try queryForm(request))
+        let paths = try reader.array("expand")
+        try reader.finish()
+        guard let allowed else { return .none }
+        return try Expansions(paths, allowed: allowed)
+    }
+
     /// Runs a write: under the request's `Idempotency-Key` when it has one; the saved or fresh response
     /// is answered with `Idempotent-Replayed` when replayed.
     func write(

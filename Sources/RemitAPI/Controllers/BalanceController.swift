@@ -37,9 +37,7 @@ struct BalanceController {
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        var reader = FormReader(try endpoint.queryForm(request))
-        let expand = try Expansions(try reader.array("expand"), allowed: ["source"])
-        try reader.finish()
+        let expand = try endpoint.expandOnly(request, allowed: ["source"])
         return JSONResponse.ok(try await endpoint.read(context) { ledger in
             guard let entry = try await ledger.balanceTransaction(id) else {
                 throw StripeError.noSuch("balance transaction", id)

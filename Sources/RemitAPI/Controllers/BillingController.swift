@@ -63,7 +63,7 @@ struct BillingController {
 
     @Sendable func retrieveProduct(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        try Self.onlyExpand(request, endpoint)
+        _ = try endpoint.expandOnly(request, allowed: nil)
         return JSONResponse.ok(try await endpoint.read(context) { ledger in
             guard let product = try await ledger.product(id) else { throw StripeError.noSuch("product", id) }
             return product.json
@@ -125,7 +125,7 @@ struct BillingController {
 
     @Sendable func retrievePrice(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        try Self.onlyExpand(request, endpoint)
+        _ = try endpoint.expandOnly(request, allowed: nil)
         return JSONResponse.ok(try await endpoint.read(context) { ledger in
             guard let price = try await ledger.price(id) else { throw StripeError.noSuch("price", id) }
             return price.json
@@ -183,7 +183,7 @@ struct BillingController {
 
     @Sendable func retrieveSubscription(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        try Self.onlyExpand(request, endpoint)
+        _ = try endpoint.expandOnly(request, allowed: nil)
         return JSONResponse.ok(try await endpoint.read(context) { ledger in
             guard let subscription = try await ledger.subscription(id) else { throw StripeError.noSuch("subscription", id) }
             return try await ledger.subscriptionJSON(subscription)
@@ -227,13 +227,5 @@ struct BillingController {
         return try await endpoint.list(query, url: "/v1/subscriptions", context) { row, ledger in
             try await ledger.subscriptionJSON(Subscription(row: row))
         }
-    }
-
-    // MARK: Helpers
-
-    static func onlyExpand(_ request: Request, _ endpoint: Endpoint) throws {
-        var reader = FormReader(try endpoint.queryForm(request))
-        _ = try reader.array("expand")
-        try reader.finish()
     }
 }

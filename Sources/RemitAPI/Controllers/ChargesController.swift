@@ -98,9 +98,7 @@ struct ChargesController {
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        var reader = FormReader(try endpoint.queryForm(request))
-        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
-        try reader.finish()
+        let expand = try endpoint.expandOnly(request, allowed: Self.expandable)
         return JSONResponse.ok(try await endpoint.read(context) { ledger in
             guard let charge = try await ledger.charge(id) else { throw StripeError.noSuch("charge", id) }
             return try await Self.render(charge, expand, ledger)

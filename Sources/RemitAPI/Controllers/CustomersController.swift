@@ -54,9 +54,7 @@ struct CustomersController {
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        var reader = FormReader(try endpoint.queryForm(request))
-        _ = try reader.array("expand")
-        try reader.finish()
+        _ = try endpoint.expandOnly(request, allowed: nil)
         return JSONResponse.ok(try await endpoint.read(context) { ledger in
             guard let json = try await Self.render(id: id, ledger) else { throw StripeError.noSuch("customer", id) }
             return json

@@ -16,9 +16,7 @@ struct DisputesController {
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        var reader = FormReader(try endpoint.queryForm(request))
-        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
-        try reader.finish()
+        let expand = try endpoint.expandOnly(request, allowed: Self.expandable)
         return JSONResponse.ok(try await endpoint.read(context) { ledger in
             guard let dispute = try await ledger.dispute(id) else { throw StripeError.noSuch("dispute", id) }
             return try await Self.render(dispute, expand, ledger)

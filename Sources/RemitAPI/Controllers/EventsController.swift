@@ -14,9 +14,7 @@ struct EventsController {
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        var reader = FormReader(try endpoint.queryForm(request))
-        _ = try reader.array("expand")
-        try reader.finish()
+        _ = try endpoint.expandOnly(request, allowed: nil)
         let payload = try await endpoint.read(context) { ledger in try await ledger.eventPayload(id) }
         guard let payload else { throw StripeError.noSuch("event", id) }
         return JSONResponse.make(status: 200, body: payload)

@@ -41,9 +41,7 @@ struct RefundsController {
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        var reader = FormReader(try endpoint.queryForm(request))
-        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
-        try reader.finish()
+        let expand = try endpoint.expandOnly(request, allowed: Self.expandable)
         return JSONResponse.ok(try await endpoint.read(context) { ledger in
             guard let refund = try await ledger.refund(id) else { throw StripeError.noSuch("refund", id) }
             return try await Self.render(refund, expand, ledger)
