@@ -27,6 +27,8 @@ let package = Package(
     targets: [
         // Money, currencies, identifiers, clocks: no dependencies.
         .target(name: "RemitCore", swiftSettings: swiftSettings),
+        // Gradient-boosted trees: XGBoost JSON models, scoring, TreeSHAP, a histogram trainer (no domain types).
+        .target(name: "GradientBoosting", swiftSettings: swiftSettings),
         // The card-processor seam and Stripe's test-mode simulator.
         .target(name: "RemitProcessor", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         // One SQL text, two engines: the interpolation type, values, rows, the engine protocol, migrations.
@@ -74,7 +76,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "remit", dependencies: [
-            "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite",
+            "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -94,6 +96,7 @@ let package = Package(
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitAPITests", dependencies: [
             "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore",
             .product(name: "Hummingbird", package: "hummingbird"),
