@@ -55,13 +55,15 @@ struct FraudTrain: ParsableCommand {
         let loadStart = ContinuousClock.now
         let table = try CSVReader.read(URL(fileURLWithPath: input)).table
         let validationTable = try validation.map { try CSVReader.read(URL(fileURLWithPath: $0)).table }
-        print("read \(table.rowCount) rows × \(table.columnCount) columns in \(seconds(ContinuousClock.now - loadStart))")
+        print("read \(table.rowCount) rows × \(table.columnCount) columns in \(secondsText(ContinuousClock.now - loadStart))")
         let every = max(1, trees / 20)
-        let model = try trainer.train(table, labelColumn: labelColumn, validation: validationTable) { progress in
-            guard progress.round % every == 0 || progress.round == progress.rounds || progress.round == 1 else { return }
-            var line = "round \(progress.round)/\(progress.rounds)  train-logloss \(String(format: "%.5f", progress.trainLogLoss))"
+        let model = try trainer.train(
+            table, labelColumn: labelColumn, validation: validationTable, evaluationInterval: every
+        ) { progress in
+            guard let trainLoss = progress.trainLogLoss else { return }
+            var line = "round \(progress.round)/\(progress.rounds)  train-logloss \(String(format: "%.5f", trainLoss))"
             if let loss = progress.validationLogLoss { line += "  validation-logloss \(String(format: "%.5f", loss))" }
-            line += "  \(seconds(progress.elapsed))"
+            line += "  \(secondsText(progress.elapsed))"
             print(line)
         }
         if let best = model.bestIteration {
@@ -78,7 +80,6 @@ struct FraudTrain: ParsableCommand {
     }
 }
 
-func seconds(_ duration: Duration) -> String {
-    let (whole, attoseconds) = duration.components
-    return String(format: "%.2fs", Double(whole) + Double(attoseconds) * 1e-18)
+func secondsText(_ duration: Duration) -> String {
+    String(format: "%.2fs", seconds(duration) as Double)
 }

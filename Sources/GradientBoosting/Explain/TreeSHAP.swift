@@ -8,6 +8,7 @@
 public struct TreeSHAP {
     public let model: TreeEnsemble
     private var path: [PathElement]
+    private let reciprocals: [Double]
 
     struct PathElement {
         var feature: Int32 = -1
@@ -20,6 +21,7 @@ public struct TreeSHAP {
         self.model = model
         let depth = model.maxDepth + 2
         path = Array(repeating: PathElement(), count: depth * (depth + 1) / 2 + depth)
+        reciprocals = (0...(depth + 1)).map { $0 == 0 ? 0 : 1 / Double($0) }
     }
 
     /// `featureCount + 1` contributions for one row; the last is the bias.
@@ -39,8 +41,10 @@ public struct TreeSHAP {
         var bias = Double(model.baseMargin)
         model.nodes.withUnsafeBufferPointer { nodes in
             path.withUnsafeMutableBufferPointer { path in
+              reciprocals.withUnsafeBufferPointer { reciprocals in
                 let walker = Walker(
-                    nodes: nodes, covers: model.covers, row: row, phi: phi, model: model, path: path.baseAddress!)
+                    nodes: nodes, covers: model.covers, row: row, phi: phi, model: model, path: path.baseAddress!,
+                    reciprocals: reciprocals.baseAddress!)
                 for tree in 0..<model.scoredTreeCount {
                     let root = Int(model.roots[tree])
                     bias += model.meanValues[root]
@@ -48,6 +52,7 @@ public struct TreeSHAP {
                         node: root, depth: 0, parentPath: path.baseAddress!, zeroFraction: 1, oneFraction: 1,
                         feature: -1)
                 }
+              }
             }
         }
         phi[model.featureCount] += bias
@@ -61,6 +66,8 @@ public struct TreeSHAP {
         let phi: UnsafeMutableBufferPointer<Double>
         let model: TreeEnsemble
         let path: UnsafeMutablePointer<PathElement>
+        /// `reciprocals[k] = 1/k` for the path lengths a tree can reach.
+        let reciprocals: UnsafePointer<Double>
 
         func recurse(
             node: Int, depth parentDepth: Int, parentPath: UnsafeMutablePointer<PathElement>,
@@ -126,15 +133,20 @@ public struct TreeSHAP {
             var next = path[depth].weight
             let denominator = Double(depth + 1)
             var i = depth - 1
-            while i >= 0 {
-                if one != 0 {
+            if one != 0 {
+                let scale = denominator / one, zeroScale = zero / denominator
+                while i >= 0 {
                     let saved = path[i].weight
-                    path[i].weight = next * denominator / (Double(i + 1) * one)
-                    next = saved - path[i].weight * zero * Double(depth - i) / denominator
-                } else {
-                    path[i].weight = path[i].weight * denominator / (zero * Double(depth - i))
+                    path[i].weight = next * scale / Double(i + 1)
+                    next = saved - path[i].weight * zeroScale * Double(depth - i)
+                    i -= 1
                 }
-                i -= 1
+            } else {
+                let scale = denominator / zero
+                while i >= 0 {
+                    path[i].weight = path[i].weight * scale / Double(depth - i)
+                    i -= 1
+                }
             }
             var j = index
             while j < depth {
@@ -145,22 +157,29 @@ public struct TreeSHAP {
             }
         }
 
+        /// The sum of the path weights with element `index` unwound, without changing the path.
+        /// Divisions by small integers use the reciprocal table; the rest is multiplication.
         @inline(__always)
         func unwoundSum(_ path: UnsafeMutablePointer<PathElement>, depth: Int, index: Int) -> Double {
             let one = path[index].oneFraction, zero = path[index].zeroFraction
-            var next = path[depth].weight
             var total = 0.0
             let denominator = Double(depth + 1)
             var i = depth - 1
-            while i >= 0 {
-                if one != 0 {
-                    let rebuilt = next * denominator / (Double(i + 1) * one)
+            if one != 0 {
+                var next = path[depth].weight
+                let scale = denominator / one, zeroScale = zero / denominator
+                while i >= 0 {
+                    let rebuilt = next * scale * reciprocals[i + 1]
                     total += rebuilt
-                    next = path[i].weight - rebuilt * zero * (Double(depth - i) / denominator)
-                } else if zero != 0 {
-                    total += path[i].weight / zero / (Double(depth - i) / denominator)
+                    next = path[i].weight - rebuilt * zeroScale * Double(depth - i)
+                    i -= 1
                 }
-                i -= 1
+            } else if zero != 0 {
+                let scale = denominator / zero
+                while i >= 0 {
+                    total += path[i].weight * scale * reciprocals[depth - i]
+                    i -= 1
+                }
             }
             return total
         }

@@ -79,18 +79,46 @@ public struct TreeEnsemble: Sendable {
     }
 
     /// The raw margin (log-odds) of one row of `featureCount` values; NaN is missing.
+    ///
+    /// Four trees are walked in lockstep so their independent node loads overlap; leaf values are still added
+    /// one tree at a time, in order, so the float32 sum is XGBoost's.
     @inline(__always)
     public func margin(_ row: UnsafeBufferPointer<Float>) -> Float {
         precondition(row.count >= featureCount, "a row needs \(featureCount) values")
         var sum = baseMargin
+        let treeCount = scoredTreeCount
         nodes.withUnsafeBufferPointer { nodes in
             roots.withUnsafeBufferPointer { roots in
-                for tree in 0..<scoredTreeCount {
+                var tree = 0
+                while tree + 4 <= treeCount {
+                    var a = Int(roots[tree]), b = Int(roots[tree + 1]), c = Int(roots[tree + 2]), d = Int(roots[tree + 3])
+                    while !(nodes[a].isLeaf && nodes[b].isLeaf && nodes[c].isLeaf && nodes[d].isLeaf) {
+                        a = step(a, row: row, nodes: nodes)
+                        b = step(b, row: row, nodes: nodes)
+                        c = step(c, row: row, nodes: nodes)
+                        d = step(d, row: row, nodes: nodes)
+                    }
+                    sum += nodes[a].value
+                    sum += nodes[b].value
+                    sum += nodes[c].value
+                    sum += nodes[d].value
+                    tree += 4
+                }
+                while tree < treeCount {
                     sum += nodes[leafIndex(from: Int(roots[tree]), row: row, nodes: nodes)].value
+                    tree += 1
                 }
             }
         }
         return sum
+    }
+
+    /// One step down from `index`; a leaf stays where it is.
+    @inline(__always)
+    func step(_ index: Int, row: UnsafeBufferPointer<Float>, nodes: UnsafeBufferPointer<PackedNode>) -> Int {
+        let node = nodes[index]
+        if node.isLeaf { return index }
+        return Int(node.left) &+ (goesLeft(node, row[Int(node.feature)]) ? 0 : 1)
     }
 
     /// The model's output for one row: a probability for ``Objective/logistic``, the margin for logitraw.
@@ -115,8 +143,11 @@ public struct TreeEnsemble: Sendable {
 
     @inline(__always)
     func goesLeft(_ node: PackedNode, _ value: Float) -> Bool {
+        if node.categorySet < 0 {
+            // NaN fails both comparisons: `!(v >= t)` sends it left, `v < t` sends it right.
+            return node.defaultLeft ? !(value >= node.value) : value < node.value
+        }
         if value.isNaN { return node.defaultLeft }
-        if node.categorySet < 0 { return value < node.value }
         return !categorySetContains(Int(node.categorySet), value)
     }
 

@@ -16,16 +16,18 @@ public struct HistogramTrainer: Sendable {
         public var round: Int
         public var rounds: Int
         public var elapsed: Duration
-        public var trainLogLoss: Double
+        /// Computed on evaluation rounds only (see `evaluationInterval`).
+        public var trainLogLoss: Double?
         public var validationLogLoss: Double?
         public var bestIteration: Int?
     }
 
     /// Trains on every column of `table` except `labelColumn` (0 or 1 per row; features may be NaN).
     /// With `validation` and `earlyStoppingRounds`, stops once its log-loss has not improved for that many
-    /// rounds and records `best_iteration`, which scoring honours.
+    /// rounds and records `best_iteration`, which scoring honours. The training log-loss is reported every
+    /// `evaluationInterval` rounds and on the last.
     public func train(
-        _ table: NumericTable, labelColumn: String, validation: NumericTable? = nil,
+        _ table: NumericTable, labelColumn: String, validation: NumericTable? = nil, evaluationInterval: Int = 10,
         progress: (Progress) -> Void = { _ in }
     ) throws(ModelError) -> TreeEnsemble {
         let clock = ContinuousClock(), start = clock.now
@@ -104,10 +106,11 @@ public struct HistogramTrainer: Sendable {
                     bestIteration = round
                 }
             }
+            let evaluate = (round + 1) % max(1, evaluationInterval) == 0 || round + 1 == parameters.rounds
             progress(Progress(
                 round: round + 1, rounds: parameters.rounds, elapsed: clock.now - start,
-                trainLogLoss: Self.logLoss(margins: margins, labels: labels), validationLogLoss: validationLoss,
-                bestIteration: bestIteration))
+                trainLogLoss: evaluate ? Self.logLoss(margins: margins, labels: labels) : nil,
+                validationLogLoss: validationLoss, bestIteration: bestIteration))
             if let stop = parameters.earlyStoppingRounds, let bestIteration, validationRows != nil, round - bestIteration >= stop {
                 break
             }

@@ -37,6 +37,7 @@ struct TreeGrower {
         grown.tree.appendLeaf(value: Float(eta * rootWeight), weight: Float(rootWeight), cover: Float(total.hessian))
         grown.binSplits.append((0, 0, false))
         var level = [Work(node: 0, begin: 0, end: rows.count, sums: total)]
+        var scratch = [UInt32]()
         if parameters.maxDepth > 0 {
             let histogram = build(rows: rows, range: 0..<rows.count, gradients: gradients)
             level[0].split = finder.best(histogram: histogram, total: total, features: features)
@@ -49,7 +50,7 @@ struct TreeGrower {
                     grown.leaves.append((work.node, work.begin, work.end))
                     continue
                 }
-                let middle = partition(&rows, work.begin..<work.end, split: split)
+                let middle = partition(&rows, work.begin..<work.end, split: split, scratch: &scratch)
                 let leftWeight = finder.weight(split.left), rightWeight = finder.weight(split.right)
                 let (leftNode, rightNode) = grown.tree.split(
                     work.node, feature: split.feature, threshold: split.threshold, defaultLeft: split.defaultLeft,
@@ -114,24 +115,31 @@ struct TreeGrower {
         }
     }
 
-    /// Reorders `rows[range]` so the rows going left come first; returns where the right rows start.
-    private func partition(_ rows: inout [UInt32], _ range: Range<Int>, split: SplitFinder.Candidate) -> Int {
-        let feature = split.feature, offset = matrix.offsets[feature], missingBin = matrix.binCounts[feature]
-        let featureCount = matrix.featureCount, splitBin = split.splitBin, defaultLeft = split.defaultLeft
+    /// Reorders `rows[range]` so the rows going left come first, keeping each side in ascending row order
+    /// (so later passes read the binned matrix forwards); returns where the right rows start.
+    private func partition(_ rows: inout [UInt32], _ range: Range<Int>, split: SplitFinder.Candidate, scratch: inout [UInt32]) -> Int {
+        let feature = split.feature, offset = UInt32(matrix.offsets[feature]), missingBin = UInt32(matrix.binCounts[feature])
+        let featureCount = matrix.featureCount, splitBin = UInt32(split.splitBin), defaultLeft = split.defaultLeft
+        if scratch.count < range.count { scratch = [UInt32](repeating: 0, count: range.count) }
         return matrix.slots.withUnsafeBufferPointer { slots in
             rows.withUnsafeMutableBufferPointer { rows in
-                var i = range.lowerBound, j = range.upperBound - 1
-                while i <= j {
-                    let bin = Int(slots[Int(rows[i]) * featureCount + feature]) - offset
-                    let goesLeft = bin == missingBin ? defaultLeft : bin < splitBin
-                    if goesLeft {
-                        i += 1
-                    } else {
-                        rows.swapAt(i, j)
-                        j -= 1
+                scratch.withUnsafeMutableBufferPointer { right in
+                    var leftEnd = range.lowerBound, rightCount = 0
+                    for position in range {
+                        let row = rows[position]
+                        let bin = slots[Int(row) &* featureCount &+ feature] &- offset
+                        let goesLeft = bin == missingBin ? defaultLeft : bin < splitBin
+                        if goesLeft {
+                            rows[leftEnd] = row
+                            leftEnd += 1
+                        } else {
+                            right[rightCount] = row
+                            rightCount += 1
+                        }
                     }
+                    for i in 0..<rightCount { rows[leftEnd + i] = right[i] }
+                    return leftEnd
                 }
-                return i
             }
         }
     }
