@@ -1,11 +1,14 @@
-/// The training rows as histogram slots: for each row and feature, the index of its bin in a node histogram
-/// that lays features end to end, each followed by one slot for missing values.
+/// The training rows as feature-local histogram bins (`UInt16`; a feature's missing values get the bin
+/// `binCounts[f]`, one past its last), stored twice: row-major for building histograms over a node's rows,
+/// and column-major for partitioning a node on one feature, so each pass reads memory forwards.
 struct BinnedMatrix: Sendable {
     let rowCount: Int
     let featureCount: Int
-    /// `rowCount × featureCount` slot indices, row-major.
-    let slots: [UInt32]
-    /// Per feature, its first slot; the feature's missing slot is `offsets[f] + binCounts[f]`.
+    /// `rowCount × featureCount` bins, row-major.
+    let rowBins: [UInt16]
+    /// `featureCount × rowCount` bins, column-major.
+    let columnBins: [UInt16]
+    /// Per feature, its first slot in a node histogram; its missing slot is `offsets[f] + binCounts[f]`.
     let offsets: [Int]
     let binCounts: [Int]
     let slotCount: Int
@@ -22,19 +25,22 @@ struct BinnedMatrix: Sendable {
         self.offsets = offsets
         self.binCounts = binCounts
         slotCount = next
-        var slots = [UInt32](repeating: 0, count: rowCount * featureCount)
+        var rowBins = [UInt16](repeating: 0, count: rowCount * featureCount)
+        var columnBins = [UInt16](repeating: 0, count: rowCount * featureCount)
         for row in 0..<rowCount {
             let source = row * table.columnCount, target = row * featureCount
             for (feature, column) in featureColumns.enumerated() {
                 let value = table.values[source + column]
-                let bin = value.isNaN ? binCounts[feature] : cuts.bin(value, feature: feature)
-                slots[target + feature] = UInt32(offsets[feature] + bin)
+                let bin = UInt16(value.isNaN ? binCounts[feature] : cuts.bin(value, feature: feature))
+                rowBins[target + feature] = bin
+                columnBins[feature * rowCount + row] = bin
             }
         }
-        self.slots = slots
+        self.rowBins = rowBins
+        self.columnBins = columnBins
     }
 
     /// The feature-local bin of a row (`binCounts[f]` when missing).
     @inline(__always)
-    func bin(row: Int, feature: Int) -> Int { Int(slots[row * featureCount + feature]) - offsets[feature] }
+    func bin(row: Int, feature: Int) -> Int { Int(rowBins[row * featureCount + feature]) }
 }

@@ -9,16 +9,18 @@ struct GradientHistogram {
     mutating func accumulate(rows: UnsafeBufferPointer<UInt32>, matrix: BinnedMatrix, gradients: UnsafeBufferPointer<GradientPair>) {
         let featureCount = matrix.featureCount
         values.withUnsafeMutableBufferPointer { histogram in
-            matrix.slots.withUnsafeBufferPointer { slots in
-                for row in rows {
-                    let r = Int(row)
-                    let pair = gradients[r]
-                    let g = Double(pair.gradient), h = Double(pair.hessian)
-                    let base = r * featureCount
-                    for feature in 0..<featureCount {
-                        let slot = Int(slots[base + feature]) &* 2
-                        histogram[slot] += g
-                        histogram[slot &+ 1] += h
+            matrix.rowBins.withUnsafeBufferPointer { bins in
+                matrix.offsets.withUnsafeBufferPointer { offsets in
+                    for row in rows {
+                        let r = Int(row)
+                        let pair = gradients[r]
+                        let g = Double(pair.gradient), h = Double(pair.hessian)
+                        let base = r &* featureCount
+                        for feature in 0..<featureCount {
+                            let slot = (offsets[feature] &+ Int(bins[base &+ feature])) &* 2
+                            histogram[slot] += g
+                            histogram[slot &+ 1] += h
+                        }
                     }
                 }
             }

@@ -36,7 +36,7 @@ public struct TrainingParameters: Sendable, Codable, Equatable {
         try check(eta > 0 && eta <= 1, "eta must be in (0, 1]")
         try check(lambda >= 0 && alpha >= 0 && gamma >= 0, "lambda, alpha and gamma must not be negative")
         try check(minChildWeight >= 0, "min-child-weight must not be negative")
-        try check((2...65_536).contains(maxBin), "max-bin must be between 2 and 65536")
+        try check((2...65_535).contains(maxBin), "max-bin must be between 2 and 65535")
         try check(subsample > 0 && subsample <= 1, "subsample must be in (0, 1]")
         try check(colsampleByTree > 0 && colsampleByTree <= 1, "colsample-bytree must be in (0, 1]")
         try check(scalePosWeight > 0, "scale-pos-weight must be positive")

@@ -118,16 +118,18 @@ struct TreeGrower {
     /// Reorders `rows[range]` so the rows going left come first, keeping each side in ascending row order
     /// (so later passes read the binned matrix forwards); returns where the right rows start.
     private func partition(_ rows: inout [UInt32], _ range: Range<Int>, split: SplitFinder.Candidate, scratch: inout [UInt32]) -> Int {
-        let feature = split.feature, offset = UInt32(matrix.offsets[feature]), missingBin = UInt32(matrix.binCounts[feature])
-        let featureCount = matrix.featureCount, splitBin = UInt32(split.splitBin), defaultLeft = split.defaultLeft
+        let missingBin = UInt16(matrix.binCounts[split.feature])
+        let splitBin = UInt16(split.splitBin), defaultLeft = split.defaultLeft
+        let columnStart = split.feature * matrix.rowCount
         if scratch.count < range.count { scratch = [UInt32](repeating: 0, count: range.count) }
-        return matrix.slots.withUnsafeBufferPointer { slots in
+        return matrix.columnBins.withUnsafeBufferPointer { columns in
             rows.withUnsafeMutableBufferPointer { rows in
                 scratch.withUnsafeMutableBufferPointer { right in
+                    let column = columns.baseAddress! + columnStart
                     var leftEnd = range.lowerBound, rightCount = 0
                     for position in range {
                         let row = rows[position]
-                        let bin = slots[Int(row) &* featureCount &+ feature] &- offset
+                        let bin = column[Int(row)]
                         let goesLeft = bin == missingBin ? defaultLeft : bin < splitBin
                         if goesLeft {
                             rows[leftEnd] = row
