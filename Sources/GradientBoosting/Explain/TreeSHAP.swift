@@ -169,9 +169,11 @@ public struct TreeSHAP {
                 var next = path[depth].weight
                 let scale = denominator / one, zeroScale = zero / denominator
                 while i >= 0 {
-                    let rebuilt = next * scale * reciprocals[i + 1]
-                    total += rebuilt
-                    next = path[i].weight - rebuilt * zeroScale * Double(depth - i)
+                    // The loop-carried chain is one multiply and one subtract; the factors are independent.
+                    let factor = scale * reciprocals[i + 1]
+                    let carry = factor * zeroScale * Double(depth - i)
+                    total += next * factor
+                    next = path[i].weight - next * carry
                     i -= 1
                 }
             } else if zero != 0 {

@@ -131,13 +131,12 @@ struct TreeGrower {
                         let row = rows[position]
                         let bin = column[Int(row)]
                         let goesLeft = bin == missingBin ? defaultLeft : bin < splitBin
-                        if goesLeft {
-                            rows[leftEnd] = row
-                            leftEnd += 1
-                        } else {
-                            right[rightCount] = row
-                            rightCount += 1
-                        }
+                        // Branch-free: write to both sides, advance the one the row belongs to.
+                        rows[leftEnd] = row
+                        right[rightCount] = row
+                        let step = goesLeft ? 1 : 0
+                        leftEnd &+= step
+                        rightCount &+= 1 &- step
                     }
                     for i in 0..<rightCount { rows[leftEnd + i] = right[i] }
                     return leftEnd
