@@ -8,7 +8,9 @@
 public struct TreeSHAP {
     public let model: TreeEnsemble
     private var path: [PathElement]
-    private let reciprocals: [Double]
+    /// `1/k` for the path lengths a tree can reach, then four per-element scratch rows for the leaf step.
+    private var numbers: [Double]
+    private let chainLength: Int
 
     struct PathElement {
         var feature: Int32 = -1
@@ -21,7 +23,9 @@ public struct TreeSHAP {
         self.model = model
         let depth = model.maxDepth + 2
         path = Array(repeating: PathElement(), count: depth * (depth + 1) / 2 + depth)
-        reciprocals = (0...(depth + 1)).map { $0 == 0 ? 0 : 1 / Double($0) }
+        chainLength = depth + 2
+        numbers = (0..<chainLength).map { $0 == 0 ? 0 : 1 / Double($0) }
+            + Array(repeating: 0, count: 4 * chainLength)
     }
 
     /// `featureCount + 1` contributions for one row; the last is the bias.
@@ -40,22 +44,27 @@ public struct TreeSHAP {
         let model = self.model
         var bias = Double(model.baseMargin)
         model.nodes.withUnsafeBufferPointer { nodes in
-            path.withUnsafeMutableBufferPointer { path in
-              reciprocals.withUnsafeBufferPointer { reciprocals in
+            let chainLength = self.chainLength
+            withWorkspace { path, numbers in
                 let walker = Walker(
-                    nodes: nodes, covers: model.covers, row: row, phi: phi, model: model, path: path.baseAddress!,
-                    reciprocals: reciprocals.baseAddress!)
+                    nodes: nodes, covers: model.covers, row: row, phi: phi, model: model, path: path,
+                    reciprocals: numbers, chains: numbers + chainLength, chainLength: chainLength)
                 for tree in 0..<model.scoredTreeCount {
                     let root = Int(model.roots[tree])
                     bias += model.meanValues[root]
-                    walker.recurse(
-                        node: root, depth: 0, parentPath: path.baseAddress!, zeroFraction: 1, oneFraction: 1,
-                        feature: -1)
+                    walker.recurse(node: root, depth: 0, parentPath: path, zeroFraction: 1, oneFraction: 1, feature: -1)
                 }
-              }
             }
         }
         phi[model.featureCount] += bias
+    }
+
+    private mutating func withWorkspace(
+        _ body: (UnsafeMutablePointer<PathElement>, UnsafeMutablePointer<Double>) -> Void
+    ) {
+        path.withUnsafeMutableBufferPointer { path in
+            numbers.withUnsafeMutableBufferPointer { numbers in body(path.baseAddress!, numbers.baseAddress!) }
+        }
     }
 
     /// One tree walk: the row, the output and the path stack it shares.
@@ -67,7 +76,10 @@ public struct TreeSHAP {
         let model: TreeEnsemble
         let path: UnsafeMutablePointer<PathElement>
         /// `reciprocals[k] = 1/k` for the path lengths a tree can reach.
-        let reciprocals: UnsafePointer<Double>
+        let reciprocals: UnsafeMutablePointer<Double>
+        /// Four rows of `chainLength` scratch values for ``leafContributions(_:depth:value:)``.
+        let chains: UnsafeMutablePointer<Double>
+        let chainLength: Int
 
         func recurse(
             node: Int, depth parentDepth: Int, parentPath: UnsafeMutablePointer<PathElement>,
@@ -80,14 +92,7 @@ public struct TreeSHAP {
             extend(path, depth: depth, zeroFraction: zeroFraction, oneFraction: oneFraction, feature: feature)
             let current = nodes[node]
             if current.isLeaf {
-                let value = Double(current.value)
-                if depth > 0 {
-                    for i in 1...depth {
-                        let element = path[i]
-                        let weight = unwoundSum(path, depth: depth, index: i)
-                        phi[Int(element.feature)] += weight * (element.oneFraction - element.zeroFraction) * value
-                    }
-                }
+                if depth > 0 { leafContributions(path, depth: depth, value: Double(current.value)) }
                 return
             }
             let left = Int(current.left), right = left + 1
@@ -112,6 +117,48 @@ public struct TreeSHAP {
             recurse(
                 node: cold, depth: depth + 1, parentPath: path, zeroFraction: coldZero * incomingZero,
                 oneFraction: 0, feature: current.feature)
+        }
+
+        /// At a leaf, credits every path element i with `unwoundSum(i) · (o_i − z_i) · value`. The unwound
+        /// sums of all elements are computed together, one pass over the path weights advancing every
+        /// element's recurrence, so the independent chains overlap instead of running one after another.
+        @inline(__always)
+        func leafContributions(_ path: UnsafeMutablePointer<PathElement>, depth: Int, value: Double) {
+            let next = chains, total = chains + chainLength
+            let scale = chains + 2 * chainLength, zeroScale = chains + 3 * chainLength
+            let denominator = Double(depth + 1)
+            let last = path[depth].weight
+            for i in 1...depth {
+                let one = path[i].oneFraction, zero = path[i].zeroFraction
+                total[i] = 0
+                if one != 0 {
+                    next[i] = last
+                    scale[i] = denominator / one
+                    zeroScale[i] = zero / denominator
+                } else {
+                    next[i] = .nan
+                    scale[i] = zero != 0 ? denominator / zero : 0
+                }
+            }
+            var j = depth - 1
+            while j >= 0 {
+                let weight = path[j].weight, reciprocal = reciprocals[j + 1]
+                let remaining = Double(depth - j), remainingReciprocal = reciprocals[depth - j]
+                for i in 1...depth {
+                    if next[i].isNaN {
+                        total[i] += weight * scale[i] * remainingReciprocal
+                    } else {
+                        let factor = scale[i] * reciprocal
+                        total[i] += next[i] * factor
+                        next[i] = weight - next[i] * (factor * zeroScale[i] * remaining)
+                    }
+                }
+                j -= 1
+            }
+            for i in 1...depth {
+                let element = path[i]
+                phi[Int(element.feature)] += total[i] * (element.oneFraction - element.zeroFraction) * value
+            }
         }
 
         @inline(__always)
@@ -155,35 +202,6 @@ public struct TreeSHAP {
                 path[j].oneFraction = path[j + 1].oneFraction
                 j += 1
             }
-        }
-
-        /// The sum of the path weights with element `index` unwound, without changing the path.
-        /// Divisions by small integers use the reciprocal table; the rest is multiplication.
-        @inline(__always)
-        func unwoundSum(_ path: UnsafeMutablePointer<PathElement>, depth: Int, index: Int) -> Double {
-            let one = path[index].oneFraction, zero = path[index].zeroFraction
-            var total = 0.0
-            let denominator = Double(depth + 1)
-            var i = depth - 1
-            if one != 0 {
-                var next = path[depth].weight
-                let scale = denominator / one, zeroScale = zero / denominator
-                while i >= 0 {
-                    // The loop-carried chain is one multiply and one subtract; the factors are independent.
-                    let factor = scale * reciprocals[i + 1]
-                    let carry = factor * zeroScale * Double(depth - i)
-                    total += next * factor
-                    next = path[i].weight - next * carry
-                    i -= 1
-                }
-            } else if zero != 0 {
-                let scale = denominator / zero
-                while i >= 0 {
-                    total += path[i].weight * scale * reciprocals[depth - i]
-                    i -= 1
-                }
-            }
-            return total
         }
     }
 }
