@@ -165,11 +165,12 @@ public struct TreeSHAP {
         func extend(_ path: UnsafeMutablePointer<PathElement>, depth: Int, zeroFraction: Double, oneFraction: Double, feature: Int32) {
             path[depth] = PathElement(
                 feature: feature, zeroFraction: zeroFraction, oneFraction: oneFraction, weight: depth == 0 ? 1 : 0)
-            let denominator = Double(depth + 1)
+            let one = oneFraction * reciprocals[depth + 1], zero = zeroFraction * reciprocals[depth + 1]
             var i = depth - 1
             while i >= 0 {
-                path[i + 1].weight += oneFraction * path[i].weight * Double(i + 1) / denominator
-                path[i].weight = zeroFraction * path[i].weight * Double(depth - i) / denominator
+                let weight = path[i].weight
+                path[i + 1].weight += one * weight * Double(i + 1)
+                path[i].weight = zero * weight * Double(depth - i)
                 i -= 1
             }
         }
@@ -184,14 +185,14 @@ public struct TreeSHAP {
                 let scale = denominator / one, zeroScale = zero / denominator
                 while i >= 0 {
                     let saved = path[i].weight
-                    path[i].weight = next * scale / Double(i + 1)
+                    path[i].weight = next * scale * reciprocals[i + 1]
                     next = saved - path[i].weight * zeroScale * Double(depth - i)
                     i -= 1
                 }
             } else {
                 let scale = denominator / zero
                 while i >= 0 {
-                    path[i].weight = path[i].weight * scale / Double(depth - i)
+                    path[i].weight = path[i].weight * scale * reciprocals[depth - i]
                     i -= 1
                 }
             }
