@@ -119,45 +119,50 @@ public struct TreeSHAP {
                 oneFraction: 0, feature: current.feature)
         }
 
-        /// At a leaf, credits every path element i with `unwoundSum(i) · (o_i − z_i) · value`. The unwound
-        /// sums of all elements are computed together, one pass over the path weights advancing every
-        /// element's recurrence, so the independent chains overlap instead of running one after another.
+        /// At a leaf, credits every path element i with `unwoundSum(i) · (o_i − z_i) · value`, where
+        /// `unwoundSum(i)` is the total path weight with element i unwound. For an element the row did not follow
+        /// (o = 0) that sum is `(d+1)/z_i · Σ_j w_j/(d−j)`, the same sum for all of them; for the others the
+        /// recurrences of all elements advance together in one pass, so the independent chains overlap.
         @inline(__always)
         func leafContributions(_ path: UnsafeMutablePointer<PathElement>, depth: Int, value: Double) {
             let next = chains, total = chains + chainLength
             let scale = chains + 2 * chainLength, zeroScale = chains + 3 * chainLength
-            let denominator = Double(depth + 1)
+            let denominator = Double(depth &+ 1), inverse = reciprocals[depth &+ 1]
             let last = path[depth].weight
+            var hotCount = 0
             for i in 1...depth {
-                let one = path[i].oneFraction, zero = path[i].zeroFraction
-                total[i] = 0
-                if one != 0 {
-                    next[i] = last
-                    scale[i] = denominator / one
-                    zeroScale[i] = zero / denominator
-                } else {
-                    next[i] = .nan
-                    scale[i] = zero != 0 ? denominator / zero : 0
-                }
+                let one = path[i].oneFraction
+                guard one != 0 else { continue }
+                // Gather the followed elements at the front of the scratch rows, remembering their index.
+                next[hotCount] = last
+                total[hotCount] = 0
+                scale[hotCount] = one == 1 ? denominator : denominator / one
+                zeroScale[hotCount] = path[i].zeroFraction * inverse
+                hotCount &+= 1
             }
-            var j = depth - 1
+            var coldSum = 0.0
+            var j = depth &- 1
             while j >= 0 {
-                let weight = path[j].weight, reciprocal = reciprocals[j + 1]
-                let remaining = Double(depth - j), remainingReciprocal = reciprocals[depth - j]
-                for i in 1...depth {
-                    if next[i].isNaN {
-                        total[i] += weight * scale[i] * remainingReciprocal
-                    } else {
-                        let factor = scale[i] * reciprocal
-                        total[i] += next[i] * factor
-                        next[i] = weight - next[i] * (factor * zeroScale[i] * remaining)
-                    }
+                let weight = path[j].weight, reciprocal = reciprocals[j &+ 1], remaining = Double(depth &- j)
+                coldSum += weight * reciprocals[depth &- j]
+                for k in 0..<hotCount {
+                    let factor = scale[k] * reciprocal
+                    total[k] += next[k] * factor
+                    next[k] = weight - next[k] * (factor * zeroScale[k] * remaining)
                 }
-                j -= 1
+                j &-= 1
             }
+            var k = 0
             for i in 1...depth {
                 let element = path[i]
-                phi[Int(element.feature)] += total[i] * (element.oneFraction - element.zeroFraction) * value
+                let sum: Double
+                if element.oneFraction != 0 {
+                    sum = total[k]
+                    k &+= 1
+                } else {
+                    sum = element.zeroFraction != 0 ? coldSum * denominator / element.zeroFraction : 0
+                }
+                phi[Int(element.feature)] += sum * (element.oneFraction - element.zeroFraction) * value
             }
         }
 
