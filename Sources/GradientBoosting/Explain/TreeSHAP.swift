@@ -43,16 +43,19 @@ public struct TreeSHAP {
         for i in phi.indices { phi[i] = 0 }
         let model = self.model
         var bias = Double(model.baseMargin)
-        model.nodes.withUnsafeBufferPointer { nodes in
-            let chainLength = self.chainLength
-            withWorkspace { path, numbers in
-                let walker = Walker(
-                    nodes: nodes, covers: model.covers, row: row, phi: phi, model: model, path: path,
-                    reciprocals: numbers, chains: numbers + chainLength, chainLength: chainLength)
-                for tree in 0..<model.scoredTreeCount {
-                    let root = Int(model.roots[tree])
-                    bias += model.meanValues[root]
-                    walker.recurse(node: root, depth: 0, parentPath: path, zeroFraction: 1, oneFraction: 1, feature: -1)
+        let chainLength = self.chainLength
+        withWorkspace { path, numbers in
+            model.nodes.withUnsafeBufferPointer { nodes in
+                model.coverShares.withUnsafeBufferPointer { shares in
+                    let walker = Walker(
+                        nodes: nodes, shares: shares.baseAddress!, row: row, phi: phi, model: model, path: path,
+                        reciprocals: numbers, chains: numbers + chainLength, chainLength: chainLength)
+                    for tree in 0..<model.scoredTreeCount {
+                        let root = Int(model.roots[tree])
+                        bias += model.meanValues[root]
+                        walker.recurse(
+                            node: root, depth: 0, parentPath: path, zeroFraction: 1, oneFraction: 1, feature: -1)
+                    }
                 }
             }
         }
@@ -70,7 +73,8 @@ public struct TreeSHAP {
     /// One tree walk: the row, the output and the path stack it shares.
     private struct Walker {
         let nodes: UnsafeBufferPointer<PackedNode>
-        let covers: [Double]
+        /// Per node, its cover over its parent's.
+        let shares: UnsafePointer<Double>
         let row: UnsafeBufferPointer<Float>
         let phi: UnsafeMutableBufferPointer<Double>
         let model: TreeEnsemble
@@ -98,9 +102,7 @@ public struct TreeSHAP {
             let left = Int(current.left), right = left + 1
             let hot = model.goesLeft(current, row[Int(current.feature)]) ? left : right
             let cold = hot == left ? right : left
-            let cover = covers[node]
-            let hotZero = cover > 0 ? covers[hot] / cover : 0
-            let coldZero = cover > 0 ? covers[cold] / cover : 0
+            let hotZero = shares[hot], coldZero = shares[cold]
             var incomingZero = 1.0, incomingOne = 1.0
             // A feature already on the path is unwound, so its fractions combine with this split's.
             var index = 0

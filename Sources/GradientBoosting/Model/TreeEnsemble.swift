@@ -32,6 +32,7 @@ public struct TreeEnsemble: Sendable {
     /// Per packed node: the cover (sum of hessians) and the cover-weighted mean leaf value below it.
     let covers: [Double]
     let meanValues: [Double]
+    let coverShares: [Double]
     /// The deepest tree scored, for sizing explanation workspaces.
     let maxDepth: Int
 
@@ -75,6 +76,7 @@ public struct TreeEnsemble: Sendable {
         categoryWords = packer.categoryWords
         covers = packer.covers
         meanValues = packer.meanValues
+        coverShares = packer.coverShares
         maxDepth = packer.maxDepth
     }
 

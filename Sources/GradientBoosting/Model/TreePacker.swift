@@ -7,6 +7,8 @@ struct TreePacker {
     var categoryWords: [UInt64] = []
     var covers: [Double] = []
     var meanValues: [Double] = []
+    /// Per node: its cover as a share of its parent's (TreeSHAP's zero fraction for the branch).
+    var coverShares: [Double] = []
     var maxDepth = 0
 
     init(featureCount: Int) { self.featureCount = featureCount }
@@ -60,6 +62,12 @@ struct TreePacker {
             pending.append((left, childSlot, depth + 1))
         }
         fillMeanValues(root)
+        coverShares.append(contentsOf: repeatElement(0, count: nodes.count - coverShares.count))
+        for node in root..<nodes.count where !nodes[node].isLeaf {
+            let left = Int(nodes[node].left), cover = covers[node]
+            coverShares[left] = cover > 0 ? covers[left] / cover : 0
+            coverShares[left + 1] = cover > 0 ? covers[left + 1] / cover : 0
+        }
     }
 
     private mutating func appendCategorySet(_ categories: [Int32]) {
