@@ -92,7 +92,11 @@ public struct TreeSHAP {
             var depth = parentDepth
             // Each level works on its own copy of the path, placed right after the parent's.
             let path = parentPath + (depth + 1)
-            path.update(from: parentPath, count: depth + 1)
+            var k = 0
+            while k <= depth {  // a handful of elements: a loop beats a memmove call
+                path[k] = parentPath[k]
+                k &+= 1
+            }
             extend(path, depth: depth, zeroFraction: zeroFraction, oneFraction: oneFraction, feature: feature)
             let current = nodes[node]
             if current.isLeaf {
