@@ -29,6 +29,11 @@ let package = Package(
         .target(name: "RemitCore", swiftSettings: swiftSettings),
         // Gradient-boosted trees: XGBoost JSON models, scoring, TreeSHAP, a histogram trainer (no domain types).
         .target(name: "GradientBoosting", swiftSettings: swiftSettings),
+        // Fraud: the feature definitions, the model wrapper, decisions and reasons (no storage).
+        .target(name: "RemitFraud", dependencies: [
+            "GradientBoosting",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
         // The card-processor seam and Stripe's test-mode simulator.
         .target(name: "RemitProcessor", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         // One SQL text, two engines: the interpolation type, values, rows, the engine protocol, migrations.
@@ -97,6 +102,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting"], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitFraudTests", dependencies: ["RemitFraud", "GradientBoosting"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitAPITests", dependencies: [
             "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore",
             .product(name: "Hummingbird", package: "hummingbird"),
