@@ -52,12 +52,12 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The ledger: schema, business transactions (one method = one transaction), change capture, outbox.
         .target(name: "RemitStore", dependencies: [
-            "RemitCore", "RemitSQL", "RemitProcessor",
+            "RemitCore", "RemitSQL", "RemitProcessor", "RemitFraud",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // The Stripe-compatible HTTP API.
         .target(name: "RemitAPI", dependencies: [
-            "RemitCore", "RemitSQL", "RemitStore", "RemitProcessor",
+            "RemitCore", "RemitSQL", "RemitStore", "RemitProcessor", "RemitFraud",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitFraudTests", dependencies: ["RemitFraud", "GradientBoosting"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitAPITests", dependencies: [
-            "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore",
+            "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore", "RemitFraud", "GradientBoosting",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -19,6 +19,7 @@ public enum APIRouter {
         RefundsController(endpoint: endpoint).register(on: router)
         BalanceController(endpoint: endpoint, ledger: ledger).register(on: router)
         DisputesController(endpoint: endpoint).register(on: router)
+        ReviewsController(endpoint: endpoint).register(on: router)
         BillingController(endpoint: endpoint).register(on: router)
         EventsController(endpoint: endpoint).register(on: router)
         router.get("/healthz") { _, _ in

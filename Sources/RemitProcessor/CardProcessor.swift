@@ -25,11 +25,19 @@ public struct ResolvedCard: Sendable, Equatable {
     public var card: Card
     /// The scenario the simulator attaches to this card number (declines, risk, disputes).
     public var scenario: TestScenario
+    /// The number's first eight digits (its BIN / IIN), for the issuing-country lookup.
+    public var issuerPrefix: String
+    /// Named by one of Stripe's test instruments (`tok_visa`, `pm_card_…`), whose outcomes are documented and
+    /// kept; raw card numbers are decided by the fraud model.
+    public var isNamedTestInstrument: Bool
 
-    public init(paymentMethodID: String, card: Card, scenario: TestScenario) {
+    public init(paymentMethodID: String, card: Card, scenario: TestScenario, issuerPrefix: String = "",
+                isNamedTestInstrument: Bool = false) {
         self.paymentMethodID = paymentMethodID
         self.card = card
         self.scenario = scenario
+        self.issuerPrefix = issuerPrefix
+        self.isNamedTestInstrument = isNamedTestInstrument
     }
 }
 

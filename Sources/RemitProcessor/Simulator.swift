@@ -19,7 +19,9 @@ public struct Simulator: CardProcessor {
                 let noun = id.hasPrefix("pm_") ? "PaymentMethod" : id.hasPrefix("card_") ? "source" : "token"
                 throw StripeError.noSuch(noun, id, param: param, status: 400)
             }
-            return card(number: number, expMonth: 12, expYear: currentYear + 3, paymentMethodID: id)
+            var resolved = card(number: number, expMonth: 12, expYear: currentYear + 3, paymentMethodID: id)
+            resolved.isNamedTestInstrument = true
+            return resolved
         case .rawCard(let number, let expMonth, let expYear, _):
             let digits = number.filter { $0 != " " && $0 != "-" }
             guard digits.count >= 12, digits.count <= 19, digits.allSatisfy(\.isNumber), Luhn.isValid(digits) else {
@@ -83,7 +85,9 @@ public struct Simulator: CardProcessor {
             brand: CardBrand.of(number), last4: String(number.suffix(4)), expMonth: expMonth, expYear: expYear,
             funding: entry?.funding ?? "credit", country: entry?.country ?? "US",
             fingerprint: String(Fingerprint.of(number).prefix(16)))
-        return ResolvedCard(paymentMethodID: paymentMethodID, card: card, scenario: entry?.scenario ?? .success)
+        return ResolvedCard(
+            paymentMethodID: paymentMethodID, card: card, scenario: entry?.scenario ?? .success,
+            issuerPrefix: String(number.prefix(8)))
     }
 }
 

@@ -1,5 +1,5 @@
 /// Stripe's test card numbers, tokens and PaymentMethod ids, and what each does.
-enum TestCards {
+public enum TestCards {
     struct Entry {
         let number: String
         let scenario: TestScenario
@@ -7,7 +7,7 @@ enum TestCards {
         let country: String
     }
 
-    static let declined = "Your card was declined."
+    public static let declined = "Your card was declined."
 
     static let byNumber: [String: Entry] = {
         var table: [String: Entry] = [:]

@@ -46,6 +46,11 @@ public struct SQLRow: Sendable {
 
     public func bool(_ name: String) -> Bool { int(name) != 0 }
 
+    public func optionalDouble(_ name: String) -> Double? {
+        if case .null = self[name] { return nil }
+        return double(name)
+    }
+
     public func double(_ name: String) -> Double {
         switch self[name] {
         case .real(let value): return value

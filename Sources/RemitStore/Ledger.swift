@@ -1,5 +1,6 @@
 import Foundation
 import RemitCore
+import RemitFraud
 import RemitProcessor
 import RemitSQL
 import Synchronization
@@ -16,10 +17,16 @@ public struct Ledger: Sendable {
     public let processor: any CardProcessor
     /// The API version stamped on events.
     public let apiVersion: String
+    /// The fraud check's models, thresholds and reference tables.
+    public let fraud: FraudEngine
     let inFlightKeys: InFlightKeys
+    let merchantHistory: MerchantHistoryCache
 
     public init(database: any SQLDatabase, clock: WallClock = .system, ids: IDGenerator = .random,
-                fees: FeePolicy = FeePolicy(), processor: any CardProcessor, apiVersion: String = "2024-06-20") {
+                fees: FeePolicy = FeePolicy(), processor: any CardProcessor, apiVersion: String = "2024-06-20",
+                fraud: FraudEngine = FraudEngine()) {
+        self.fraud = fraud
+        self.merchantHistory = MerchantHistoryCache()
         self.database = database
         self.clock = clock
         self.ids = ids

@@ -15,6 +15,7 @@ struct ChargesController {
         router.get("/v1/charges/:id", use: retrieve)
         router.post("/v1/charges/:id", use: update)
         router.post("/v1/charges/:id/capture", use: capture)
+        router.get("/v1/charges/:id/fraud_assessment", use: fraudAssessment)
     }
 
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -54,7 +55,27 @@ struct ChargesController {
         if let descriptor = try reader.string("statement_descriptor", maxLength: 22), !descriptor.isEmpty {
             request.statementDescriptor = descriptor
         }
+        request.signals = try Self.fraudSignals(&reader)
         return request
+    }
+
+    /// `radar_options[session]` (Stripe's) and Remit's extensions for the fraud features:
+    /// `radar_options[ip_address]`, `[device_id]`, `[email]`, `[billing_country]`.
+    static func fraudSignals(_ reader: inout FormReader) throws(StripeError) -> FraudSignals {
+        var signals = FraudSignals()
+        guard var radar = try reader.hash("radar_options") else { return signals }
+        _ = try radar.string("session", maxLength: 500)
+        signals.ipAddress = try radar.string("ip_address", maxLength: 45).flatMap { $0.isEmpty ? nil : $0 }
+        signals.deviceID = try radar.string("device_id", maxLength: 255).flatMap { $0.isEmpty ? nil : $0 }
+        signals.email = try radar.string("email", maxLength: 800).flatMap { $0.isEmpty ? nil : $0 }
+        if let country = try radar.string("billing_country", maxLength: 2), !country.isEmpty {
+            guard country.count == 2, country.allSatisfy(\.isLetter) else {
+                throw StripeError.invalid("radar_options[billing_country]", "Invalid country: use a two-letter ISO code")
+            }
+            signals.billingCountry = country.uppercased()
+        }
+        try radar.finish()
+        return signals
     }
 
     /// Metadata of a new object: the given keys, with Stripe's limits.

@@ -28,6 +28,8 @@ public struct Charge: Sendable, Equatable {
     public var fundsAvailableImmediately: Bool
     public var metadata: Metadata
     public var livemode: Bool
+    /// The open or closed Review (`prv_…`) of a charge sent to manual review.
+    public var reviewID: String? = nil
 
     public init(id: String, accountID: String, created: Int64, amount: Int64, amountCaptured: Int64,
                 amountRefunded: Int64, currency: Currency, captured: Bool, paid: Bool, refunded: Bool,
@@ -99,7 +101,7 @@ public struct Charge: Sendable, Equatable {
                 ("type", .string("card")),
             ])),
             ("receipt_email", .optional(receiptEmail)), ("receipt_number", .null), ("receipt_url", .null),
-            ("refunded", .bool(refunded)), ("review", .null), ("shipping", .null),
+            ("refunded", .bool(refunded)), ("review", .optional(reviewID)), ("shipping", .null),
             ("source", .object([
                 ("id", .string(paymentMethodID)), ("object", .string("card")), ("brand", .string(card.displayBrand)),
                 ("country", .string(card.country)), ("customer", .optional(customerID)),

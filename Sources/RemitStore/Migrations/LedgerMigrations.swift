@@ -7,5 +7,6 @@ public enum LedgerMigrations {
         Migration0002Disputes.migration,
         Migration0003Billing.migration,
         Migration0004InlinePayloads.migration,
+        Migration0005Fraud.migration,
     ]
 }

@@ -14,6 +14,8 @@ public struct ChargeRequest: Sendable {
     public var capture: Bool
     public var receiptEmail: String?
     public var statementDescriptor: String?
+    /// What the client knows of the buyer, for the fraud features (Remit's `radar_options[…]` extension).
+    public var signals = FraudSignals()
 
     public init(amount: Int64, currency: Currency, customerID: String? = nil, instrument: PaymentInstrument? = nil,
                 instrumentParam: String = "source", description: String? = nil, metadata: Metadata = Metadata(),
@@ -38,4 +40,20 @@ public struct ChargeResult: Sendable {
     public var decline: StripeError?
     /// The charge's JSON as its event carries it (no expansions), when already rendered.
     public var rendered: String?
+}
+
+/// The buyer context the Stripe API does not carry, sent as `radar_options[ip_address]`,
+/// `radar_options[device_id]`, `radar_options[email]` and `radar_options[billing_country]`.
+public struct FraudSignals: Sendable, Equatable {
+    public var ipAddress: String?
+    public var deviceID: String?
+    public var email: String?
+    public var billingCountry: String?
+
+    public init(ipAddress: String? = nil, deviceID: String? = nil, email: String? = nil, billingCountry: String? = nil) {
+        self.ipAddress = ipAddress
+        self.deviceID = deviceID
+        self.email = email
+        self.billingCountry = billingCountry
+    }
 }

@@ -1,4 +1,5 @@
 import RemitCore
+import RemitFraud
 import RemitProcessor
 import RemitSQL
 
@@ -21,8 +22,12 @@ extension LedgerTransaction {
             throw StripeError(status: 400, type: .invalidRequest, code: "parameter_missing",
                               message: "Must provide source or customer.", param: "source")
         }
-        let card = try ledger.processor.resolve(instrument, param: request.instrumentParam)
-        let authorization = ledger.processor.authorize(card, amount: Money(request.amount, request.currency))
+        var card = try ledger.processor.resolve(instrument, param: request.instrumentParam)
+        // Flow 1: the fraud score comes first; a block never reaches the network.
+        let fraud = try await checkFraud(request, card: &card, customer: customer)
+        let authorization = fraud.applies && fraud.assessment.decision == .block
+            ? FraudOutcomes.blocked(fraud.assessment)
+            : FraudOutcomes.applying(fraud, to: ledger.processor.authorize(card, amount: Money(request.amount, request.currency)))
         var charge = makeCharge(request, card: card, authorization: authorization)
         var entry: BalanceTransaction?
         var decline: StripeError?
@@ -43,7 +48,11 @@ extension LedgerTransaction {
             if code == "incorrect_cvc" { error.param = "cvc" }
             decline = error
         }
+        if decline == nil, charge.outcome.type == "manual_review" {
+            try await openReview(on: &charge, ipAddress: request.signals.ipAddress)
+        }
         try await ChargeRows.insert(charge, on: connection)
+        try await recordFraudCheck(fraud, charge: charge)
         let rendered = charge.json().rendered()
         try await emit(decline == nil ? "charge.succeeded" : "charge.failed", .raw(rendered), id: charge.id)
         let answered = charge

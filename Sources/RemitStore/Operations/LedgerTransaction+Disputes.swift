@@ -39,6 +39,7 @@ extension LedgerTransaction {
             """)
         charge.disputed = true
         try await ChargeRows.update(charge, on: connection)
+        try await FraudRows.recordDispute(chargeID: charge.id, reason: dispute.reason, at: now, on: connection)
         try await emit("charge.dispute.created", try await disputeJSON(dispute), id: dispute.id)
         guard !dispute.isInquiry else { return }
         let withdrawal = BalanceTransaction(

@@ -4,7 +4,7 @@ import RemitSQL
 /// A list request: which table, which filters, and Stripe's cursor parameters.
 public struct ListQuery: Sendable {
     public enum Table: String, Sendable {
-        case customers, charges, refunds, events, accounts, disputes, products, prices, subscriptions
+        case customers, charges, refunds, events, accounts, disputes, products, prices, subscriptions, reviews
         case balanceTransactions = "balance_transactions"
     }
 

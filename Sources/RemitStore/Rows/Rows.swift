@@ -50,6 +50,17 @@ extension Charge {
             balanceTransactionID: row.optionalString("balance_transaction_id"),
             fundsAvailableImmediately: row.bool("funds_available_immediately"),
             metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
+        reviewID = row.optionalString("review_id")
+    }
+}
+
+extension Review {
+    public init(row: SQLRow) {
+        self.init(
+            id: row.string("id"), accountID: row.string("account_id"), chargeID: row.string("charge_id"),
+            created: row.int("created"), open: row.bool("open"), reason: row.string("reason"),
+            openedReason: row.string("opened_reason"), closedReason: row.optionalString("closed_reason"),
+            ipAddress: row.optionalString("ip_address"), livemode: row.bool("livemode"))
     }
 }
 

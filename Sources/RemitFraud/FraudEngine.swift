@@ -1,0 +1,42 @@
+import Synchronization
+
+/// The fraud check's live state, shared by every request: the champion and shadow models, the thresholds
+/// and the reference tables. Swapped atomically when an operator promotes a model or loads a table.
+public final class FraudEngine: Sendable {
+    public struct State: Sendable {
+        public var champion: FraudModel?
+        public var shadow: FraudModel?
+        public var policy: FraudPolicy = .standard
+        /// Per-merchant thresholds (account id → policy).
+        public var merchantPolicies: [String: FraudPolicy] = [:]
+        public var references = ReferenceData()
+
+        public init() {}
+    }
+
+    private let state: Mutex<State>
+
+    public init(_ state: State = State()) { self.state = Mutex(state) }
+
+    public var current: State { state.withLock { $0 } }
+
+    public func update(_ change: (inout State) -> Void) { state.withLock { change(&$0) } }
+
+    /// Scores a vector with the champion (and the shadow, whose decision is only recorded).
+    public func assess(_ vector: FeatureVector, accountID: String) -> FraudAssessment {
+        let state = current
+        let policy = state.merchantPolicies[accountID] ?? state.policy
+        var assessment = FraudAssessment(vector: vector, score: nil, modelVersion: nil, decision: .approve)
+        if let champion = state.champion {
+            let score = champion.score(vector)
+            assessment.score = score
+            assessment.modelVersion = champion.version
+            assessment.decision = policy.decide(score: score)
+        }
+        if let shadow = state.shadow {
+            assessment.shadowScore = shadow.score(vector)
+            assessment.shadowModelVersion = shadow.version
+        }
+        return assessment
+    }
+}

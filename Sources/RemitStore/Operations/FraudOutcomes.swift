@@ -1,0 +1,37 @@
+import RemitCore
+import RemitFraud
+import RemitProcessor
+
+/// How the fraud decision shows on a charge's `outcome` (Stripe's Radar vocabulary).
+enum FraudOutcomes {
+    /// Score ≥ the block threshold: declined before the network, `decline_code = fraudulent`.
+    static func blocked(_ assessment: FraudAssessment) -> Authorization {
+        let outcome = Outcome(
+            type: "blocked", networkStatus: "not_sent_to_network", riskLevel: "highest",
+            riskScore: assessment.riskScore ?? 100, reason: "highest_risk_level",
+            sellerMessage: "Remit blocked this payment as too risky.")
+        return Authorization(
+            result: .declined(code: "card_declined", declineCode: "fraudulent", message: TestCards.declined),
+            outcome: outcome)
+    }
+
+    /// The network's answer with the model's risk on it: elevated risk goes to manual review. Issuer
+    /// declines keep the issuer's outcome; Stripe's test instruments keep theirs entirely.
+    static func applying(_ check: FraudCheck, to authorization: Authorization) -> Authorization {
+        guard check.applies, case .approved = authorization.result, let riskScore = check.assessment.riskScore else {
+            return authorization
+        }
+        var result = authorization
+        switch check.assessment.decision {
+        case .review:
+            result.outcome = Outcome(
+                type: "manual_review", networkStatus: "approved_by_network", riskLevel: "elevated",
+                riskScore: riskScore, reason: "elevated_risk_level",
+                sellerMessage: "Remit evaluated this payment as having elevated risk, and placed it in your manual review queue.")
+        case .approve, .block:
+            result.outcome.riskLevel = "normal"
+            result.outcome.riskScore = riskScore
+        }
+        return result
+    }
+}

@@ -1,0 +1,54 @@
+import RemitCore
+import RemitFraud
+import RemitSQL
+
+/// The stored fraud check of one charge (`fraud_features`).
+public struct FraudRecord: Sendable {
+    public var chargeID: String
+    public var created: Int64
+    public var vector: FeatureVector
+    public var score: Double?
+    public var modelVersion: String?
+    public var decision: FraudDecision
+    /// Whether the decision acted on the charge (false for Stripe's named test instruments).
+    public var applied: Bool
+    public var shadowScore: Double?
+    public var shadowModelVersion: String?
+    public var disputedAt: Int64?
+    public var disputeReason: String?
+    public var label: Int64?
+
+    init(row: SQLRow) {
+        chargeID = row.string("charge_id")
+        created = row.int("created")
+        vector = FeatureVector(json: row.string("vector")) ?? FeatureVector(values: Array(repeating: .nan, count: FraudFeature.allCases.count))
+        score = row.optionalDouble("score")
+        modelVersion = row.optionalString("model_version")
+        decision = FraudDecision(rawValue: row.string("decision")) ?? .approve
+        applied = row.bool("applied")
+        shadowScore = row.optionalDouble("shadow_score")
+        shadowModelVersion = row.optionalString("shadow_model_version")
+        disputedAt = row.optionalInt("disputed_at")
+        disputeReason = row.optionalString("dispute_reason")
+        label = row.optionalInt("label")
+    }
+}
+
+extension LedgerReader {
+    public func fraudRecord(chargeID: String) async throws -> FraudRecord? {
+        try await connection.queryFirst(
+            "SELECT * FROM fraud_features WHERE charge_id = \(chargeID) AND account_id = \(accountID)"
+        ).map(FraudRecord.init(row:))
+    }
+
+    public func review(_ id: String) async throws -> Review? {
+        try await connection.queryFirst("SELECT * FROM reviews WHERE id = \(id) AND account_id = \(accountID)")
+            .map(Review.init(row:))
+    }
+
+    /// A registered model's JSON, by version.
+    public func fraudModelJSON(version: String) async throws -> String? {
+        try await connection.queryFirst("SELECT model_json FROM fraud_models WHERE version = \(version)")?
+            .string("model_json")
+    }
+}
