@@ -67,7 +67,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Composition root: configuration, engines, services, the application.
         .target(name: "RemitApp", dependencies: [
-            "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore", "RemitAPI",
+            "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore", "RemitAPI", "RemitFraud",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),

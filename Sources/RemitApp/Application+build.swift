@@ -55,7 +55,8 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
         APILogWriter(buffer: runtime.requestLog, ledger: runtime.ledger, ready: runtime.ready,
                      interval: runtime.configuration.apiLogFlushInterval, logger: logger),
         IdempotencyPruner(ledger: runtime.ledger, ready: runtime.ready,
-                          retention: runtime.configuration.idempotencyRetention, logger: logger))
+                          retention: runtime.configuration.idempotencyRetention, logger: logger),
+        FraudModelWatcher(ledger: runtime.ledger, ready: runtime.ready, interval: .seconds(10), logger: logger))
     app.beforeServerStarts {
         try await runtime.prepare(logger: logger)
         logger.info("Remit ready", metadata: ["store": "\(runtime.store.description)",
