@@ -14,7 +14,8 @@ struct FraudModelWatcher: Service {
     func run() async throws {
         guard await cancelWhenGracefulShutdown({ await ready.wait() }) else { return }
         await cancelWhenGracefulShutdown {
-            var loaded: [String]? = nil
+            // An empty registry changes nothing: models set up by other means (tests, embedding) stay.
+            var loaded: [String] = []
             while true {
                 do {
                     loaded = try await refresh(from: loaded)
@@ -28,7 +29,7 @@ struct FraudModelWatcher: Service {
     }
 
     /// Reloads when the active versions changed; returns the versions now loaded.
-    func refresh(from loaded: [String]?) async throws -> [String] {
+    func refresh(from loaded: [String]) async throws -> [String] {
         let registry = FraudModelRegistry(database: ledger.database, clock: ledger.clock)
         let versions = try await registry.activeVersions()
         guard versions != loaded else { return versions }
