@@ -45,6 +45,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
     let router = APIRouter.build(
         ledger: runtime.ledger, metrics: runtime.metrics, requestLog: runtime.requestLog,
         rateLimiter: runtime.configuration.rateLimitPerKey.map(RateLimiter.init(requestsPerSecond:)))
+    let fraudWatcher = FraudModelWatcher(ledger: runtime.ledger, ready: runtime.ready, interval: .seconds(10), logger: logger)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(runtime.configuration.host, port: runtime.configuration.port),
@@ -56,9 +57,10 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
                      interval: runtime.configuration.apiLogFlushInterval, logger: logger),
         IdempotencyPruner(ledger: runtime.ledger, ready: runtime.ready,
                           retention: runtime.configuration.idempotencyRetention, logger: logger),
-        FraudModelWatcher(ledger: runtime.ledger, ready: runtime.ready, interval: .seconds(10), logger: logger))
+        fraudWatcher)
     app.beforeServerStarts {
         try await runtime.prepare(logger: logger)
+        try await fraudWatcher.loadNow()
         logger.info("Remit ready", metadata: ["store": "\(runtime.store.description)",
                                               "address": "\(runtime.configuration.host):\(runtime.configuration.port)"])
     }

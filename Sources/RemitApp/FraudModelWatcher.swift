@@ -2,34 +2,55 @@ import Logging
 import RemitFraud
 import RemitStore
 import ServiceLifecycle
+import Synchronization
 
-/// Keeps this node's fraud models in step with the registry: loads the champion and shadow at start and
-/// again whenever an operator promotes, shadows or rolls back (on any node).
+/// Keeps this node's fraud models and reference tables in step with the store: loads the champion and shadow
+/// and the BIN, IP and domain tables before the server starts (``loadNow()``), then polls and reloads whenever
+/// an operator promotes, shadows or rolls back a model or loads a table, on any node.
 struct FraudModelWatcher: Service {
     let ledger: Ledger
     let ready: Readiness
     let interval: Duration
     let logger: Logger
+    private let loaded = Loaded()
+
+    init(ledger: Ledger, ready: Readiness, interval: Duration, logger: Logger) {
+        self.ledger = ledger
+        self.ready = ready
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// What was loaded last: the active model versions and the reference-table versions. An empty registry
+    /// changes nothing, so models set up by other means (tests, embedding) stay.
+    private final class Loaded: Sendable {
+        let state = Mutex<(models: [String], references: [String: Int64])>(([], [:]))
+    }
 
     func run() async throws {
         guard await cancelWhenGracefulShutdown({ await ready.wait() }) else { return }
         await cancelWhenGracefulShutdown {
-            // An empty registry changes nothing: models set up by other means (tests, embedding) stay.
-            var loaded: [String] = []
             while true {
+                do { try await Task.sleep(for: interval) } catch { return }
                 do {
-                    loaded = try await refresh(from: loaded)
+                    try await loadNow()
                 } catch {
                     if Task.isCancelled { return }
-                    logger.warning("fraud models not refreshed", metadata: ["error": "\(error)"])
+                    logger.warning("fraud models or reference tables not refreshed", metadata: ["error": "\(error)"])
                 }
-                do { try await Task.sleep(for: interval) } catch { return }
             }
         }
     }
 
-    /// Reloads when the active versions changed; returns the versions now loaded.
-    func refresh(from loaded: [String]) async throws -> [String] {
+    /// Loads whatever changed since the last load.
+    func loadNow() async throws {
+        let (models, references) = loaded.state.withLock { $0 }
+        let newModels = try await refreshModels(from: models)
+        let newReferences = try await refreshReferences(from: references)
+        loaded.state.withLock { $0 = (newModels, newReferences) }
+    }
+
+    private func refreshModels(from loaded: [String]) async throws -> [String] {
         let registry = FraudModelRegistry(database: ledger.database, clock: ledger.clock)
         let versions = try await registry.activeVersions()
         guard versions != loaded else { return versions }
@@ -40,6 +61,19 @@ struct FraudModelWatcher: Service {
         }
         logger.info("fraud models loaded", metadata: [
             "champion": "\(champion?.version ?? "none")", "shadow": "\(shadow?.version ?? "none")",
+        ])
+        return versions
+    }
+
+    private func refreshReferences(from loaded: [String: Int64]) async throws -> [String: Int64] {
+        let store = FraudReferenceStore(database: ledger.database, clock: ledger.clock)
+        let versions = try await store.versions()
+        guard versions != loaded else { return versions }
+        let data = try await store.load()
+        ledger.fraud.update { $0.references = data }
+        logger.info("fraud reference tables loaded", metadata: [
+            "card_bins": "\(data.cardBins.count)", "ip_ranges": "\(data.ipRanges.count)",
+            "email_domains": "\(data.emailDomains.count)",
         ])
         return versions
     }

@@ -8,15 +8,22 @@ public struct ReferenceData: Sendable {
     /// Domain (lower case) → registration time (Unix seconds).
     public var emailDomains: [String: Int64] = [:]
 
+    /// 12 bytes per range: a full IPv4 country table (a few hundred thousand ranges) stays a few megabytes.
     public struct IPRange: Sendable, Equatable {
         public var first: UInt32
         public var last: UInt32
-        public var country: String
+        /// Two ASCII letters packed into 16 bits.
+        var packedCountry: UInt16
 
         public init(first: UInt32, last: UInt32, country: String) {
             self.first = first
             self.last = last
-            self.country = country
+            let letters = Array(country.uppercased().utf8.prefix(2))
+            packedCountry = letters.count == 2 ? UInt16(letters[0]) << 8 | UInt16(letters[1]) : 0
+        }
+
+        public var country: String {
+            String(decoding: [UInt8(packedCountry >> 8), UInt8(packedCountry & 0xFF)], as: UTF8.self)
         }
     }
 

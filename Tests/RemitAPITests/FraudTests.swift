@@ -140,3 +140,33 @@ struct FraudTests {
         }
     }
 }
+
+struct FraudReferenceTests {
+    @Test(arguments: TestEngine.available)
+    func loadedTablesDriveTheCountryAndDomainFeatures(engine: TestEngine) async throws {
+        let clock = ManualWallClock(start: 1_790_000_000)
+        let app = try await RemitTestApp.make(engine, clock: clock.wallClock)
+        try await app.test { client in
+            let store = FraudReferenceStore(database: app.runtime.store.database, clock: clock.wallClock)
+            try await store.replaceCardBins(["40000566": "BR"])
+            try await store.replaceIPRanges(try ReferenceFiles.ipRanges("10.0.0.0,10.255.255.255,BR\n192.0.2.0,192.0.2.255,DE\n"))
+            try await store.replaceEmailDomains(["fresh-shop.io": 1_790_000_000 - 5 * 86_400])
+            let loaded = try await store.load()
+            #expect(loaded.cardBins == ["40000566": "BR"] && loaded.ipRanges.count == 2 && loaded.emailDomains.count == 1)
+            app.runtime.ledger.fraud.update { $0.references = loaded }
+
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            let charge = try await client.post("/v1/charges", [
+                ("amount", "2000"), ("currency", "usd"), ("radar_options[ip_address]", "192.0.2.10"),
+                ("radar_options[email]", "buyer@fresh-shop.io"), ("radar_options[billing_country]", "BR"),
+            ] + rawCard, key: merchant.key)
+            #expect(charge.status == 200)
+            #expect((charge["source"] as? [String: Any])?["country"] as? String == "BR", "the BIN table names the issuer")
+            let assessment = try await client.get("/v1/charges/\(charge.id)/fraud_assessment", key: merchant.key)
+            let features = try #require(assessment["features"] as? [String: Any])
+            #expect(features["card_country_mismatch"] as? Double == 0)
+            #expect(features["ip_country_mismatch"] as? Double == 1, "a DE address for a BR card")
+            #expect(features["email_domain_age_days"] as? Double == 5)
+        }
+    }
+}
