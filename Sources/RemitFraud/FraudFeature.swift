@@ -38,9 +38,9 @@ public enum FraudFeature: Int, CaseIterable, Sendable {
     /// What the value means, units and missing-value rule included (part of the schema hash).
     public var definition: String {
         switch self {
-        case .velocity1h: "charge attempts for the key in the hour before, capped at 100"
-        case .velocity24h: "charge attempts for the key in the 24 hours before, capped at 100"
-        case .averageAmount30d: "mean amount (major units) of the key's last ≤100 approved charges in 30 days; missing if none"
+        case .velocity1h: "charge attempts for the key in the hour before, among its last 100 attempts"
+        case .velocity24h: "charge attempts for the key in the 24 hours before, among its last 100 attempts"
+        case .averageAmount30d: "mean amount (major units) of the approved charges in 30 days among the key's last 100 attempts; missing if none"
         case .amountStandardDeviation30d: "population standard deviation of the same amounts; missing if fewer than 2"
         case .cardCountryMismatch: "1 if the card's issuing country differs from the billing country, 0 if equal; missing if either is unknown"
         case .ipCountryMismatch: "1 if the client IP's country differs from the card's issuing country, 0 if equal; missing if either is unknown"

@@ -4,45 +4,34 @@ import RemitSQL
 /// The statements behind fraud scoring: the point-in-time history of a risk key, the decision record,
 /// labels from disputes.
 enum FraudRows {
-    /// Counts are capped so a very busy key costs a bounded index scan per charge.
-    static let historyCap = 100
-
-    /// Fills the key's history into `inputs` as it stands before this charge, in one round trip.
+    /// Fills the key's history into `inputs` as it stands before this charge, in one round trip: the key's
+    /// last ≤ 100 attempts (newest first, from the covering index), whether the device was seen with the key,
+    /// and the disputes filed so far on the key's charges. Windows and counts are taken from those rows.
     static func loadHistory(
         into inputs: inout FeatureInputs, account: String, key: String, device: String?, now: Int64,
         on connection: any SQLConnection
     ) async throws {
-        let cap = historyCap
-        let row = try await connection.queryFirst("""
-            SELECT h.c AS hour_count, d.c AS day_count, r.c AS recent_count, r.s AS recent_sum, r.q AS recent_squares,
-                l.created AS last_created, v.c AS device_seen, x.c AS disputes
-            FROM (SELECT COUNT(*) AS c FROM (SELECT 1 AS one FROM fraud_features WHERE account_id = \(account)
-                    AND risk_key = \(key) AND created > \(now - 3_600) LIMIT \(cap)) t1) h,
-                (SELECT COUNT(*) AS c FROM (SELECT 1 AS one FROM fraud_features WHERE account_id = \(account)
-                    AND risk_key = \(key) AND created > \(now - 86_400) LIMIT \(cap)) t2) d,
-                (SELECT COUNT(*) AS c, SUM(a) AS s, SUM(a * a) AS q FROM (SELECT amount_major AS a FROM fraud_features
-                    WHERE account_id = \(account) AND risk_key = \(key) AND created > \(now - 30 * 86_400)
-                    AND approved = 1 ORDER BY created DESC LIMIT \(cap)) t3) r,
-                (SELECT MAX(created) AS created FROM fraud_features WHERE account_id = \(account) AND risk_key = \(key)) l,
-                (SELECT COUNT(*) AS c FROM (SELECT 1 AS one FROM fraud_features WHERE account_id = \(account)
-                    AND risk_key = \(key) AND device = \(device ?? "") AND device IS NOT NULL LIMIT 1) t4) v,
-                (SELECT COUNT(*) AS c FROM fraud_features WHERE account_id = \(account) AND risk_key = \(key)
-                    AND disputed_at IS NOT NULL AND disputed_at <= \(now)) x
+        let rows = try await connection.query("""
+            SELECT h.created, h.approved, h.amount_major,
+                (SELECT COUNT(*) FROM (SELECT 1 AS one FROM fraud_features WHERE account_id = \(account)
+                    AND risk_key = \(key) AND device = \(device ?? "") AND device IS NOT NULL LIMIT 1) d) AS device_seen,
+                (SELECT COUNT(*) FROM fraud_features WHERE account_id = \(account) AND risk_key = \(key)
+                    AND disputed_at IS NOT NULL AND disputed_at <= \(now)) AS disputes
+            FROM (SELECT created, approved, amount_major FROM fraud_features
+                WHERE account_id = \(account) AND risk_key = \(key)
+                ORDER BY created DESC LIMIT \(FeatureHistoryWindow.attempts)) h
             """)
-        guard let row else { return }
-        inputs.attemptsLastHour = Int(row.int("hour_count"))
-        inputs.attemptsLastDay = Int(row.int("day_count"))
-        inputs.recentApprovedCount = Int(row.int("recent_count"))
-        if inputs.recentApprovedCount > 0 {
-            inputs.recentApprovedSum = row.double("recent_sum")
-            inputs.recentApprovedSumOfSquares = row.double("recent_squares")
+        var window = FeatureHistoryWindow(now: now)
+        for row in rows {
+            window.add(time: row.int("created"), approved: row.bool("approved"), amount: row.double("amount_major"))
         }
-        if let last = row.optionalInt("last_created") {
-            inputs.hasEarlierAttempt = true
-            inputs.secondsSinceLastAttempt = Double(max(0, now - last))
+        window.apply(to: &inputs)
+        if let first = rows.first {
+            if device != nil { inputs.deviceSeenBefore = first.int("device_seen") > 0 }
+            inputs.keyDisputes = Int(first.int("disputes"))
+        } else if device != nil {
+            inputs.deviceSeenBefore = false
         }
-        if device != nil { inputs.deviceSeenBefore = row.int("device_seen") > 0 }
-        inputs.keyDisputes = Int(row.int("disputes"))
     }
 
     /// The merchant's charges and disputes over 30 days.
