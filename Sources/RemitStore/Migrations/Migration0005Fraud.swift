@@ -20,7 +20,6 @@ enum Migration0005Fraud {
             "CREATE INDEX fraud_features_key ON fraud_features (account_id, risk_key, created, approved, amount_major)",
             "CREATE INDEX fraud_features_device ON fraud_features (account_id, risk_key, device) WHERE device IS NOT NULL",
             "CREATE INDEX fraud_features_disputed ON fraud_features (account_id, risk_key, disputed_at) WHERE disputed_at IS NOT NULL",
-            "CREATE INDEX fraud_features_created ON fraud_features (created)",
             "CREATE INDEX fraud_features_account ON fraud_features (account_id, created)",
             """
             CREATE TABLE reviews (
