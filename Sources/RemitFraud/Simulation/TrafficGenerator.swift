@@ -124,12 +124,14 @@ public struct TrafficGenerator: Sendable {
                 for _ in 0..<(4 + Int(random.next() % 37)) {
                     charges.append(fraud(
                         time: time, merchant: merchant, key: "card:\(nextCard)", amount: rounded(0.5 + random.nextUnit() * 4.5),
-                        card: card, billing: nil, ip: ip, device: nil, emailAge: nil, .cardTesting,
+                        card: card, billing: random.nextUnit() < 0.5 ? card : nil, ip: ip,
+                        device: "tester-\(nextCard)", emailAge: random.nextUnit() < 0.5 ? random.nextUnit() * 3_000 : nil, .cardTesting,
                         disputeProbability: 0.7, &random))
                     time += Int64(20 + exponential(25, &random))
                 }
             }
         }
+        charges = charges.map { asSent($0, merchants) }
         charges.sort { ($0.time, $0.key) < ($1.time, $1.key) }
         return charges
     }
@@ -148,12 +150,31 @@ public struct TrafficGenerator: Sendable {
     struct Merchant {
         var weight: Double
         var highRisk: Bool
+        /// What this merchant's integration sends besides the card (many send nothing): whether a signal is
+        /// missing depends on the merchant, not on who pays, as with real integrations.
+        var sendsIP: Bool
+        var sendsDevice: Bool
+        var sendsEmail: Bool
+        var sendsBilling: Bool
     }
 
     private func makeMerchants(_ random: inout SeededGenerator) -> [Merchant] {
         (0..<settings.merchants).map { rank in
-            Merchant(weight: 1 / pow(Double(rank + 1), 1.1), highRisk: random.nextUnit() < 0.1)
+            Merchant(weight: 1 / pow(Double(rank + 1), 1.1), highRisk: random.nextUnit() < 0.1,
+                     sendsIP: random.nextUnit() < 0.6, sendsDevice: random.nextUnit() < 0.5,
+                     sendsEmail: random.nextUnit() < 0.7, sendsBilling: random.nextUnit() < 0.6)
         }
+    }
+
+    /// Drops the signals the merchant's integration does not send.
+    private func asSent(_ charge: SimulatedCharge, _ merchants: [Merchant]) -> SimulatedCharge {
+        let merchant = merchants[charge.merchant]
+        var sent = charge
+        if !merchant.sendsIP { sent.ipCountry = nil }
+        if !merchant.sendsDevice { sent.device = nil }
+        if !merchant.sendsEmail { sent.emailDomainAgeDays = nil }
+        if !merchant.sendsBilling { sent.billingCountry = nil }
+        return sent
     }
 
     private func makeCustomer(_ index: Int, horizon: Int64, _ random: inout SeededGenerator) -> Customer {
