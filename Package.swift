@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "RemitFraud", dependencies: [
             "GradientBoosting",
             .product(name: "Crypto", package: "swift-crypto"),
-        ], swiftSettings: swiftSettings),
+        ], resources: [.copy("Resources/default-fraud-model.json")], swiftSettings: swiftSettings),
         // The card-processor seam and Stripe's test-mode simulator.
         .target(name: "RemitProcessor", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         // One SQL text, two engines: the interpolation type, values, rows, the engine protocol, migrations.

@@ -6,6 +6,7 @@ import RemitAPI
 import RemitCore
 import RemitProcessor
 import RemitSQL
+import RemitFraud
 import RemitStore
 import ServiceLifecycle
 
@@ -27,6 +28,14 @@ public struct RemitRuntime: Sendable {
         let today = calendar.dateComponents(in: TimeZone(identifier: "UTC")!, from: clock.now())
         let simulator = Simulator(currentYear: Int64(today.year ?? 2026), currentMonth: Int64(today.month ?? 1))
         ledger = Ledger(database: store.database, clock: clock, ids: ids, fees: configuration.fees, processor: simulator)
+        switch DefaultFraudModel.shared {
+        case .success(let model?):
+            ledger.fraud.update { $0.champion = model }
+        case .success(nil):
+            logger.warning("no default fraud model found: charges are not scored until a model is promoted")
+        case .failure(let failure):
+            logger.warning("the default fraud model could not be loaded", metadata: ["error": "\(failure)"])
+        }
         metrics = APIMetrics(registry: PrometheusCollectorRegistry())
         requestLog = APILogBuffer(capacity: configuration.apiLogBufferCapacity)
     }
