@@ -21,12 +21,18 @@ struct ChargesController {
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let form = try await endpoint.bodyForm(request, context: context)
         var reader = FormReader(form)
-        let charge = try Self.chargeRequest(&reader)
+        var charge = try Self.chargeRequest(&reader)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
         try reader.finish()
+        // The fraud history is read beside the writer, not inside its transaction.
+        if let key = FraudKey.of(charge, processor: endpoint.ledger.processor) {
+            let device = charge.signals.deviceID
+            charge.prefetchedHistory = try await endpoint.read(context) { try await $0.fraudHistory(key: key, device: device) }
+        }
+        let chargeRequest = charge
         let metrics = self.metrics
         return try await endpoint.write(request, context: context, form: form) { transaction in
-            let result = try await transaction.createCharge(charge)
+            let result = try await transaction.createCharge(chargeRequest)
             metrics.charge(outcome: result.charge.outcome.type)
             if let decline = result.decline {
                 return StoredResponse(status: decline.status, body: decline.json.rendered())
