@@ -100,6 +100,24 @@ def test_a_promoted_model_blocks_and_reviews_raw_cards(scoring_server, tmp_path)
     tok = client.v1.charges.create(params={"amount": 100000, "currency": "usd", "source": "tok_visa"})
     assert tok.status == "succeeded"
 
+    disputed = client.v1.charges.create(params={"amount": 3000, "currency": "usd", "source": "tok_createDispute"})
+    assert client.v1.charges.retrieve(disputed.id).disputed
+
     listing = models(server, "list")
     assert "amount-v1\tchampion" in listing.stdout
     assert server.verify().returncode == 0
+
+    # Every decision's vector comes back as training data, the fraud dispute labelled 1.
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    export = tmp_path / "export.csv"
+    done = subprocess.run([REMIT_BIN, "fraud", "export", "--since", today, "--maturity", "0s", "--output", str(export),
+                           "--data-dir", server.data_dir], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with open(export) as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0].keys()) == FEATURES + ["label"]
+    assert [r["label"] for r in rows].count("1") == 1
+    assert len(rows) >= 5
+    immature = subprocess.run([REMIT_BIN, "fraud", "export", "--since", today, "--output", str(export),
+                               "--data-dir", server.data_dir], capture_output=True, text=True)
+    assert "wrote 0 rows" in immature.stdout, "60 days of maturity by default: today's charges wait"

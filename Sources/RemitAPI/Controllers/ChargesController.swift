@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import RemitCore
 import RemitProcessor
 import RemitStore
@@ -31,9 +32,18 @@ struct ChargesController {
         }
         let chargeRequest = charge
         let metrics = self.metrics
+        let logger = context.logger
         return try await endpoint.write(request, context: context, form: form) { transaction in
             let result = try await transaction.createCharge(chargeRequest)
             metrics.charge(outcome: result.charge.outcome.type)
+            if result.charge.outcome.type == "blocked" {
+                // The fraud team's alert: one structured line per block (an alert sink can follow the log).
+                logger.warning("fraud block", metadata: [
+                    "alert": "fraud_block", "charge": "\(result.charge.id)", "account": "\(result.charge.accountID)",
+                    "risk_score": "\(result.charge.outcome.riskScore)", "amount": "\(result.charge.amount)",
+                    "currency": "\(result.charge.currency.code)",
+                ])
+            }
             if let decline = result.decline {
                 return StoredResponse(status: decline.status, body: decline.json.rendered())
             }
