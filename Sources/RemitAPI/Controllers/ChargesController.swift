@@ -22,19 +22,13 @@ struct ChargesController {
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let form = try await endpoint.bodyForm(request, context: context)
         var reader = FormReader(form)
-        var charge = try Self.chargeRequest(&reader)
+        let charge = try Self.chargeRequest(&reader)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
         try reader.finish()
-        // The fraud history is read beside the writer, not inside its transaction.
-        if let key = FraudKey.of(charge, processor: endpoint.ledger.processor) {
-            let device = charge.signals.deviceID
-            charge.prefetchedHistory = try await endpoint.read(context) { try await $0.fraudHistory(key: key, device: device) }
-        }
-        let chargeRequest = charge
         let metrics = self.metrics
         let logger = context.logger
         return try await endpoint.write(request, context: context, form: form) { transaction in
-            let result = try await transaction.createCharge(chargeRequest)
+            let result = try await transaction.createCharge(charge)
             metrics.charge(outcome: result.charge.outcome.type)
             if result.charge.outcome.type == "blocked" {
                 // The fraud team's alert: one structured line per block (an alert sink can follow the log).

@@ -16,8 +16,6 @@ public struct ChargeRequest: Sendable {
     public var statementDescriptor: String?
     /// What the client knows of the buyer, for the fraud features (Remit's `radar_options[…]` extension).
     public var signals = FraudSignals()
-    /// The fraud key's history, read just before the write transaction (see ``FraudKeyHistory``).
-    public var prefetchedHistory: FraudKeyHistory?
 
     public init(amount: Int64, currency: Currency, customerID: String? = nil, instrument: PaymentInstrument? = nil,
                 instrumentParam: String = "source", description: String? = nil, metadata: Metadata = Metadata(),

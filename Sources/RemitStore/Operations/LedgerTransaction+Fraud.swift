@@ -4,8 +4,8 @@ import RemitFraud
 import RemitProcessor
 import RemitSQL
 
-/// The fraud check of a charge, inside the charge's transaction: the key's history as it stood just before
-/// (read ahead by the API, or here), the vector, the model's score and the decision.
+/// The fraud check of a charge, inside the charge's transaction: the key's history as it stands before
+/// the charge is written, the vector, the model's score and the decision.
 struct FraudCheck: Sendable {
     var key: String
     var assessment: FraudAssessment
@@ -23,20 +23,14 @@ extension LedgerTransaction {
         if !card.isNamedTestInstrument, let country = references.country(ofCardNumberPrefix: card.issuerPrefix) {
             card.card.country = country
         }
-        let key = FraudKey.of(customerID: customer?.id, card: card)
+        let key = customer.map { "customer:" + $0.id } ?? "card:" + card.card.fingerprint
         var divisor = 1.0
         for _ in 0..<request.currency.exponent { divisor *= 10 }
         let amount = Double(request.amount) / divisor
         var inputs = FeatureInputs(amount: amount)
         let signals = request.signals
         let device = signals.deviceID.flatMap { $0.isEmpty ? nil : $0 }
-        let history: FraudKeyHistory
-        if let prefetched = request.prefetchedHistory, prefetched.key == key, prefetched.device == device {
-            history = prefetched
-        } else {
-            history = try await FraudRows.history(account: accountID, key: key, device: device, now: now, on: connection)
-        }
-        history.apply(to: &inputs, now: now)
+        try await FraudRows.loadHistory(into: &inputs, account: accountID, key: key, device: device, now: now, on: connection)
         if let cached = ledger.merchantHistory.cached(accountID, now: now) {
             (inputs.merchantCharges30d, inputs.merchantDisputes30d) = cached
         } else {
@@ -109,21 +103,5 @@ extension LedgerTransaction {
               let country = object["country"] as? String, !country.isEmpty
         else { return nil }
         return country
-    }
-}
-
-/// The risk key the history features are kept under: the customer, or the card's fingerprint without one.
-public enum FraudKey {
-    public static func of(customerID: String?, card: ResolvedCard) -> String {
-        customerID.map { "customer:" + $0 } ?? "card:" + card.card.fingerprint
-    }
-
-    /// The key a charge request will use, when it can be known before its transaction (the card is resolved
-    /// the same way the transaction will resolve it; nil when it cannot be, e.g. an invalid card).
-    public static func of(_ request: ChargeRequest, processor: any CardProcessor) -> String? {
-        if let customerID = request.customerID { return "customer:" + customerID }
-        guard let instrument = request.instrument,
-              let card = try? processor.resolve(instrument, param: request.instrumentParam) else { return nil }
-        return of(customerID: nil, card: card)
     }
 }

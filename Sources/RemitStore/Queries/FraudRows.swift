@@ -4,11 +4,13 @@ import RemitSQL
 /// The statements behind fraud scoring: the point-in-time history of a risk key, the decision record,
 /// labels from disputes.
 enum FraudRows {
-    /// The key's history as it stands now, in one round trip: its last ≤ 100 attempts (newest first, from the
-    /// covering index), whether the device was seen with the key, and the disputes filed so far on its charges.
-    static func history(
-        account: String, key: String, device: String?, now: Int64, on connection: any SQLConnection
-    ) async throws -> FraudKeyHistory {
+    /// Fills the key's history into `inputs` as it stands before this charge, in one round trip: the key's
+    /// last ≤ 100 attempts (newest first, from the covering index), whether the device was seen with the key,
+    /// and the disputes filed so far on the key's charges. Windows and counts are taken from those rows.
+    static func loadHistory(
+        into inputs: inout FeatureInputs, account: String, key: String, device: String?, now: Int64,
+        on connection: any SQLConnection
+    ) async throws {
         let rows = try await connection.query("""
             SELECT h.created, h.approved, h.amount_major,
                 (SELECT COUNT(*) FROM (SELECT 1 AS one FROM fraud_features WHERE account_id = \(account)
@@ -19,15 +21,17 @@ enum FraudRows {
                 WHERE account_id = \(account) AND risk_key = \(key)
                 ORDER BY created DESC LIMIT \(FeatureHistoryWindow.attempts)) h
             """)
-        var history = FraudKeyHistory(key: key, device: device, readAt: now)
+        var window = FeatureHistoryWindow(now: now)
         for row in rows {
-            history.attempts.append((row.int("created"), row.bool("approved"), row.double("amount_major")))
+            window.add(time: row.int("created"), approved: row.bool("approved"), amount: row.double("amount_major"))
         }
+        window.apply(to: &inputs)
         if let first = rows.first {
-            history.deviceSeen = first.int("device_seen") > 0
-            history.disputes = Int(first.int("disputes"))
+            if device != nil { inputs.deviceSeenBefore = first.int("device_seen") > 0 }
+            inputs.keyDisputes = Int(first.int("disputes"))
+        } else if device != nil {
+            inputs.deviceSeenBefore = false
         }
-        return history
     }
 
     /// The merchant's charges and disputes over 30 days.
