@@ -52,7 +52,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The ledger: schema, business transactions (one method = one transaction), change capture, outbox.
         .target(name: "RemitStore", dependencies: [
-            "RemitCore", "RemitSQL", "RemitProcessor", "RemitFraud",
+            "RemitCore", "RemitSQL", "RemitProcessor", "RemitFraud", "GradientBoosting",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // The Stripe-compatible HTTP API.

@@ -55,6 +55,20 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
         ledger: runtime.ledger, metrics: runtime.metrics, requestLog: runtime.requestLog,
         rateLimiter: runtime.configuration.rateLimitPerKey.map(RateLimiter.init(requestsPerSecond:)))
     let fraudWatcher = FraudModelWatcher(ledger: runtime.ledger, ready: runtime.ready, interval: .seconds(10), logger: logger)
+    let retraining = FraudRetraining(database: runtime.store.database, clock: runtime.ledger.clock)
+    let defaultModel = try? DefaultFraudModel.shared.get()
+    let retrainJobs: [ScheduledJob] = runtime.configuration.fraudRetraining ? [
+        ScheduledJob(name: "fraud-retrain-incremental", cadence: .weekly(weekday: 2, hour: 3)) {
+            try await retraining.run(.incremental, champion: defaultModel).description
+        },
+        ScheduledJob(name: "fraud-retrain-full", cadence: .monthly(day: 1, hour: 4)) {
+            try await retraining.run(.full, champion: defaultModel).description
+        },
+    ] : []
+    let scheduler = Scheduler(
+        jobs: retrainJobs, runs: ScheduledRuns(database: runtime.store.database), clock: runtime.ledger.clock,
+        ready: runtime.ready, node: ProcessInfo.processInfo.hostName + ":\(ProcessInfo.processInfo.processIdentifier)",
+        logger: logger)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(runtime.configuration.host, port: runtime.configuration.port),
@@ -66,7 +80,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
                      interval: runtime.configuration.apiLogFlushInterval, logger: logger),
         IdempotencyPruner(ledger: runtime.ledger, ready: runtime.ready,
                           retention: runtime.configuration.idempotencyRetention, logger: logger),
-        fraudWatcher)
+        fraudWatcher, scheduler)
     app.beforeServerStarts {
         try await runtime.prepare(logger: logger)
         try await fraudWatcher.loadNow()

@@ -30,6 +30,9 @@ public struct RemitConfiguration: Sendable {
     public var rateLimitPerKey: Int?
     /// Maximum PostgreSQL connections per node.
     public var postgresConnectionsMax = 24
+    /// Scheduled fraud retraining: weekly incremental (Mondays 03:00 UTC), monthly full (the 1st, 04:00 UTC).
+    /// `REMIT_FRAUD_RETRAIN=off` turns it off.
+    public var fraudRetraining = true
 
     public init() {}
 
@@ -44,6 +47,7 @@ public struct RemitConfiguration: Sendable {
             guard let value = Int(limit), value > 0 else { throw ConfigurationError("REMIT_RATE_LIMIT must be a positive integer") }
             rateLimitPerKey = value
         }
+        if environment["REMIT_FRAUD_RETRAIN"] == "off" { fraudRetraining = false }
         if let fee = environment["REMIT_FEE"] {
             guard let policy = FeePolicy(parsing: fee) else { throw ConfigurationError("REMIT_FEE must look like 2.9%+30") }
             fees = policy

@@ -80,3 +80,23 @@ func syntheticTable(rows: Int, seed: UInt64) -> NumericTable {
         #expect(metrics.atThresholds[0].recall == 1)
     }
 }
+
+@Suite struct ContinuedTrainingTests {
+    @Test func continuingAppendsTreesAndStartsFromTheOldModel() throws {
+        let train = syntheticTable(rows: 3000, seed: 7), newer = syntheticTable(rows: 3000, seed: 8)
+        var parameters = TrainingParameters()
+        parameters.rounds = 10
+        parameters.maxDepth = 3
+        let base = try HistogramTrainer(parameters: parameters).train(train, labelColumn: "label")
+        parameters.rounds = 5
+        let continued = try HistogramTrainer(parameters: parameters).train(newer, labelColumn: "label", continuing: base)
+        #expect(continued.trees.count == 15)
+        #expect(Array(continued.trees.prefix(10)) == base.trees, "the old trees are frozen")
+        #expect(continued.baseScore == base.baseScore)
+        let row: [Float] = [8, .nan, 0.5]
+        let added = try TreeEnsemble(
+            objective: .logitRaw, baseScore: 0, featureNames: continued.featureNames, featureCount: 3,
+            trees: Array(continued.trees.suffix(5)))
+        #expect(abs(continued.predict(row) - Logistic.sigmoid(base.margin(row) + added.predict(row))) < 1e-5)
+    }
+}

@@ -26,9 +26,12 @@ public struct HistogramTrainer: Sendable {
     /// With `validation` and `earlyStoppingRounds`, stops once its log-loss has not improved for that many
     /// rounds and records `best_iteration`, which scoring honours. The training log-loss is reported every
     /// `evaluationInterval` rounds and on the last.
+    ///
+    /// With `continuing`, boosting continues from that model (XGBoost's `xgb_model=`): its trees are kept and
+    /// frozen, the margins start from its predictions, and `rounds` new trees are appended.
     public func train(
         _ table: NumericTable, labelColumn: String, validation: NumericTable? = nil, evaluationInterval: Int = 10,
-        progress: (Progress) -> Void = { _ in }
+        continuing initial: TreeEnsemble? = nil, progress: (Progress) -> Void = { _ in }
     ) throws(ModelError) -> TreeEnsemble {
         let clock = ContinuousClock(), start = clock.now
         guard let labelIndex = table.columnIndex(labelColumn) else {
@@ -49,10 +52,20 @@ public struct HistogramTrainer: Sendable {
         let matrix = BinnedMatrix(table: table, featureColumns: featureColumns, cuts: cuts)
         let grower = TreeGrower(parameters: parameters, matrix: matrix, finder: SplitFinder(parameters: parameters, matrix: matrix, cuts: cuts))
 
-        let baseScore = Float(initialProbability(labels))
+        if let initial {
+            guard initial.featureNames == featureNames, initial.objective == .logistic else {
+                throw ModelError("the model to continue reads other features (\(initial.featureNames.joined(separator: ", ")))")
+            }
+        }
+        let baseScore = initial?.baseScore ?? Float(initialProbability(labels))
         let baseMargin = Objective.logistic.baseMargin(fromStoredBaseScore: baseScore)
         var margins = [Float](repeating: baseMargin, count: table.rowCount)
         var validationMargins = [Float](repeating: baseMargin, count: validationRows?.rowCount ?? 0)
+        if let initial {
+            let features = try Self.selecting(table, featureNames)
+            margins = Self.margins(initial, features)
+            if let validationRows { validationMargins = Self.margins(initial, validationRows) }
+        }
         var gradients = [GradientPair](repeating: GradientPair(gradient: 0, hessian: 0), count: table.rowCount)
         var random = SeededGenerator(seed: parameters.seed)
         var trees = [RegressionTree]()
@@ -121,9 +134,15 @@ public struct HistogramTrainer: Sendable {
             attributes["best_iteration"] = "\(bestIteration)"
             attributes["best_score"] = "\(bestLoss)"
         }
+        // Continuing keeps the rounds the initial model scores with (up to its best iteration).
+        let keptTrees = initial.map { Array($0.trees.prefix($0.scoredTreeCount)) } ?? []
+        let keptBounds = initial.map { base in Array(base.iterationBounds.prefix { $0 <= base.scoredTreeCount }) } ?? [0]
+        let offset = keptBounds.count - 1
         return try TreeEnsemble(
             objective: .logistic, baseScore: baseScore, featureNames: featureNames,
-            featureCount: featureNames.count, trees: trees, bestIteration: stopsEarly ? bestIteration : nil,
+            featureCount: featureNames.count, trees: keptTrees + trees,
+            iterationBounds: keptBounds + (1...trees.count).map { keptTrees.count + $0 },
+            bestIteration: stopsEarly ? bestIteration.map { $0 + offset } : nil,
             attributes: attributes, objectiveParameters: ["scale_pos_weight": "\(parameters.scalePosWeight)"])
     }
 
@@ -161,6 +180,18 @@ public struct HistogramTrainer: Sendable {
             node = Int(left ? grown.tree.leftChildren[node] : grown.tree.rightChildren[node])
         }
         return node
+    }
+
+    static func selecting(_ table: NumericTable, _ names: [String]) throws(ModelError) -> NumericTable {
+        do { return try table.selecting(names) } catch { throw ModelError("\(error)") }
+    }
+
+    /// A model's margins for every row of a table holding exactly its features.
+    static func margins(_ model: TreeEnsemble, _ rows: NumericTable) -> [Float] {
+        rows.values.withUnsafeBufferPointer { values in
+            let width = rows.columnCount
+            return (0..<rows.rowCount).map { model.margin(UnsafeBufferPointer(rebasing: values[($0 * width)..<(($0 + 1) * width)])) }
+        }
     }
 
     static func labels(_ table: NumericTable, column: Int, name: String) throws(ModelError) -> [Float] {

@@ -41,6 +41,13 @@ enum Migration0005Fraud {
             "CREATE TABLE fraud_email_domains (domain TEXT PRIMARY KEY, registered_on BIGINT NOT NULL)",
             // Bumped by every load, so running nodes notice and reload.
             "CREATE TABLE fraud_reference_versions (kind TEXT PRIMARY KEY, version BIGINT NOT NULL)",
+            // The scheduler's runs: one row per job and period, claimed by exactly one node.
+            """
+            CREATE TABLE scheduled_runs (
+                job TEXT NOT NULL, period TEXT NOT NULL, node TEXT NOT NULL, started BIGINT NOT NULL,
+                finished BIGINT, outcome TEXT, PRIMARY KEY (job, period)
+            )
+            """,
         ]
     }
 }
