@@ -96,7 +96,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "RemitSQLiteTests", dependencies: ["RemitSQLite", "RemitSQL"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitAppTests", dependencies: [
-            "RemitApp", "RemitAPI", "RemitStore", "RemitTesting",
+            "RemitApp", "RemitAPI", "RemitStore", "RemitTesting", "RemitSQL", "RemitFraud", "RemitCore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),

@@ -80,7 +80,9 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
                      interval: runtime.configuration.apiLogFlushInterval, logger: logger),
         IdempotencyPruner(ledger: runtime.ledger, ready: runtime.ready,
                           retention: runtime.configuration.idempotencyRetention, logger: logger),
-        fraudWatcher, scheduler)
+        fraudWatcher, scheduler,
+        FraudDriftMonitor(ledger: runtime.ledger, registry: runtime.metrics.registry, ready: runtime.ready,
+                          interval: .seconds(300), logger: logger))
     app.beforeServerStarts {
         try await runtime.prepare(logger: logger)
         try await fraudWatcher.loadNow()

@@ -70,3 +70,15 @@ import Testing
         #expect(FeatureSchema.current.names.count == 13)
     }
 }
+
+@Suite struct PopulationStabilityTests {
+    @Test func theSameDistributionIsStableAShiftedOneIsNot() {
+        let reference = (0..<10_000).map { Float($0 % 1000) }
+        let same = (0..<5_000).map { Float(($0 * 7) % 1000) }
+        let shifted = (0..<5_000).map { Float(($0 % 1000) + 600) }
+        #expect(PopulationStability.index(reference: reference, live: same) < 0.01)
+        #expect(PopulationStability.index(reference: reference, live: shifted) > 0.25)
+        let suddenlyMissing = same.enumerated().map { $0.offset % 3 == 0 ? Float.nan : $0.element }
+        #expect(PopulationStability.index(reference: reference, live: suddenlyMissing) > 0.25, "missing values have their own bin")
+    }
+}
