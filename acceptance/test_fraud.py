@@ -121,3 +121,14 @@ def test_a_promoted_model_blocks_and_reviews_raw_cards(scoring_server, tmp_path)
     immature = subprocess.run([REMIT_BIN, "fraud", "export", "--since", today, "--output", str(export),
                                "--data-dir", server.data_dir], capture_output=True, text=True)
     assert "wrote 0 rows" in immature.stdout, "60 days of maturity by default: today's charges wait"
+
+
+def test_simulate_drives_a_live_server(server):
+    done = subprocess.run([REMIT_BIN, "simulate", "--url", server.base, "--admin-key", ADMIN_KEY, "--customers", "300",
+                           "--days", "5", "--speedup", "1000000", "--limit", "150"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    table = done.stdout.split("scenario", 1)[1].splitlines()
+    counts = {line.split()[0]: [int(n) for n in line.split()[1:]] for line in table[1:] if line.strip()}
+    assert sum(sum(row) for row in counts.values()) == 150
+    assert sum(row[-1] for row in counts.values()) == 0, "no request failed"

@@ -21,7 +21,8 @@ public struct FraudTrainingExport: Sendable {
     /// Writes CSV (the 13 features and `label`: 1 for a fraud dispute) for charges created in `since ..< until`
     /// and at least `maturity` seconds before `now`.
     public func export(since: Int64, until: Int64, maturity: Int64, now: Int64, to url: URL) async throws -> Summary {
-        let matureBefore = min(until, now - maturity)
+        // At least `maturity` old: created <= now − maturity, i.e. created < now − maturity + 1.
+        let matureBefore = min(until, now - maturity + 1)
         let rows = try await database.read { connection in
             try await connection.query("""
                 SELECT vector, label FROM fraud_features WHERE created >= \(since) AND created < \(matureBefore)
