@@ -12,6 +12,8 @@ public struct RemitTestApp: Sendable {
     public static func make(_ engine: TestEngine, clock: WallClock = .system, ids: IDGenerator = .random,
                             configure: (inout RemitConfiguration) -> Void = { _ in }) async throws -> RemitTestApp {
         var configuration = try await engine.freshConfiguration()
+        // Tests run jobs explicitly; a scheduled retrain starting mid-test would race them.
+        configuration.fraudRetraining = false
         configure(&configuration)
         let runtime = try RemitRuntime(configuration: configuration, logger: makeTestLogger(), clock: clock, ids: ids)
         return RemitTestApp(runtime: runtime, adminKey: configuration.adminKey ?? TestEngine.adminKey)
