@@ -42,6 +42,20 @@ public final class APIMetrics: Sendable {
         namespace: "remit", metricName: "charges", unitName: "total", helpText: "Charges created, by outcome type")
 
     func apiLogDropped() { dropped.increment() }
+
+    static let fraudCheckBuckets: [Duration] = [
+        .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+        .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+    ]
+    nonisolated(unsafe) static let fraudCheck = MetricNameDescriptor(
+        namespace: "remit", subsystem: "fraud", metricName: "check_duration", unitName: "seconds",
+        helpText: "Fraud check in the charge path: the key's history from the store, the vector and the score")
+
+    /// Records one fraud check's duration.
+    public func fraudCheck(_ duration: Duration) {
+        registry.makeDurationHistogram(descriptor: Self.fraudCheck, labels: [], buckets: Self.fraudCheckBuckets)
+            .recordNanoseconds(duration.nanoseconds)
+    }
 }
 
 extension Duration {

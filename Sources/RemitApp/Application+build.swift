@@ -37,6 +37,8 @@ public struct RemitRuntime: Sendable {
             logger.warning("the default fraud model could not be loaded", metadata: ["error": "\(failure)"])
         }
         metrics = APIMetrics(registry: PrometheusCollectorRegistry())
+        let metrics = self.metrics
+        ledger.fraud.observeChecks { metrics.fraudCheck($0) }
         requestLog = APILogBuffer(capacity: configuration.apiLogBufferCapacity)
     }
 

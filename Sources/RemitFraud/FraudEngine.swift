@@ -15,8 +15,18 @@ public final class FraudEngine: Sendable {
     }
 
     private let state: Mutex<State>
+    private let checkObserver = Mutex<(@Sendable (Duration) -> Void)?>(nil)
 
     public init(_ state: State = State()) { self.state = Mutex(state) }
+
+    /// Called with the duration of every fraud check in the charge path (features from the store + scoring).
+    public func observeChecks(_ observer: @escaping @Sendable (Duration) -> Void) {
+        checkObserver.withLock { $0 = observer }
+    }
+
+    public func checkFinished(after duration: Duration) {
+        checkObserver.withLock { $0 }?(duration)
+    }
 
     public var current: State { state.withLock { $0 } }
 

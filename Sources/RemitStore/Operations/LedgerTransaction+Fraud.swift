@@ -18,6 +18,8 @@ struct FraudCheck: Sendable {
 
 extension LedgerTransaction {
     func checkFraud(_ request: ChargeRequest, card: inout ResolvedCard, customer: Customer?) async throws -> FraudCheck {
+        let started = ContinuousClock.now
+        defer { ledger.fraud.checkFinished(after: ContinuousClock.now - started) }
         let engine = ledger.fraud.current
         let references = engine.references
         if !card.isNamedTestInstrument, let country = references.country(ofCardNumberPrefix: card.issuerPrefix) {
