@@ -39,6 +39,8 @@ public struct RemitRuntime: Sendable {
         metrics = APIMetrics(registry: PrometheusCollectorRegistry())
         let metrics = self.metrics
         ledger.fraud.observeChecks { metrics.fraudCheck($0) }
+        let policy = configuration.fraudPolicy
+        ledger.fraud.update { $0.policy = policy }
         requestLog = APILogBuffer(capacity: configuration.apiLogBufferCapacity)
     }
 

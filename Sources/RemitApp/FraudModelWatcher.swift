@@ -70,10 +70,14 @@ struct FraudModelWatcher: Service {
         let versions = try await store.versions()
         guard versions != loaded else { return versions }
         let data = try await store.load()
-        ledger.fraud.update { $0.references = data }
+        let thresholds = try await store.thresholds()
+        ledger.fraud.update { state in
+            state.references = data
+            state.merchantPolicies = thresholds
+        }
         logger.info("fraud reference tables loaded", metadata: [
             "card_bins": "\(data.cardBins.count)", "ip_ranges": "\(data.ipRanges.count)",
-            "email_domains": "\(data.emailDomains.count)",
+            "email_domains": "\(data.emailDomains.count)", "merchant_thresholds": "\(thresholds.count)",
         ])
         return versions
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RemitFraud
 import RemitCore
 import RemitSQLite
 
@@ -33,6 +34,8 @@ public struct RemitConfiguration: Sendable {
     /// Scheduled fraud retraining: weekly incremental (Mondays 03:00 UTC), monthly full (the 1st, 04:00 UTC).
     /// `REMIT_FRAUD_RETRAIN=off` turns it off.
     public var fraudRetraining = true
+    /// Global fraud thresholds (Flow 4: block at 0.9, review at 0.7); merchants may have their own.
+    public var fraudPolicy = FraudPolicy.standard
 
     public init() {}
 
@@ -48,6 +51,17 @@ public struct RemitConfiguration: Sendable {
             rateLimitPerKey = value
         }
         if environment["REMIT_FRAUD_RETRAIN"] == "off" { fraudRetraining = false }
+        if let block = environment["REMIT_FRAUD_BLOCK_AT"], !block.isEmpty {
+            guard let value = Double(block) else { throw ConfigurationError("REMIT_FRAUD_BLOCK_AT must be a number") }
+            fraudPolicy.blockThreshold = value
+        }
+        if let review = environment["REMIT_FRAUD_REVIEW_AT"], !review.isEmpty {
+            guard let value = Double(review) else { throw ConfigurationError("REMIT_FRAUD_REVIEW_AT must be a number") }
+            fraudPolicy.reviewThreshold = value
+        }
+        guard 0 < fraudPolicy.reviewThreshold, fraudPolicy.reviewThreshold <= fraudPolicy.blockThreshold,
+              fraudPolicy.blockThreshold <= 1
+        else { throw ConfigurationError("fraud thresholds must satisfy 0 < review ≤ block ≤ 1") }
         if let fee = environment["REMIT_FEE"] {
             guard let policy = FeePolicy(parsing: fee) else { throw ConfigurationError("REMIT_FEE must look like 2.9%+30") }
             fees = policy

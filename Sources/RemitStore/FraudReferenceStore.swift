@@ -18,6 +18,7 @@ public struct FraudReferenceStore: Sendable {
         case cardBins = "card_bins"
         case ipRanges = "ip_ranges"
         case emailDomains = "email_domains"
+        case thresholds
     }
 
     static let rowsPerStatement = 500
@@ -50,6 +51,38 @@ public struct FraudReferenceStore: Sendable {
             try await connection.execute("DELETE FROM fraud_reference_versions WHERE kind = \(kind.rawValue)")
             try await connection.execute(
                 "INSERT INTO fraud_reference_versions (kind, version) VALUES (\(kind.rawValue), \(version))")
+        }
+    }
+
+    /// Sets a merchant's own thresholds (nil clears them: the global ones apply).
+    public func setThresholds(account: String, _ policy: FraudPolicy?) async throws {
+        guard policy.map({ 0 < $0.reviewThreshold && $0.reviewThreshold <= $0.blockThreshold && $0.blockThreshold <= 1 }) ?? true else {
+            throw RegistryError("thresholds must satisfy 0 < review ≤ block ≤ 1")
+        }
+        let version = Int64(clock.now().timeIntervalSince1970 * 1_000_000)
+        try await database.write { connection in
+            try await connection.execute("DELETE FROM fraud_thresholds WHERE account_id = \(account)")
+            if let policy {
+                try await connection.execute("""
+                    INSERT INTO fraud_thresholds (account_id, block_threshold, review_threshold)
+                    VALUES (\(account), \(policy.blockThreshold), \(policy.reviewThreshold))
+                    """)
+            }
+            try await connection.execute("DELETE FROM fraud_reference_versions WHERE kind = \(Kind.thresholds.rawValue)")
+            try await connection.execute(
+                "INSERT INTO fraud_reference_versions (kind, version) VALUES (\(Kind.thresholds.rawValue), \(version))")
+        }
+    }
+
+    /// Every merchant's own thresholds.
+    public func thresholds() async throws -> [String: FraudPolicy] {
+        try await database.read { connection in
+            var policies: [String: FraudPolicy] = [:]
+            for row in try await connection.query("SELECT * FROM fraud_thresholds ORDER BY account_id") {
+                policies[row.string("account_id")] = FraudPolicy(
+                    blockThreshold: row.double("block_threshold"), reviewThreshold: row.double("review_threshold"))
+            }
+            return policies
         }
     }
 

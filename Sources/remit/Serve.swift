@@ -2,6 +2,7 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import RemitApp
+import RemitFraud
 import RemitCore
 
 struct Serve: AsyncParsableCommand {
@@ -30,6 +31,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug (one line per request), info, notice, warning, error.")
     var logLevel = "info"
 
+    @Option(name: .customLong("fraud-block-at"), help: "Fraud score that blocks a charge (default 0.9; or REMIT_FRAUD_BLOCK_AT).")
+    var fraudBlockAt: Double?
+
+    @Option(name: .customLong("fraud-review-at"), help: "Fraud score that sends a charge to review (default 0.7; or REMIT_FRAUD_REVIEW_AT).")
+    var fraudReviewAt: Double?
+
     func run() async throws {
         var configuration = try store.configuration()
         configuration.host = host
@@ -46,6 +53,12 @@ struct Serve: AsyncParsableCommand {
         if let rateLimit {
             guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive") }
             configuration.rateLimitPerKey = rateLimit
+        }
+        if let fraudBlockAt { configuration.fraudPolicy.blockThreshold = fraudBlockAt }
+        if let fraudReviewAt { configuration.fraudPolicy.reviewThreshold = fraudReviewAt }
+        let policy = configuration.fraudPolicy
+        guard 0 < policy.reviewThreshold, policy.reviewThreshold <= policy.blockThreshold, policy.blockThreshold <= 1 else {
+            throw ValidationError("fraud thresholds must satisfy 0 < review ≤ block ≤ 1")
         }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
         let logger = makeLogger(level: level)

@@ -170,3 +170,29 @@ struct FraudReferenceTests {
         }
     }
 }
+
+struct FraudThresholdTests {
+    @Test(arguments: TestEngine.available)
+    func aMerchantsOwnThresholdsReplaceTheGlobalOnes(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        let model = try amountModel()
+        app.runtime.ledger.fraud.update { $0.champion = model }
+        try await app.test { client in
+            let strict = try await client.createMerchant(adminKey: app.adminKey)
+            let lenient = try await client.createMerchant(adminKey: app.adminKey)
+            let store = FraudReferenceStore(database: app.runtime.store.database)
+            try await store.setThresholds(account: lenient.id, FraudPolicy(blockThreshold: 0.99, reviewThreshold: 0.9))
+            await #expect(throws: (any Error).self) {
+                try await store.setThresholds(account: lenient.id, FraudPolicy(blockThreshold: 0.5, reviewThreshold: 0.9))
+            }
+            let stored = try await store.thresholds()
+            #expect(stored[lenient.id]?.blockThreshold == 0.99)
+            app.runtime.ledger.fraud.update { $0.merchantPolicies = stored }
+            let blocked = try await client.post("/v1/charges", [("amount", "90000"), ("currency", "usd")] + rawCard, key: strict.key)
+            #expect(blocked.status == 402)
+            let reviewed = try await client.post("/v1/charges", [("amount", "90000"), ("currency", "usd")] + rawCard, key: lenient.key)
+            #expect(reviewed.status == 200)
+            #expect((reviewed["outcome"] as? [String: Any])?["type"] as? String == "manual_review", "0.95 is a review for this merchant")
+        }
+    }
+}

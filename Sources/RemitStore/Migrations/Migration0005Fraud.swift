@@ -39,6 +39,12 @@ enum Migration0005Fraud {
             "CREATE TABLE fraud_card_bins (prefix TEXT PRIMARY KEY, country TEXT NOT NULL)",
             "CREATE TABLE fraud_ip_ranges (first_ip BIGINT PRIMARY KEY, last_ip BIGINT NOT NULL, country TEXT NOT NULL)",
             "CREATE TABLE fraud_email_domains (domain TEXT PRIMARY KEY, registered_on BIGINT NOT NULL)",
+            """
+            CREATE TABLE fraud_thresholds (
+                account_id TEXT PRIMARY KEY, block_threshold DOUBLE PRECISION NOT NULL,
+                review_threshold DOUBLE PRECISION NOT NULL
+            )
+            """,
             // Bumped by every load, so running nodes notice and reload.
             "CREATE TABLE fraud_reference_versions (kind TEXT PRIMARY KEY, version BIGINT NOT NULL)",
             // The scheduler's runs: one row per job and period, claimed by exactly one node.
