@@ -5,6 +5,7 @@ import Prometheus
 public final class APIMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let dropped: Counter
+    private let fraudCheckHistogram: DurationHistogram
     static let latencyBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
         .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
@@ -16,6 +17,8 @@ public final class APIMetrics: Sendable {
         dropped = registry.makeCounter(descriptor: .init(
             namespace: "remit", metricName: "api_log_dropped", unitName: "total",
             helpText: "API request-log documents dropped because the in-memory buffer was full"))
+        fraudCheckHistogram = registry.makeDurationHistogram(
+            descriptor: Self.fraudCheck, labels: [], buckets: Self.fraudCheckBuckets)
     }
 
     func record(route: String, method: String, status: Int, duration: Duration) {
@@ -53,8 +56,7 @@ public final class APIMetrics: Sendable {
 
     /// Records one fraud check's duration.
     public func fraudCheck(_ duration: Duration) {
-        registry.makeDurationHistogram(descriptor: Self.fraudCheck, labels: [], buckets: Self.fraudCheckBuckets)
-            .recordNanoseconds(duration.nanoseconds)
+        fraudCheckHistogram.recordNanoseconds(duration.nanoseconds)
     }
 }
 
