@@ -1,3 +1,4 @@
+import Foundation
 import GradientBoosting
 
 /// The fraud check of one charge: the features it saw, the model's score and what was decided.
@@ -7,6 +8,8 @@ public struct FraudAssessment: Sendable {
     public var score: Double?
     public var modelVersion: String?
     public var decision: FraudDecision
+    /// The reasons behind a review or a block, worked out when it was decided.
+    public var explanation: FraudExplanation?
     /// The shadow model's score and would-be decision, logged for comparison, never acted on.
     public var shadowScore: Double?
     public var shadowModelVersion: String?
@@ -21,6 +24,12 @@ public struct FraudExplanation: Sendable {
     public var bias: Double
     public var reasons: [String]
 
+    public init(contributions: [Double], bias: Double, reasons: [String]) {
+        self.contributions = contributions
+        self.bias = bias
+        self.reasons = reasons
+    }
+
     public init(model: FraudModel, vector: FeatureVector, writer: ReasonWriter = ReasonWriter()) {
         var explainer = TreeSHAP(model: model.ensemble)
         let phi = explainer.contributions(vector.values)
@@ -32,4 +41,22 @@ public struct FraudExplanation: Sendable {
 
 extension Comparable {
     func clamped(to range: ClosedRange<Self>) -> Self { min(max(self, range.lowerBound), range.upperBound) }
+}
+
+extension FraudExplanation {
+    /// `{"contributions":[…],"bias":…,"reasons":[…]}` for storage.
+    public var storageText: String {
+        let data = try? JSONSerialization.data(withJSONObject: [
+            "contributions": contributions, "bias": bias, "reasons": reasons,
+        ] as [String: Any], options: [.sortedKeys])
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    public init?(storageText: String) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(storageText.utf8)) as? [String: Any],
+              let contributions = object["contributions"] as? [Double], let bias = object["bias"] as? Double,
+              let reasons = object["reasons"] as? [String], contributions.count == FraudFeature.allCases.count
+        else { return nil }
+        self.init(contributions: contributions, bias: bias, reasons: reasons)
+    }
 }

@@ -40,6 +40,13 @@ public final class FraudEngine: Sendable {
 
     public func update(_ change: (inout State) -> Void) { state.withLock { change(&$0) } }
 
+    /// Works out the reasons of a decision with the champion (for reviews and blocks that act on a charge:
+    /// they are rare, and their reasons are kept with them).
+    public func explain(_ assessment: inout FraudAssessment) {
+        guard let champion = current.champion, champion.version == assessment.modelVersion else { return }
+        assessment.explanation = FraudExplanation(model: champion, vector: assessment.vector)
+    }
+
     /// Scores a vector with the champion (and the shadow, whose decision is only recorded).
     public func assess(_ vector: FeatureVector, accountID: String) -> FraudAssessment {
         let state = current

@@ -3,6 +3,7 @@ import GradientBoosting
 import RemitCore
 import RemitApp
 import RemitFraud
+import RemitSQL
 import RemitStore
 import RemitTesting
 import Testing
@@ -72,6 +73,14 @@ struct FraudTests {
             #expect(blockedOutcome["risk_level"] as? String == "highest")
             #expect(blockedOutcome["reason"] as? String == "highest_risk_level")
             #expect(stored["status"] as? String == "failed")
+            let explanation = try await app.runtime.store.database.read { connection in
+                try await connection.queryFirst("SELECT explanation FROM fraud_features WHERE charge_id = \(chargeID)")?
+                    .optionalString("explanation")
+            }
+            let reasons = try #require(explanation.flatMap(FraudExplanation.init(storageText:)))
+            #expect(reasons.contributions[FraudFeature.amount.rawValue] > 0, "the block's reasons are kept with it")
+            let assessment = try await client.get("/v1/charges/\(chargeID)/fraud_assessment", key: merchant.key)
+            #expect((assessment["reasons"] as? [String])?.isEmpty == false)
 
             let events = try await client.get("/v1/events", [("type", "review.*")], key: merchant.key)
             #expect(Set(((events["data"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String })

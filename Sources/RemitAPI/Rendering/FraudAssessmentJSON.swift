@@ -8,7 +8,7 @@ import RemitStore
 enum FraudAssessmentJSON {
     static func render(_ record: FraudRecord, engine: FraudEngine, ledger: LedgerReader) async throws -> JSONValue {
         var model: FraudModel?
-        if let version = record.modelVersion {
+        if record.explanation == nil, let version = record.modelVersion {
             let state = engine.current
             if state.champion?.version == version {
                 model = state.champion
@@ -23,8 +23,7 @@ enum FraudAssessmentJSON {
             return (feature.name, value.isNaN ? .null : .double(Double(value)))
         })
         var contributions = JSONValue.null, reasons = JSONValue.array([])
-        if let model {
-            let explanation = FraudExplanation(model: model, vector: record.vector)
+        if let explanation = record.explanation ?? model.map({ FraudExplanation(model: $0, vector: record.vector) }) {
             contributions = .object(
                 FraudFeature.allCases.map { ($0.name, .double(explanation.contributions[$0.rawValue])) }
                     + [("bias", .double(explanation.bias))])

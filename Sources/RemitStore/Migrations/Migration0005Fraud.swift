@@ -12,7 +12,7 @@ enum Migration0005Fraud {
                 charge_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, risk_key TEXT NOT NULL, created BIGINT NOT NULL,
                 amount_major DOUBLE PRECISION NOT NULL, approved INTEGER NOT NULL, device TEXT, vector TEXT NOT NULL,
                 score DOUBLE PRECISION, model_version TEXT, decision TEXT NOT NULL, applied INTEGER NOT NULL,
-                shadow_score DOUBLE PRECISION, shadow_model_version TEXT,
+                shadow_score DOUBLE PRECISION, shadow_model_version TEXT, explanation TEXT,
                 disputed_at BIGINT, dispute_reason TEXT, label INTEGER
             )
             """,

@@ -46,10 +46,10 @@ extension LedgerTransaction {
         if let email = signals.email ?? request.receiptEmail ?? customer?.email {
             inputs.emailDomainAgeDays = references.emailDomainAgeDays(email: email, now: now)
         }
-        let assessment = ledger.fraud.assess(FeatureVector(inputs), accountID: accountID)
-        return FraudCheck(
-            key: key, assessment: assessment, applies: !card.isNamedTestInstrument && assessment.score != nil,
-            device: device, amount: amount)
+        var assessment = ledger.fraud.assess(FeatureVector(inputs), accountID: accountID)
+        let applies = !card.isNamedTestInstrument && assessment.score != nil
+        if applies, assessment.decision != .approve { ledger.fraud.explain(&assessment) }
+        return FraudCheck(key: key, assessment: assessment, applies: applies, device: device, amount: amount)
     }
 
     /// Records the check with the charge's id and whether it was approved.

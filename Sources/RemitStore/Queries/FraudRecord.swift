@@ -17,6 +17,8 @@ public struct FraudRecord: Sendable {
     public var disputedAt: Int64?
     public var disputeReason: String?
     public var label: Int64?
+    /// Stored for reviews and blocks when they were decided.
+    public var explanation: FraudExplanation?
 
     init(row: SQLRow) {
         chargeID = row.string("charge_id")
@@ -31,6 +33,7 @@ public struct FraudRecord: Sendable {
         disputedAt = row.optionalInt("disputed_at")
         disputeReason = row.optionalString("dispute_reason")
         label = row.optionalInt("label")
+        explanation = row.optionalString("explanation").flatMap(FraudExplanation.init(storageText:))
     }
 }
 

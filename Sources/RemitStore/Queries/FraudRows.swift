@@ -50,10 +50,11 @@ enum FraudRows {
     ) async throws {
         try await connection.execute("""
             INSERT INTO fraud_features (charge_id, account_id, risk_key, created, amount_major, approved, device, vector,
-                score, model_version, decision, applied, shadow_score, shadow_model_version)
+                score, model_version, decision, applied, shadow_score, shadow_model_version, explanation)
             VALUES (\(chargeID), \(account), \(key), \(created), \(amount), \(approved), \(device),
                 \(assessment.vector.json), \(assessment.score), \(assessment.modelVersion),
-                \(assessment.decision.rawValue), \(applied), \(assessment.shadowScore), \(assessment.shadowModelVersion))
+                \(assessment.decision.rawValue), \(applied), \(assessment.shadowScore), \(assessment.shadowModelVersion),
+                \(assessment.explanation?.storageText))
             """)
     }
 
