@@ -3,8 +3,9 @@ import RemitCore
 import RemitFraud
 import RemitStore
 
-/// `GET /v1/charges/{id}/fraud_assessment`: the stored check, explained with TreeSHAP by the model that
-/// scored it (recomputed on demand; the vector is the one stored at decision time).
+/// `GET /v1/charges/{id}/fraud_assessment`: the stored check with its TreeSHAP explanation: the one kept when a
+/// review or block was decided, or one worked out now by the model that scored it, from the vector stored at
+/// decision time.
 enum FraudAssessmentJSON {
     static func render(_ record: FraudRecord, engine: FraudEngine, ledger: LedgerReader) async throws -> JSONValue {
         var model: FraudModel?
