@@ -74,11 +74,9 @@ public struct HistogramTrainer: Sendable {
         let positiveWeight = Float(parameters.scalePosWeight)
 
         for round in 0..<parameters.rounds {
-            for i in 0..<table.rowCount {
-                let p = Logistic.sigmoid(margins[i])
-                let weight: Float = labels[i] > 0.5 ? positiveWeight : 1
-                gradients[i] = GradientPair(gradient: (p - labels[i]) * weight, hessian: max(p * (1 - p), 1e-16) * weight)
-            }
+            Self.computeGradients(
+                margins: margins, labels: labels, positiveWeight: positiveWeight, into: &gradients,
+                threads: parameters.threads)
             rows.removeAll(keepingCapacity: true)
             var sampled: [Bool]? = nil
             if parameters.subsample < 1 {
@@ -182,6 +180,35 @@ public struct HistogramTrainer: Sendable {
         return node
     }
 
+    /// Logistic-loss gradients and hessians of every row (split across threads when there are several: a
+    /// sigmoid per row per round is a serial cost the histogram threads would otherwise wait on).
+    static func computeGradients(
+        margins: [Float], labels: [Float], positiveWeight: Float, into gradients: inout [GradientPair], threads: Int
+    ) {
+        let count = margins.count
+        margins.withUnsafeBufferPointer { margins in
+            labels.withUnsafeBufferPointer { labels in
+                gradients.withUnsafeMutableBufferPointer { gradients in
+                    let shared = GradientBuffers(margins: margins, labels: labels, gradients: gradients)
+                    let parts = threads > 1 && count >= 65_536 ? threads : 1
+                    let chunk = (count + parts - 1) / parts
+                    let work = { @Sendable (part: Int) in
+                        let lower = part * chunk, upper = min(count, lower + chunk)
+                        guard lower < upper else { return }
+                        for i in lower..<upper {
+                            let p = Logistic.sigmoid(shared.margins[i])
+                            let label = shared.labels[i]
+                            let weight: Float = label > 0.5 ? positiveWeight : 1
+                            shared.gradients[i] = GradientPair(
+                                gradient: (p - label) * weight, hessian: max(p * (1 - p), 1e-16) * weight)
+                        }
+                    }
+                    if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+                }
+            }
+        }
+    }
+
     static func selecting(_ table: NumericTable, _ names: [String]) throws(ModelError) -> NumericTable {
         do { return try table.selecting(names) } catch { throw ModelError("\(error)") }
     }
@@ -230,4 +257,11 @@ extension RegressionTree {
         }
         return splitConditions[node]
     }
+}
+
+/// Disjoint slices of these buffers are written by different threads within one scoped call.
+private struct GradientBuffers: @unchecked Sendable {
+    let margins: UnsafeBufferPointer<Float>
+    let labels: UnsafeBufferPointer<Float>
+    let gradients: UnsafeMutableBufferPointer<GradientPair>
 }
