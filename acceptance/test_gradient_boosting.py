@@ -128,7 +128,7 @@ def auc(scores, labels):
     return (ranks[labels == 1].sum() - positives * (positives + 1) / 2) / (positives * (len(labels) - positives))
 
 
-@pytest.mark.parametrize("extra", [[], ["--subsample", "0.8", "--colsample-bytree", "0.75", "--seed", "7"],
+@pytest.mark.parametrize("extra", [[], ["--subsample", "0.8", "--colsample-bytree", "0.75", "--seed", "7", "--threads", "2"],
                                    ["--scale-pos-weight", "5", "--max-depth", "4"]])
 def test_trained_model_loads_in_xgboost_and_is_as_good(tmp_path, extra):
     X, y = make_data(40000, seed=31)

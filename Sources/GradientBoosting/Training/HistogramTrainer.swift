@@ -48,7 +48,8 @@ public struct HistogramTrainer: Sendable {
             guard let index = validation.columnIndex(labelColumn) else { throw ModelError("the validation data has no label column \(labelColumn)") }
             validationLabels = try Self.labels(validation, column: index, name: "validation")
         }
-        let cuts = QuantileCuts(table: table, featureColumns: featureColumns, maxBin: parameters.maxBin)
+        let cuts = QuantileCuts(
+            table: table, featureColumns: featureColumns, maxBin: parameters.maxBin, threads: parameters.threads)
         let matrix = BinnedMatrix(table: table, featureColumns: featureColumns, cuts: cuts)
         let grower = TreeGrower(parameters: parameters, matrix: matrix, finder: SplitFinder(parameters: parameters, matrix: matrix, cuts: cuts))
 
