@@ -40,28 +40,34 @@ public final class FraudEngine: Sendable {
 
     public func update(_ change: (inout State) -> Void) { state.withLock { change(&$0) } }
 
-    /// Works out the reasons of a decision with the champion (for reviews and blocks that act on a charge:
-    /// they are rare, and their reasons are kept with them).
-    public func explain(_ assessment: inout FraudAssessment) {
-        guard let champion = current.champion, champion.version == assessment.modelVersion else { return }
-        assessment.explanation = FraudExplanation(model: champion, vector: assessment.vector)
-    }
-
     /// Scores a vector with the champion (and the shadow, whose decision is only recorded).
     public func assess(_ vector: FeatureVector, accountID: String) -> FraudAssessment {
-        let state = current
-        let policy = state.merchantPolicies[accountID] ?? state.policy
+        current.assess(vector, accountID: accountID)
+    }
+}
+
+extension FraudEngine.State {
+    /// Scores a vector with the champion (and the shadow, whose decision is only recorded), under the merchant's
+    /// thresholds or the global ones.
+    public func assess(_ vector: FeatureVector, accountID: String) -> FraudAssessment {
+        let policy = merchantPolicies[accountID] ?? self.policy
         var assessment = FraudAssessment(vector: vector, score: nil, modelVersion: nil, decision: .approve)
-        if let champion = state.champion {
+        if let champion {
             let score = champion.score(vector)
             assessment.score = score
             assessment.modelVersion = champion.version
             assessment.decision = policy.decide(score: score)
         }
-        if let shadow = state.shadow {
+        if let shadow {
             assessment.shadowScore = shadow.score(vector)
             assessment.shadowModelVersion = shadow.version
         }
         return assessment
+    }
+
+    /// Works out the reasons of a decision with the champion that made it.
+    public func explain(_ assessment: inout FraudAssessment) {
+        guard let champion, champion.version == assessment.modelVersion else { return }
+        assessment.explanation = FraudExplanation(model: champion, vector: assessment.vector)
     }
 }

@@ -29,8 +29,7 @@ public struct TreeEnsemble: Sendable {
     let roots: [Int32]
     let categorySets: [CategorySet]
     let categoryWords: [UInt64]
-    /// Per packed node: the cover (sum of hessians) and the cover-weighted mean leaf value below it.
-    let covers: [Double]
+    /// Per packed node: the cover-weighted mean leaf value below it.
     let meanValues: [Double]
     let coverShares: [Double]
     /// The deepest tree scored, for sizing explanation workspaces.
@@ -74,7 +73,6 @@ public struct TreeEnsemble: Sendable {
         roots = packer.roots
         categorySets = packer.categorySets
         categoryWords = packer.categoryWords
-        covers = packer.covers
         meanValues = packer.meanValues
         coverShares = packer.coverShares
         maxDepth = packer.maxDepth

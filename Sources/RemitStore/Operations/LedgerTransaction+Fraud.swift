@@ -46,9 +46,11 @@ extension LedgerTransaction {
         if let email = signals.email ?? request.receiptEmail ?? customer?.email {
             inputs.emailDomainAgeDays = references.emailDomainAgeDays(email: email, now: now)
         }
-        var assessment = ledger.fraud.assess(FeatureVector(inputs), accountID: accountID)
+        // One snapshot of the engine for the whole check: references, thresholds and models agree.
+        var assessment = engine.assess(FeatureVector(inputs), accountID: accountID)
         let applies = !card.isNamedTestInstrument && assessment.score != nil
-        if applies, assessment.decision != .approve { ledger.fraud.explain(&assessment) }
+        // Reviews and blocks that act are rare; their reasons are kept with them.
+        if applies, assessment.decision != .approve { engine.explain(&assessment) }
         return FraudCheck(key: key, assessment: assessment, applies: applies, device: device, amount: amount)
     }
 
