@@ -48,9 +48,7 @@ public struct FraudReferenceStore: Sendable {
                 try await connection.execute("INSERT INTO \(raw: table) (\(raw: columns)) VALUES " + SQL.join(chunk, separator: ", "))
                 start += chunk.count
             }
-            try await connection.execute("DELETE FROM fraud_reference_versions WHERE kind = \(kind.rawValue)")
-            try await connection.execute(
-                "INSERT INTO fraud_reference_versions (kind, version) VALUES (\(kind.rawValue), \(version))")
+            try await Self.bump(kind, to: version, on: connection)
         }
     }
 
@@ -68,9 +66,7 @@ public struct FraudReferenceStore: Sendable {
                     VALUES (\(account), \(policy.blockThreshold), \(policy.reviewThreshold))
                     """)
             }
-            try await connection.execute("DELETE FROM fraud_reference_versions WHERE kind = \(Kind.thresholds.rawValue)")
-            try await connection.execute(
-                "INSERT INTO fraud_reference_versions (kind, version) VALUES (\(Kind.thresholds.rawValue), \(version))")
+            try await Self.bump(.thresholds, to: version, on: connection)
         }
     }
 
@@ -84,6 +80,13 @@ public struct FraudReferenceStore: Sendable {
             }
             return policies
         }
+    }
+
+    /// Records a load, in the same transaction, so running nodes notice it.
+    private static func bump(_ kind: Kind, to version: Int64, on connection: any SQLConnection) async throws {
+        try await connection.execute("DELETE FROM fraud_reference_versions WHERE kind = \(kind.rawValue)")
+        try await connection.execute(
+            "INSERT INTO fraud_reference_versions (kind, version) VALUES (\(kind.rawValue), \(version))")
     }
 
     /// The versions of the loaded tables (empty before any load).
