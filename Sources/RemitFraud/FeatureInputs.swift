@@ -98,6 +98,11 @@ public struct FeatureVector: Sendable, Equatable {
         }.joined(separator: ",") + "}"
     }
 
+    /// The values as CSV cells in feature order, a missing value as an empty cell.
+    public var csvCells: String {
+        values.map { $0.isNaN ? "" : "\($0)" }.joined(separator: ",")
+    }
+
     /// Reads ``json`` back (unknown keys ignored, absent or null values missing).
     public init?(json: String) {
         values = Array(repeating: .nan, count: FraudFeature.allCases.count)

@@ -122,18 +122,12 @@ public struct FraudRetraining: Sendable {
 
     /// Matured labelled vectors created in `since ..< until`, oldest first, as the 13 features and `label`.
     func matured(since: Int64, until: Int64) async throws -> NumericTable {
-        let rows = try await database.read { connection in
-            try await connection.query("""
-                SELECT vector, label FROM fraud_features WHERE created >= \(since) AND created < \(until)
-                ORDER BY created, charge_id
-                """)
-        }
+        let rows = try await FraudRows.labelledVectors(since: since, until: until, on: database)
         var values: [Float] = []
         values.reserveCapacity(rows.count * (FraudFeature.allCases.count + 1))
-        for row in rows {
-            guard let vector = FeatureVector(json: row.string("vector")) else { continue }
+        for (vector, fraud) in rows {
             values.append(contentsOf: vector.values)
-            values.append(row.optionalInt("label") == 1 ? 1 : 0)
+            values.append(fraud ? 1 : 0)
         }
         return NumericTable(columnNames: FeatureSchema.current.names + ["label"], values: values)
     }

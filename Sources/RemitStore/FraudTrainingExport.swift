@@ -23,12 +23,7 @@ public struct FraudTrainingExport: Sendable {
     public func export(since: Int64, until: Int64, maturity: Int64, now: Int64, to url: URL) async throws -> Summary {
         // At least `maturity` old: created <= now − maturity, i.e. created < now − maturity + 1.
         let matureBefore = min(until, now - maturity + 1)
-        let rows = try await database.read { connection in
-            try await connection.query("""
-                SELECT vector, label FROM fraud_features WHERE created >= \(since) AND created < \(matureBefore)
-                ORDER BY created, charge_id
-                """)
-        }
+        let rows = try await FraudRows.labelledVectors(since: since, until: matureBefore, on: database)
         let immature = try await database.read { connection in
             try await connection.queryFirst("""
                 SELECT COUNT(*) AS n FROM fraud_features WHERE created >= \(max(since, matureBefore)) AND created < \(until)
@@ -36,12 +31,10 @@ public struct FraudTrainingExport: Sendable {
         }
         var summary = Summary(immature: Int(immature))
         var text = FeatureSchema.current.names.joined(separator: ",") + ",label\n"
-        for row in rows {
-            guard let vector = FeatureVector(json: row.string("vector")) else { continue }
-            let label = row.optionalInt("label") == 1
-            text += vector.values.map { $0.isNaN ? "" : "\($0)" }.joined(separator: ",") + (label ? ",1\n" : ",0\n")
+        for (vector, fraud) in rows {
+            text += vector.csvCells + (fraud ? ",1\n" : ",0\n")
             summary.rows += 1
-            if label { summary.positives += 1 }
+            if fraud { summary.positives += 1 }
         }
         try Data(text.utf8).write(to: url)
         return summary

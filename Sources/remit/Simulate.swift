@@ -59,7 +59,7 @@ struct Simulate: AsyncParsableCommand {
             let vector = history.vector(for: charge)
             guard charge.time >= first, charge.time < last else { continue }
             let label = charge.disputedAt.map { $0 <= end } ?? false
-            text += vector.values.map { $0.isNaN ? "" : "\($0)" }.joined(separator: ",") + (label ? ",1\n" : ",0\n")
+            text += vector.csvCells + (label ? ",1\n" : ",0\n")
             truth += "\(charge.scenario.rawValue),\(charge.isFraud ? 1 : 0),\(label ? 1 : 0)\n"
             rows += 1
             if label { positives += 1 }

@@ -34,6 +34,21 @@ enum FraudRows {
         }
     }
 
+    /// The stored vectors of charges created in `since ..< until`, oldest first, with their label (true for a
+    /// fraud dispute): the training data of export and retraining.
+    static func labelledVectors(since: Int64, until: Int64, on database: any SQLDatabase) async throws
+        -> [(vector: FeatureVector, fraud: Bool)]
+    {
+        try await database.read { connection in
+            try await connection.query("""
+                SELECT vector, label FROM fraud_features WHERE created >= \(since) AND created < \(until)
+                ORDER BY created, charge_id
+                """).compactMap { row in
+                FeatureVector(json: row.string("vector")).map { ($0, row.optionalInt("label") == 1) }
+            }
+        }
+    }
+
     /// The merchant's charges and disputes over 30 days.
     static func merchantHistory(account: String, now: Int64, on connection: any SQLConnection) async throws -> (charges: Int, disputes: Int) {
         let since = now - 30 * 86_400
