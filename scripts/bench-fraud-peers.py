@@ -9,6 +9,8 @@ import time
 
 import numpy as np
 
+from labelled_csv import load
+
 
 def percentiles(samples, unit, suffix):
     s = np.sort(np.array(samples))
@@ -31,16 +33,6 @@ def auc(scores, labels):
         tp += gp
         i = j
     return area / (positives * negatives)
-
-
-def load(path):
-    with open(path) as f:
-        header = f.readline().strip().split(",")
-    data = np.genfromtxt(path, delimiter=",", skip_header=1, dtype=np.float64, missing_values="",
-                         filling_values=np.nan).astype(np.float32)
-    label = header.index("label")
-    features = [c for c in range(len(header)) if c != label]
-    return data[:, features], data[:, label], [header[c] for c in features]
 
 
 def main():

@@ -9,15 +9,7 @@ import argparse
 import numpy as np
 import xgboost as xgb
 
-
-def load(path):
-    with open(path) as f:
-        header = f.readline().strip().split(",")
-    data = np.genfromtxt(path, delimiter=",", skip_header=1, dtype=np.float64, missing_values="",
-                         filling_values=np.nan).astype(np.float32)
-    label = header.index("label")
-    features = [c for c in range(len(header)) if c != label]
-    return data[:, features], data[:, label], [header[c] for c in features]
+from labelled_csv import load
 
 
 def metrics(scores, labels):
