@@ -8,5 +8,6 @@ public enum LedgerMigrations {
         Migration0003Billing.migration,
         Migration0004InlinePayloads.migration,
         Migration0005Fraud.migration,
+        Migration0006Webhooks.migration,
     ]
 }
