@@ -60,6 +60,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Webhook delivery mechanics without storage: signatures, retry schedules, the SSRF guard, the HTTP sender.
         .target(name: "RemitWebhooks", dependencies: [
+            "RemitCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -97,8 +98,10 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "remit", dependencies: [
-            "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting",
+            "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting", "RemitWebhooks",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),

@@ -1,4 +1,5 @@
 import Prometheus
+import RemitCore
 
 /// The API's Prometheus series: requests by route, method and status; latency; charges by outcome;
 /// dropped request-log documents.
@@ -60,8 +61,3 @@ public final class APIMetrics: Sendable {
     }
 }
 
-extension Duration {
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
-}

@@ -6,7 +6,7 @@ import RemitStore
 /// Builds the router of the whole API: middleware, every controller, health and metrics.
 public enum APIRouter {
     public static func build(ledger: Ledger, metrics: APIMetrics, requestLog: APILogBuffer,
-                             rateLimiter: RateLimiter? = nil) -> Router<APIRequestContext> {
+                             rateLimiter: RateLimiter? = nil, adminReports: [String: AdminReport] = [:]) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIMiddleware(
             authenticator: Authenticator(ledger: ledger, cache: KeyCache()), rateLimiter: rateLimiter, metrics: metrics,
@@ -22,6 +22,8 @@ public enum APIRouter {
         ReviewsController(endpoint: endpoint).register(on: router)
         BillingController(endpoint: endpoint).register(on: router)
         EventsController(endpoint: endpoint).register(on: router)
+        WebhookEndpointsController(endpoint: endpoint).register(on: router)
+        AdminController(reports: adminReports).register(on: router)
         router.get("/healthz") { _, _ in
             JSONResponse.ok(.object([("status", .string("ok"))]))
         }

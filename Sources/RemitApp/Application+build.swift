@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import RemitAPI
+import RemitAlerts
 import RemitCore
 import RemitProcessor
 import RemitSQL
@@ -17,6 +18,9 @@ public struct RemitRuntime: Sendable {
     public let ledger: Ledger
     public let metrics: APIMetrics
     public let requestLog: APILogBuffer
+    /// Every flow raises alerts here: the log, the `alerts` table, and the configured HTTP sinks.
+    public let alerting: Alerting
+    let webhookMetrics: WebhookMetrics
     /// Opened once migrations ran: services that touch the store wait for it.
     public let ready = Readiness()
 
@@ -42,6 +46,26 @@ public struct RemitRuntime: Sendable {
         let policy = configuration.fraudPolicy
         ledger.fraud.update { $0.policy = policy }
         requestLog = APILogBuffer(capacity: configuration.apiLogBufferCapacity)
+        var sinks: [any AlertSink] = [AlertLog(database: store.database)]
+        if let url = configuration.alertWebhookURL { sinks.append(ChatWebhookAlertSink(url: url)) }
+        if let key = configuration.pagerDutyRoutingKey {
+            sinks.append(PagerDutyAlertSink(url: configuration.pagerDutyURL, routingKey: key))
+        }
+        alerting = Alerting(sinks: sinks, logger: logger)
+        webhookMetrics = WebhookMetrics(registry: metrics.registry)
+    }
+
+    /// The webhook delivery worker of this node (also what `remit webhooks work` runs alone).
+    public func webhookWorker(logger: Logger) -> WebhookDeliveryService {
+        WebhookDeliveryService(queue: WebhookQueue(database: store.database), directory: ledger.webhooks,
+                               configuration: configuration.webhooks, clock: ledger.clock, ready: ready,
+                               metrics: webhookMetrics, logger: logger)
+    }
+
+    /// The webhook alert rules (every node runs them).
+    func webhookHealthMonitor(logger: Logger) -> WebhookHealthMonitor {
+        WebhookHealthMonitor(ledger: ledger, policy: configuration.webhooks.health, alerting: alerting,
+                             metrics: webhookMetrics, ready: ready, logger: logger)
     }
 
     /// Migrates the store and makes sure the platform key is registered.
@@ -55,9 +79,29 @@ public struct RemitRuntime: Sendable {
 /// Builds the HTTP application: the API router, and the services in dependency order
 /// (database pool → request-log writer → idempotency pruner; the HTTP server last, stopped first).
 public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some ApplicationProtocol {
+    let worker = runtime.configuration.webhookWorker ? runtime.webhookWorker(logger: logger) : nil
+    let database = runtime.store.database
+    let clock = runtime.ledger.clock
     let router = APIRouter.build(
         ledger: runtime.ledger, metrics: runtime.metrics, requestLog: runtime.requestLog,
-        rateLimiter: runtime.configuration.rateLimitPerKey.map(RateLimiter.init(requestsPerSecond:)))
+        rateLimiter: runtime.configuration.rateLimitPerKey.map(RateLimiter.init(requestsPerSecond:)),
+        adminReports: [
+            "webhooks/stats": {
+                var report = try await WebhookStats.measure(database, now: clock.unixMilliseconds()).json
+                if case .object(var fields) = report {
+                    let states = worker?.endpointStates() ?? []
+                    fields.append(("this_node", .object([
+                        ("worker", worker.map { .string($0.owner) } ?? .null),
+                        ("endpoints", .array(states.map {
+                            .object([("id", .string($0.endpoint)), ("in_flight", .int(Int64($0.inFlight))),
+                                     ("waiting", .int(Int64($0.waiting))), ("breaker", .string($0.breaker))])
+                        })),
+                    ])))
+                    report = .object(fields)
+                }
+                return report
+            },
+        ])
     let fraudWatcher = FraudModelWatcher(ledger: runtime.ledger, ready: runtime.ready, interval: .seconds(10), logger: logger)
     let retraining = FraudRetraining(database: runtime.store.database, clock: runtime.ledger.clock)
     let defaultModel = try? DefaultFraudModel.shared.get()
@@ -86,7 +130,9 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
                           retention: runtime.configuration.idempotencyRetention, logger: logger),
         fraudWatcher, scheduler,
         FraudDriftMonitor(ledger: runtime.ledger, registry: runtime.metrics.registry, ready: runtime.ready,
-                          interval: .seconds(300), logger: logger))
+                          interval: .seconds(300), logger: logger),
+        runtime.webhookHealthMonitor(logger: logger))
+    if let worker { app.addServices(worker) }
     app.beforeServerStarts {
         try await runtime.prepare(logger: logger)
         try await fraudWatcher.loadNow()

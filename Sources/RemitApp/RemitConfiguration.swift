@@ -15,6 +15,7 @@ import RemitSQLite
 /// - `--api-log-flush-interval` (default `200ms`); the request-log buffer holds 50000 documents.
 /// - `--rate-limit` / `REMIT_RATE_LIMIT` (requests per second per key; default: no limit).
 /// - `--postgres-connections` (default 24): the PostgreSQL pool size per node.
+/// - Webhooks and alerts: see ``RemitConfiguration/applyWebhookEnvironment(_:)``.
 public struct RemitConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 4242
@@ -36,6 +37,13 @@ public struct RemitConfiguration: Sendable {
     public var fraudRetraining = true
     /// Global fraud thresholds (Flow 4: block at 0.9, review at 0.7); merchants may have their own.
     public var fraudPolicy = FraudPolicy.standard
+    /// Whether this node delivers webhooks (`remit serve --no-webhook-worker` leaves it to other nodes).
+    public var webhookWorker = true
+    public var webhooks = WebhookWorkerConfiguration()
+    /// Outgoing alert sinks besides the log and the `alerts` table.
+    public var alertWebhookURL: String?
+    public var pagerDutyURL = "https://events.pagerduty.com/v2/enqueue"
+    public var pagerDutyRoutingKey: String?
 
     public init() {}
 
@@ -62,6 +70,7 @@ public struct RemitConfiguration: Sendable {
         guard 0 < fraudPolicy.reviewThreshold, fraudPolicy.reviewThreshold <= fraudPolicy.blockThreshold,
               fraudPolicy.blockThreshold <= 1
         else { throw ConfigurationError("fraud thresholds must satisfy 0 < review ≤ block ≤ 1") }
+        try applyWebhookEnvironment(environment)
         if let fee = environment["REMIT_FEE"] {
             guard let policy = FeePolicy(parsing: fee) else { throw ConfigurationError("REMIT_FEE must look like 2.9%+30") }
             fees = policy

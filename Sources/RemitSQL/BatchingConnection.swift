@@ -13,6 +13,7 @@ import Synchronization
 public final class BatchingConnection: SQLConnection {
     private let base: any SQLConnection
     private let pending = Mutex<[SQL]>([])
+    private let commitHooks = Mutex<[String: @Sendable () -> Void]>([:])
     /// PostgreSQL accepts 65,535 parameters per statement; stay well below.
     static let bindsPerStatementMax = 30_000
 
@@ -33,6 +34,20 @@ public final class BatchingConnection: SQLConnection {
         }
         try await flush()
         return try await base.execute(sql)
+    }
+
+    /// Registers work to run once this transaction has committed (once per `key`), e.g. waking the webhook
+    /// workers after an event with deliveries. Dropped if the transaction rolls back.
+    public func afterCommit(_ key: String, _ hook: @escaping @Sendable () -> Void) {
+        commitHooks.withLock { $0[key] = hook }
+    }
+
+    /// The hooks registered so far, for the transaction's owner to run after commit.
+    public func takeCommitHooks() -> [@Sendable () -> Void] {
+        commitHooks.withLock { hooks in
+            defer { hooks.removeAll() }
+            return Array(hooks.values)
+        }
     }
 
     /// Sends every queued insert.

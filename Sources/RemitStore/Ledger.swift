@@ -21,6 +21,8 @@ public struct Ledger: Sendable {
     public let fraud: FraudEngine
     let inFlightKeys: InFlightKeys
     let merchantHistory: MerchantHistoryCache
+    /// Which accounts have enabled webhook endpoints, and the wake-up of the delivery workers.
+    public let webhooks: WebhookDirectory
 
     public init(database: any SQLDatabase, clock: WallClock = .system, ids: IDGenerator = .random,
                 fees: FeePolicy = FeePolicy(), processor: any CardProcessor, apiVersion: String = "2024-06-20",
@@ -34,6 +36,7 @@ public struct Ledger: Sendable {
         self.processor = processor
         self.apiVersion = apiVersion
         self.inFlightKeys = InFlightKeys()
+        self.webhooks = WebhookDirectory()
     }
 
     /// Applies the ledger's migrations.
@@ -44,15 +47,17 @@ public struct Ledger: Sendable {
     /// One write transaction. On SQLite it first advances the change-capture clock, so every change row
     /// of this transaction carries the same, commit-ordered `tx_lsn` (writers are serialized there).
     func transaction<T: Sendable>(_ body: @Sendable @escaping (any SQLConnection) async throws -> T) async throws -> T {
-        try await database.write { connection in
+        let (result, hooks) = try await database.write { connection in
             if connection.dialect == .sqlite {
                 try await connection.execute("UPDATE cdc_clock SET lsn = lsn + 1 WHERE id = 1")
             }
             let batching = BatchingConnection(connection)
             let result = try await body(batching)
             try await batching.flush()
-            return result
+            return (result, batching.takeCommitHooks())
         }
+        for hook in hooks { hook() }
+        return result
     }
 
     func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {

@@ -41,8 +41,8 @@ public struct LedgerReader: Sendable {
     /// The stored JSON of an event.
     public func eventPayload(_ id: String) async throws -> String? {
         try await connection.queryFirst(
-            "SELECT payload FROM events WHERE id = \(id) AND account_id = \(accountID)"
-        )?.string("payload")
+            "SELECT payload, pending_webhooks FROM events WHERE id = \(id) AND account_id = \(accountID)"
+        ).map { EventPayload.rendering($0.string("payload"), pendingWebhooks: $0.int("pending_webhooks")) }
     }
 
     /// Available and pending amounts per currency. Pending = net of entries not yet available.
@@ -123,5 +123,14 @@ extension LedgerReader {
             prices[item.priceID] = try await price(item.priceID)?.json
         }
         return subscription.json(prices: prices)
+    }
+}
+
+extension LedgerReader {
+    /// A webhook endpoint that is not deleted (never with its secret).
+    public func webhookEndpoint(_ id: String) async throws -> WebhookEndpoint? {
+        try await connection.queryFirst(
+            "SELECT * FROM webhook_endpoints WHERE id = \(id) AND account_id = \(accountID) AND deleted = 0"
+        ).map(WebhookEndpoint.init(row:))
     }
 }

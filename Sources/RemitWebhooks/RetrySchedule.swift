@@ -1,4 +1,4 @@
-import Foundation
+import RemitCore
 
 /// When a failed delivery is tried again, and when it is given up (`dead`).
 ///
@@ -33,7 +33,7 @@ public struct RetrySchedule: Sendable, Equatable, CustomStringConvertible {
         default:
             var delays: [Duration] = []
             for item in text.split(separator: ",") {
-                guard let delay = Self.duration(item.trimmingCharacters(in: .whitespaces)) else { return nil }
+                guard let delay = try? DurationText.parse(String(item)) else { return nil }
                 delays.append(delay)
             }
             guard !delays.isEmpty else { return nil }
@@ -62,22 +62,5 @@ public struct RetrySchedule: Sendable, Equatable, CustomStringConvertible {
         guard let base = delay(afterAttempts: attempts, jitter: jitter) else { return nil }
         guard let retryAfter else { return base }
         return min(max(retryAfter, base), base * 2)
-    }
-
-    static func duration(_ text: String) -> Duration? {
-        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        for (suffix, milliseconds) in units where text.hasSuffix(suffix) {
-            let number = text.dropLast(suffix.count)
-            guard let value = Int64(number), value >= 0 else { return nil }
-            return .milliseconds(value * milliseconds)
-        }
-        return nil
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds (rounded down).
-    public var wholeMilliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

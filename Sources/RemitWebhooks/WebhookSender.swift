@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import RemitCore
 
 /// One HTTP attempt of a delivery, as sent.
 public struct WebhookRequest: Sendable {
@@ -194,8 +195,4 @@ extension SocketAddress {
             return nil
         }
     }
-}
-
-extension Duration {
-    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

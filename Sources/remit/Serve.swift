@@ -9,6 +9,10 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the API server (migrates the store first).")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var webhooks: WebhookOptions
+
+    @Flag(name: .customLong("no-webhook-worker"), help: "Do not deliver webhooks on this node (run `remit webhooks work` elsewhere).")
+    var noWebhookWorker = false
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -54,6 +58,8 @@ struct Serve: AsyncParsableCommand {
             guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive") }
             configuration.rateLimitPerKey = rateLimit
         }
+        try webhooks.apply(to: &configuration)
+        configuration.webhookWorker = !noWebhookWorker
         if let fraudBlockAt { configuration.fraudPolicy.blockThreshold = fraudBlockAt }
         if let fraudReviewAt { configuration.fraudPolicy.reviewThreshold = fraudReviewAt }
         let policy = configuration.fraudPolicy

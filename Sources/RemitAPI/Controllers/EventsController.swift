@@ -10,6 +10,21 @@ struct EventsController {
     func register(on router: Router<APIRequestContext>) {
         router.get("/v1/events", use: list)
         router.get("/v1/events/:id", use: retrieve)
+        router.post("/v1/events/:id/resend", use: resend)
+    }
+
+    /// One manual delivery of the event to `webhook_endpoint` (what `stripe events resend` does), not retried.
+    @Sendable func resend(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let form = try await endpoint.bodyForm(request, context: context)
+        var reader = FormReader(form)
+        let target = try reader.requiredString("webhook_endpoint", maxLength: 100)
+        try reader.finish()
+        return try await endpoint.write(request, context: context, form: form) { transaction in
+            let eventID = try await transaction.resendEvent(id, to: target)
+            guard let payload = try await transaction.reader.eventPayload(eventID) else { throw StripeError.noSuch("event", id) }
+            return StoredResponse(status: 200, body: payload)
+        }
     }
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -41,6 +56,8 @@ struct EventsController {
         _ = try reader.bool("delivery_success")
         _ = try reader.array("expand")
         try reader.finish()
-        return try await endpoint.list(query, url: "/v1/events", context) { row, _ in JSONValue.raw(row.string("payload")) }
+        return try await endpoint.list(query, url: "/v1/events", context) { row, _ in
+            JSONValue.raw(EventPayload.rendering(row.string("payload"), pendingWebhooks: row.int("pending_webhooks")))
+        }
     }
 }

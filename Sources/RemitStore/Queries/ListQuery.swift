@@ -6,6 +6,7 @@ public struct ListQuery: Sendable {
     public enum Table: String, Sendable {
         case customers, charges, refunds, events, accounts, disputes, products, prices, subscriptions, reviews
         case balanceTransactions = "balance_transactions"
+        case webhookEndpoints = "webhook_endpoints"
     }
 
     public var table: Table
@@ -45,7 +46,7 @@ public struct ListPage: Sendable {
 enum ListPager {
     /// Column names come from `ListQuery` callers (constants in the API layer), never from requests.
     static let allowedColumns: Set<String> = [
-        "customer_id", "charge_id", "type", "email", "source_id", "currency", "product_id", "status", "active",
+        "customer_id", "charge_id", "type", "email", "source_id", "currency", "product_id", "status", "active", "deleted",
     ]
 
     static func page(_ query: ListQuery, accountID: String, on connection: any SQLConnection) async throws -> ListPage {

@@ -1,3 +1,4 @@
+import Foundation
 import RemitCore
 import RemitSQL
 
@@ -132,5 +133,16 @@ extension Subscription {
             cancelAtPeriodEnd: row.bool("cancel_at_period_end"), canceledAt: row.optionalInt("canceled_at"),
             endedAt: row.optionalInt("ended_at"), latestChargeID: row.optionalString("latest_charge_id"),
             metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
+    }
+}
+
+extension WebhookEndpoint {
+    public init(row: SQLRow) {
+        let events = (try? JSONSerialization.jsonObject(with: Data(row.string("enabled_events").utf8))) as? [String] ?? []
+        self.init(id: row.string("id"), accountID: row.string("account_id"), created: row.int("created"),
+                  url: row.string("url"), description: row.optionalString("description"), enabledEvents: events,
+                  metadata: Metadata(storageText: row.string("metadata")), apiVersion: row.optionalString("api_version"),
+                  status: row.string("status"), livemode: row.bool("livemode"),
+                  disabledReason: row.optionalString("disabled_reason"), deleted: row.bool("deleted"))
     }
 }

@@ -1,0 +1,125 @@
+import RemitCore
+import RemitStore
+import RemitWebhooks
+import Synchronization
+
+/// Per-endpoint admission on one node: at most `cap` requests in flight to an endpoint (so a dead endpoint
+/// with 30 s timeouts pins only its own slots), and a circuit breaker for endpoints that keep failing.
+///
+/// Breaker: after `tripAfter` consecutive failures the endpoint is open for `openFor`; claims skip it and
+/// deliveries already claimed for it are released unburned. Then one probe goes (half-open): a success
+/// closes the breaker, a failure opens it again.
+final class DeliveryGate: Sendable {
+    enum Breaker: String, Sendable { case closed, open, halfOpen = "half_open" }
+
+    struct Endpoint {
+        var active = 0
+        var waiting: [ClaimedDelivery] = []
+        var consecutiveFailures = 0
+        var openUntil: Int64?
+        var probing = false
+    }
+
+    struct Admission {
+        var start: [ClaimedDelivery] = []
+        var release: [ClaimedDelivery] = []
+        var releaseUntil: Int64 = 0
+    }
+
+    let cap: Int
+    let tripAfter: Int
+    let openFor: Duration
+    private let endpoints = Mutex<[String: Endpoint]>([:])
+
+    init(cap: Int, tripAfter: Int, openFor: Duration) {
+        self.cap = cap
+        self.tripAfter = tripAfter
+        self.openFor = openFor
+    }
+
+    /// Endpoints a claim must skip now: breaker open, or as many deliveries on hand as the cap.
+    func excluded(now: Int64) -> [String] {
+        endpoints.withLock { endpoints in
+            endpoints.compactMap { id, endpoint in
+                if let until = endpoint.openUntil, now < until { return id }
+                return endpoint.active + endpoint.waiting.count >= cap || endpoint.probing ? id : nil
+            }
+        }
+    }
+
+    /// Takes claimed deliveries: those that may be sent now, those to hand back (breaker open).
+    func admit(_ deliveries: [ClaimedDelivery], now: Int64) -> Admission {
+        endpoints.withLock { endpoints in
+            var admission = Admission()
+            for delivery in deliveries {
+                var endpoint = endpoints[delivery.endpointID, default: Endpoint()]
+                if let until = endpoint.openUntil, now < until {
+                    admission.release.append(delivery)
+                    admission.releaseUntil = max(admission.releaseUntil, until)
+                } else if endpoint.openUntil != nil {
+                    // Half-open: one probe, the rest wait for its outcome.
+                    if endpoint.active == 0 && !endpoint.probing {
+                        endpoint.probing = true
+                        endpoint.active += 1
+                        admission.start.append(delivery)
+                    } else {
+                        endpoint.waiting.append(delivery)
+                    }
+                } else if endpoint.active < cap {
+                    endpoint.active += 1
+                    admission.start.append(delivery)
+                } else {
+                    endpoint.waiting.append(delivery)
+                }
+                endpoints[delivery.endpointID] = endpoint
+            }
+            return admission
+        }
+    }
+
+    /// Records an attempt's end; returns what may start now, and what to release if the breaker opened.
+    func finish(_ delivery: ClaimedDelivery, succeeded: Bool, now: Int64) -> Admission {
+        endpoints.withLock { endpoints in
+            var endpoint = endpoints[delivery.endpointID, default: Endpoint()]
+            var admission = Admission()
+            endpoint.active -= 1
+            let wasProbe = endpoint.probing
+            endpoint.probing = false
+            if succeeded {
+                endpoint.consecutiveFailures = 0
+                endpoint.openUntil = nil
+            } else {
+                endpoint.consecutiveFailures += 1
+                if wasProbe || endpoint.consecutiveFailures >= tripAfter {
+                    let until = now + openFor.wholeMilliseconds
+                    endpoint.openUntil = until
+                    admission.release = endpoint.waiting
+                    admission.releaseUntil = until
+                    endpoint.waiting = []
+                }
+            }
+            if endpoint.openUntil == nil {
+                while endpoint.active < cap, !endpoint.waiting.isEmpty {
+                    endpoint.active += 1
+                    admission.start.append(endpoint.waiting.removeFirst())
+                }
+            }
+            if endpoint.active == 0, endpoint.waiting.isEmpty, endpoint.openUntil == nil, endpoint.consecutiveFailures == 0 {
+                endpoints[delivery.endpointID] = nil
+            } else {
+                endpoints[delivery.endpointID] = endpoint
+            }
+            return admission
+        }
+    }
+
+    /// In flight and breaker state per endpoint (for `/admin/webhooks/stats` and metrics).
+    func snapshot(now: Int64) -> [(endpoint: String, inFlight: Int, waiting: Int, breaker: Breaker)] {
+        endpoints.withLock { endpoints in
+            endpoints.map { id, endpoint in
+                let breaker: Breaker = if let until = endpoint.openUntil { now < until ? .open : .halfOpen } else { .closed }
+                return (id, endpoint.active, endpoint.waiting.count, breaker)
+            }.sorted { $0.endpoint < $1.endpoint }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+import RemitCore
+import RemitSQL
+import RemitWebhooks
+
+/// A delivery claimed by a worker: leased to it until it completes it or the lease runs out.
+public struct ClaimedDelivery: Sendable, Equatable {
+    public var seq: Int64
+    public var eventID: String
+    public var endpointID: String
+    public var accountID: String
+    /// This attempt's number (1 for the first).
+    public var attempt: Int
+    /// A resend: tried once, never retried.
+    public var manual: Bool
+    public var createdMilliseconds: Int64
+    public var url: String
+    /// The event's exact bytes, with the `pending_webhooks` count at claim time.
+    public var payload: String
+    /// Every secret that signs (two while a rolled secret is still valid).
+    public var secrets: [String]
+}
+
+/// What became of one attempt, for the batched completion.
+public struct DeliveryCompletion: Sendable {
+    public enum Next: Sendable, Equatable {
+        case succeeded
+        case retry(at: Int64)
+        case dead
+    }
+
+    public var delivery: ClaimedDelivery
+    public var startedMilliseconds: Int64
+    public var result: WebhookAttemptResult
+    public var next: Next
+
+    public init(delivery: ClaimedDelivery, startedMilliseconds: Int64, result: WebhookAttemptResult, next: Next) {
+        self.delivery = delivery
+        self.startedMilliseconds = startedMilliseconds
+        self.result = result
+        self.next = next
+    }
+}
+
+/// The delivery queue in the store, shared by every worker of every node.
+///
+/// Claims are short transactions (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: its single writer) that lease
+/// rows to one worker; no lock is held during HTTP. Completion is fenced by the lease owner, so a worker whose
+/// lease was reaped cannot overwrite the newer attempt's outcome. Results are written in batches.
+public struct WebhookQueue: Sendable {
+    public let database: any SQLDatabase
+    /// How far down the due queue one claim looks to apply the per-endpoint cap.
+    static let claimScan = 512
+
+    public init(database: any SQLDatabase) { self.database = database }
+
+    /// Leases up to `limit` due deliveries to `owner`, at most `perEndpoint[id]` (else `defaultPerEndpoint`) of
+    /// any one endpoint, none of the `excluded` endpoints (open breakers, full caps).
+    public func claim(owner: String, limit: Int, defaultPerEndpoint: Int, excluded: [String], now: Int64,
+                      lease: Duration) async throws -> [ClaimedDelivery] {
+        guard limit > 0 else { return [] }
+        let leaseUntil = now + lease.wholeMilliseconds
+        let exclusion: SQL = excluded.isEmpty ? "" : "AND endpoint_id NOT IN (\(sql: SQL.join(excluded.map { "\($0)" }, separator: ", ")))"
+        let due: SQL = """
+            SELECT seq, endpoint_id, next_attempt_at FROM webhook_deliveries
+            WHERE status = 'pending' AND next_attempt_at <= \(now) \(sql: exclusion)
+            ORDER BY next_attempt_at LIMIT \(Self.claimScan)
+            """
+        let ranked: SQL = """
+            SELECT seq, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, seq) AS rank
+            FROM (\(sql: due)) due
+            """
+        return try await database.write { connection in
+            let claimed: [SQLRow]
+            switch connection.dialect {
+            case .postgres:
+                claimed = try await connection.query("""
+                    WITH picked AS (
+                        SELECT d.seq FROM webhook_deliveries d JOIN (\(sql: ranked)) r ON r.seq = d.seq
+                        WHERE r.rank <= \(defaultPerEndpoint) AND d.status = 'pending'
+                        ORDER BY r.next_attempt_at LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED)
+                    UPDATE webhook_deliveries w SET status = 'delivering', lease_owner = \(owner),
+                        lease_until = \(leaseUntil), attempt_count = w.attempt_count + 1,
+                        first_attempt_at = COALESCE(w.first_attempt_at, \(now))
+                    FROM picked WHERE w.seq = picked.seq
+                    RETURNING w.seq, w.event_id, w.endpoint_id, w.account_id, w.attempt_count, w.manual, w.created_ms
+                    """)
+            case .sqlite:
+                claimed = try await connection.query("""
+                    UPDATE webhook_deliveries SET status = 'delivering', lease_owner = \(owner), lease_until = \(leaseUntil),
+                        attempt_count = attempt_count + 1, first_attempt_at = COALESCE(first_attempt_at, \(now))
+                    WHERE seq IN (SELECT seq FROM (\(sql: ranked)) r WHERE rank <= \(defaultPerEndpoint)
+                                  ORDER BY next_attempt_at LIMIT \(limit))
+                    RETURNING seq, event_id, endpoint_id, account_id, attempt_count, manual, created_ms
+                    """)
+            }
+            guard !claimed.isEmpty else { return [] }
+            let seqs = SQL.join(claimed.map { "\($0.int("seq"))" }, separator: ", ")
+            let details = try await connection.query("""
+                SELECT d.seq, ev.payload, ev.pending_webhooks, ep.url FROM webhook_deliveries d
+                JOIN events ev ON ev.id = d.event_id JOIN webhook_endpoints ep ON ep.id = d.endpoint_id
+                WHERE d.seq IN (\(sql: seqs))
+                """)
+            let endpoints = Set(claimed.map { $0.string("endpoint_id") })
+            let secretRows = try await connection.query("""
+                SELECT endpoint_id, secret FROM webhook_secrets
+                WHERE endpoint_id IN (\(sql: SQL.join(endpoints.map { "\($0)" }, separator: ", ")))
+                    AND (expires_at IS NULL OR expires_at > \(now / 1000))
+                ORDER BY created DESC
+                """)
+            var secrets: [String: [String]] = [:]
+            for row in secretRows { secrets[row.string("endpoint_id"), default: []].append(row.string("secret")) }
+            var byDelivery: [Int64: SQLRow] = [:]
+            for row in details { byDelivery[row.int("seq")] = row }
+            return claimed.compactMap { row -> ClaimedDelivery? in
+                guard let detail = byDelivery[row.int("seq")] else { return nil }
+                return ClaimedDelivery(
+                    seq: row.int("seq"), eventID: row.string("event_id"), endpointID: row.string("endpoint_id"),
+                    accountID: row.string("account_id"), attempt: Int(row.int("attempt_count")), manual: row.bool("manual"),
+                    createdMilliseconds: row.int("created_ms"), url: detail.string("url"),
+                    payload: EventPayload.rendering(detail.string("payload"), pendingWebhooks: detail.int("pending_webhooks")),
+                    secrets: secrets[row.string("endpoint_id")] ?? [])
+            }
+        }
+    }
+
+    /// Writes a batch of outcomes in one transaction: each delivery's new state (only if `owner` still holds
+    /// its lease), one attempt row each, the events' `pending_webhooks`, the endpoints' last success.
+    /// Returns how many outcomes were applied (the others had lost their lease).
+    @discardableResult
+    public func complete(_ completions: [DeliveryCompletion], owner: String, now: Int64) async throws -> Int {
+        guard !completions.isEmpty else { return 0 }
+        return try await database.write { connection in
+            let rows = SQL.join(completions.map { completion -> SQL in
+                let status: String
+                var next: Int64 = 0
+                switch completion.next {
+                case .succeeded: status = "succeeded"
+                case .retry(let at):
+                    status = "pending"
+                    next = at
+                case .dead: status = "dead"
+                }
+                let result = completion.result
+                return """
+                    (CAST(\(completion.delivery.seq) AS BIGINT), CAST(\(status) AS TEXT), CAST(\(next) AS BIGINT),
+                     CAST(\(result.httpStatus.map(Int64.init)) AS BIGINT), CAST(\(result.errorKind) AS TEXT))
+                    """
+            }, separator: ", ")
+            let applied = try await connection.query("""
+                WITH v (seq, status, next_at, http_status, error_kind) AS (VALUES \(sql: rows))
+                UPDATE webhook_deliveries SET status = v.status,
+                    next_attempt_at = CASE WHEN v.status = 'pending' THEN v.next_at ELSE webhook_deliveries.next_attempt_at END,
+                    delivered_at = CASE WHEN v.status = 'succeeded' THEN \(now) ELSE webhook_deliveries.delivered_at END,
+                    last_status = v.http_status, last_error = v.error_kind, lease_owner = NULL, lease_until = NULL
+                FROM v WHERE webhook_deliveries.seq = v.seq AND webhook_deliveries.lease_owner = \(owner)
+                    AND webhook_deliveries.status = 'delivering'
+                RETURNING webhook_deliveries.seq
+                """)
+            let appliedSeqs = Set(applied.map { $0.int("seq") })
+            let kept = completions.filter { appliedSeqs.contains($0.delivery.seq) }
+            guard !kept.isEmpty else { return 0 }
+            let attempts = SQL.join(kept.map { completion -> SQL in
+                let delivery = completion.delivery
+                let result = completion.result
+                return """
+                    (\(delivery.seq), \(delivery.endpointID), \(delivery.accountID), \(delivery.eventID), \(delivery.attempt),
+                     \(completion.startedMilliseconds), \(result.durationMilliseconds), \(result.httpStatus),
+                     \(result.errorKind), \(result.responseHead), \(result.succeeded))
+                    """
+            }, separator: ", ")
+            try await connection.execute("""
+                INSERT INTO webhook_attempts (delivery_seq, endpoint_id, account_id, event_id, attempt, started_ms,
+                    duration_ms, http_status, error_kind, response_head, succeeded)
+                VALUES \(sql: attempts)
+                """)
+            // An event stops counting an endpoint once it answered 2xx, or once it will not be tried again.
+            var answered: [String: Int64] = [:]
+            for completion in kept {
+                if case .retry = completion.next { continue }
+                answered[completion.delivery.eventID, default: 0] += 1
+            }
+            if !answered.isEmpty {
+                let counts = SQL.join(answered.map { "(CAST(\($0.key) AS TEXT), CAST(\($0.value) AS BIGINT))" },
+                                      separator: ", ")
+                try await connection.execute("""
+                    WITH c (id, n) AS (VALUES \(sql: counts))
+                    UPDATE events SET pending_webhooks = CASE WHEN events.pending_webhooks > c.n
+                        THEN events.pending_webhooks - c.n ELSE 0 END
+                    FROM c WHERE events.id = c.id
+                    """)
+            }
+            let succeededEndpoints = Set(kept.filter { $0.next == .succeeded }.map(\.delivery.endpointID))
+            if !succeededEndpoints.isEmpty {
+                try await connection.execute("""
+                    UPDATE webhook_endpoints SET last_success_at = \(now)
+                    WHERE id IN (\(sql: SQL.join(succeededEndpoints.map { "\($0)" }, separator: ", ")))
+                    """)
+            }
+            return kept.count
+        }
+    }
+
+    /// Hands claimed deliveries back unsent (their endpoint's breaker opened): the attempt is not counted,
+    /// and they are due again at `until`.
+    public func release(_ deliveries: [ClaimedDelivery], owner: String, until: Int64) async throws {
+        guard !deliveries.isEmpty else { return }
+        let seqs = SQL.join(deliveries.map { "\($0.seq)" }, separator: ", ")
+        _ = try await database.write { connection in
+            try await connection.execute("""
+                UPDATE webhook_deliveries SET status = 'pending', attempt_count = attempt_count - 1,
+                    first_attempt_at = CASE WHEN attempt_count = 1 THEN NULL ELSE first_attempt_at END,
+                    next_attempt_at = \(until), lease_owner = NULL, lease_until = NULL
+                WHERE seq IN (\(sql: seqs)) AND lease_owner = \(owner) AND status = 'delivering'
+                """)
+        }
+    }
+
+    /// Returns deliveries whose lease ran out (their worker died or hung) to the queue, due now.
+    @discardableResult
+    public func reapExpiredLeases(now: Int64) async throws -> Int {
+        try await database.write { connection in
+            try await connection.execute("""
+                UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, lease_until = NULL,
+                    next_attempt_at = \(now)
+                WHERE status = 'delivering' AND lease_until < \(now)
+                """)
+        }
+    }
+
+    /// The accounts with at least one enabled endpoint (for ``WebhookDirectory``).
+    public func accountsWithEndpoints() async throws -> Set<String> {
+        try await database.read { connection in
+            Set(try await connection.query("""
+                SELECT DISTINCT account_id FROM webhook_endpoints WHERE status = 'enabled' AND deleted = 0
+                """).map { $0.string("account_id") })
+        }
+    }
+
+    /// Drops attempts and finished deliveries older than `before` (ms): dead ones stay replayable 30 days.
+    @discardableResult
+    public func prune(before: Int64) async throws -> Int {
+        try await database.write { connection in
+            let attempts = try await connection.execute("DELETE FROM webhook_attempts WHERE started_ms < \(before)")
+            let deliveries = try await connection.execute("""
+                DELETE FROM webhook_deliveries WHERE created_ms < \(before) AND status IN ('succeeded', 'dead', 'cancelled')
+                """)
+            return attempts + deliveries
+        }
+    }
+}
