@@ -93,6 +93,9 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The HTTP load generator behind `remit bench` (no domain types).
         .target(name: "RemitBench", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -106,7 +109,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
         .target(name: "RemitTesting", dependencies: [
-            "RemitApp", "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore",
+            "RemitApp", "RemitBench", "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -125,6 +128,7 @@ let package = Package(
         .testTarget(name: "RemitFraudTests", dependencies: ["RemitFraud", "GradientBoosting"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitAPITests", dependencies: [
             "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore", "RemitFraud", "GradientBoosting",
+            "RemitBench", "RemitWebhooks", "RemitAlerts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

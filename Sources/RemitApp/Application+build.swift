@@ -62,6 +62,9 @@ public struct RemitRuntime: Sendable {
                                metrics: webhookMetrics, logger: logger)
     }
 
+    /// The webhook alert rules, for tests that run a check on demand.
+    public func webhookHealthMonitorForTests() -> some WebhookHealthChecking { webhookHealthMonitor(logger: Logger(label: "test")) }
+
     /// The webhook alert rules (every node runs them).
     func webhookHealthMonitor(logger: Logger) -> WebhookHealthMonitor {
         WebhookHealthMonitor(ledger: ledger, policy: configuration.webhooks.health, alerting: alerting,

@@ -12,7 +12,7 @@ import ServiceLifecycle
 ///   `webhook_endpoint.disabled`.
 /// It also publishes the queue gauges. Every node runs it; the conditions are re-read in the transaction
 /// that acts, so two nodes do not disable twice, and a duplicate "failing" notice is harmless.
-struct WebhookHealthMonitor: Service {
+struct WebhookHealthMonitor: Service, WebhookHealthChecking {
     let ledger: Ledger
     let policy: WebhookHealthPolicy
     let alerting: Alerting
@@ -77,4 +77,9 @@ struct WebhookHealthMonitor: Service {
     static func context(_ accountID: String) -> OperationContext {
         OperationContext(accountID: accountID, livemode: false, requestID: "")
     }
+}
+
+/// Runs the webhook alert rules once.
+public protocol WebhookHealthChecking: Sendable {
+    func check() async throws
 }
