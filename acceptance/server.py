@@ -46,10 +46,13 @@ class RemitServer:
     def base(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self):
+    def start(self, extra_args=None):
+        if extra_args is not None:
+            self.extra_args = extra_args
         env = dict(os.environ, REMIT_ADMIN_KEY=ADMIN_KEY, **self.extra_env)
         env.pop("REMIT_DATABASE_URL", None)
         args = [REMIT_BIN, "serve", "--port", str(self.port), "--data-dir", self.data_dir]
+        args += getattr(self, "extra_args", [])
         if self.database_url:
             args += ["--database-url", self.database_url]
         self.log = open(os.path.join(self.data_dir, "serve.log"), "ab")

@@ -55,10 +55,11 @@ public struct RemitRuntime: Sendable {
         webhookMetrics = WebhookMetrics(registry: metrics.registry)
     }
 
-    /// The webhook delivery worker of this node (also what `remit webhooks work` runs alone).
-    public func webhookWorker(logger: Logger) -> WebhookDeliveryService {
+    /// The webhook delivery worker of this node (also what `remit webhooks work` runs alone). It starts once
+    /// `startWhen` opens (default: when the store is ready).
+    public func webhookWorker(logger: Logger, startWhen: Readiness? = nil) -> WebhookDeliveryService {
         WebhookDeliveryService(queue: WebhookQueue(database: store.database), directory: ledger.webhooks,
-                               configuration: configuration.webhooks, clock: ledger.clock, ready: ready,
+                               configuration: configuration.webhooks, clock: ledger.clock, ready: startWhen ?? ready,
                                metrics: webhookMetrics, logger: logger)
     }
 

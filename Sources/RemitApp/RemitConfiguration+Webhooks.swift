@@ -8,6 +8,8 @@ extension RemitConfiguration {
     ///   list such as `1s,2s,5s`;
     /// - `REMIT_WEBHOOK_ALLOW_CIDRS`: address blocks webhooks may reach despite the SSRF guard (`127.0.0.0/8,::1`);
     /// - `REMIT_WEBHOOK_CONNECT_TIMEOUT` (default `5s`), `REMIT_WEBHOOK_TIMEOUT` (total, default `30s`);
+    /// - `REMIT_WEBHOOK_LEASE` (default `90s`): how long a claimed delivery stays a worker's; a worker that dies
+    ///   holds its deliveries this long before the reaper returns them;
     /// - `REMIT_WEBHOOK_ENDPOINT_IN_FLIGHT` (default 8, at most 64): requests in flight per endpoint per node;
     /// - `REMIT_ALERT_WEBHOOK_URL`: a Slack/Teams-compatible incoming webhook for alerts;
     /// - `REMIT_ALERT_PAGERDUTY_ROUTING_KEY` (and `REMIT_ALERT_PAGERDUTY_URL`): PagerDuty Events API v2.
@@ -33,6 +35,12 @@ extension RemitConfiguration {
             }
             webhooks.sender.totalTimeout = value
             webhooks.lease = max(webhooks.lease, value * 3)
+        }
+        if let text = environment["REMIT_WEBHOOK_LEASE"], !text.isEmpty {
+            guard let value = try? DurationText.parse(text), value > webhooks.sender.totalTimeout else {
+                throw ConfigurationError("REMIT_WEBHOOK_LEASE must be a duration longer than the total timeout")
+            }
+            webhooks.lease = value
         }
         if let text = environment["REMIT_WEBHOOK_ENDPOINT_IN_FLIGHT"], !text.isEmpty {
             guard let value = Int(text), (1...64).contains(value) else {

@@ -24,11 +24,15 @@ struct Webhooks: AsyncParsableCommand {
             guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
             let logger = makeLogger(level: level)
             let runtime = try RemitRuntime(configuration: configuration, logger: logger)
-            try await runtime.prepare(logger: logger)
-            let group = ServiceGroup(configuration: .init(
+            let services = ServiceGroup(configuration: .init(
                 services: runtime.store.services.map { .init(service: $0) } + [.init(service: runtime.webhookWorker(logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+            // The store's pool runs as a service; the worker waits until the store is migrated.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await services.run() }
+                try await runtime.prepare(logger: logger)
+                try await group.next()
+            }
         }
     }
 }

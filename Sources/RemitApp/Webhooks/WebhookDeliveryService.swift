@@ -236,7 +236,7 @@ public final class WebhookDeliveryService: Service {
                 if Task.isCancelled { return }
                 logger.warning("webhook reaper failed", metadata: ["error": "\(error)"])
             }
-            do { try await Task.sleep(for: .seconds(15)) } catch { return }
+            do { try await Task.sleep(for: min(.seconds(15), configuration.lease / 2)) } catch { return }
         }
     }
 
