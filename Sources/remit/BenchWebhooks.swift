@@ -153,7 +153,8 @@ struct BenchWebhooks: AsyncParsableCommand {
     func succeeded(_ database: any SQLDatabase, account: String) async throws -> Int {
         try await database.read { connection in
             Int(try await connection.queryFirst("""
-                SELECT count(*) AS n FROM webhook_deliveries WHERE account_id = \(account) AND status = 'succeeded'
+                SELECT count(*) AS n FROM webhook_deliveries
+                WHERE endpoint_id = (SELECT id FROM webhook_endpoints WHERE account_id = \(account)) AND status = 'succeeded'
                 """)?.int("n") ?? 0)
         }
     }
