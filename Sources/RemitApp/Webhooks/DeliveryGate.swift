@@ -24,6 +24,10 @@ final class DeliveryGate: Sendable {
         var start: [ClaimedDelivery] = []
         var release: [ClaimedDelivery] = []
         var releaseUntil: Int64 = 0
+        /// The endpoint's breaker just opened: its queued deliveries are held until `releaseUntil`.
+        var tripped: String?
+        /// The endpoint went down to half its cap: worth claiming more for it.
+        var roomOpened = false
     }
 
     let cap: Int
@@ -95,6 +99,7 @@ final class DeliveryGate: Sendable {
                     endpoint.openUntil = until
                     admission.release = endpoint.waiting
                     admission.releaseUntil = until
+                    admission.tripped = delivery.endpointID
                     endpoint.waiting = []
                 }
             }
@@ -104,6 +109,8 @@ final class DeliveryGate: Sendable {
                     admission.start.append(endpoint.waiting.removeFirst())
                 }
             }
+            let held = endpoint.active + endpoint.waiting.count
+            admission.roomOpened = endpoint.openUntil == nil && (held == cap / 2 || held == 0)
             if endpoint.active == 0, endpoint.waiting.isEmpty, endpoint.openUntil == nil, endpoint.consecutiveFailures == 0 {
                 endpoints[delivery.endpointID] = nil
             } else {

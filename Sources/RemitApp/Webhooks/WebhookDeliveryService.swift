@@ -35,6 +35,7 @@ public final class WebhookDeliveryService: Service {
         var held = 0
         var ready: [ClaimedDelivery] = []
         var releases: [(ClaimedDelivery, Int64)] = []
+        var holds: [(String, Int64)] = []
         var outcomes: [DeliveryCompletion] = []
         var stopping = false
         var sendsDone = false
@@ -92,24 +93,37 @@ public final class WebhookDeliveryService: Service {
 
     private func dispatch(into sends: inout DiscardingTaskGroup) async {
         while !Task.isCancelled {
-            let (startable, releases, stopping, held) = state.withLock { state in
+            let (startable, releases, holds, stopping, held) = state.withLock { state in
                 defer {
                     state.ready = []
                     state.releases = []
+                    state.holds = []
                 }
-                return (state.ready, state.releases, state.stopping, state.held)
+                return (state.ready, state.releases, state.holds, state.stopping, state.held)
             }
             for delivery in startable { start(delivery, in: &sends) }
             if !releases.isEmpty { await release(releases) }
+            for (endpoint, until) in holds {
+                do {
+                    try await queue.hold(endpointID: endpoint, until: until)
+                } catch {
+                    logger.warning("webhook breaker hold not written", metadata: ["error": "\(error)"])
+                }
+            }
             if stopping { return }
             let free = configuration.maxInFlight - held
             if free > 0 {
                 let now = clock.unixMilliseconds()
+                let excluded = gate.excluded(now: now)
                 do {
                     let claimed = try await queue.claim(
                         owner: owner, limit: min(configuration.claimBatch, free),
-                        defaultPerEndpoint: configuration.perEndpointInFlight, excluded: gate.excluded(now: now),
+                        defaultPerEndpoint: configuration.perEndpointInFlight, excluded: excluded,
                         now: now, lease: configuration.lease)
+                    if claimed.isEmpty && !excluded.isEmpty {
+                        // Due work may sit behind busy endpoints: claims skip it, so do not rescan on every wake.
+                        try? await Task.sleep(for: .milliseconds(20))
+                    }
                     if !claimed.isEmpty {
                         let admission = gate.admit(claimed, now: now)
                         let total = state.withLock { state in
@@ -153,7 +167,25 @@ public final class WebhookDeliveryService: Service {
 
     // MARK: One attempt
 
-    private func attempt(_ delivery: ClaimedDelivery) async {
+    /// Attempts a delivery, then the next ones the gate admits for the same endpoint, in this task.
+    private func attempt(_ first: ClaimedDelivery) async {
+        var next: ClaimedDelivery? = first
+        while let delivery = next {
+            let admission = await attemptOnce(delivery)
+            next = admission.start.first
+            let wake = admission.start.count > 1 || !admission.release.isEmpty || admission.roomOpened
+            state.withLock { state in
+                state.held -= 1
+                state.ready += admission.start.dropFirst()
+                state.releases += admission.release.map { ($0, admission.releaseUntil) }
+                if let endpoint = admission.tripped { state.holds.append((endpoint, admission.releaseUntil)) }
+            }
+            outcomesWaiting.signal()
+            if wake { directory.notifyDeliveries() }
+        }
+    }
+
+    private func attemptOnce(_ delivery: ClaimedDelivery) async -> DeliveryGate.Admission {
         let started = clock.unixMilliseconds()
         let result = await sender.send(WebhookRequest(
             url: delivery.url, eventID: delivery.eventID, body: Array(delivery.payload.utf8), secrets: delivery.secrets))
@@ -169,15 +201,10 @@ public final class WebhookDeliveryService: Service {
                 "error": "\(result.errorKind ?? "")", "status": "\(result.httpStatus.map(String.init) ?? "-")",
             ])
         }
-        let admission = gate.finish(delivery, succeeded: result.succeeded, now: now)
         state.withLock { state in
             state.outcomes.append(DeliveryCompletion(delivery: delivery, startedMilliseconds: started, result: result, next: next))
-            state.held -= 1
-            state.ready += admission.start
-            state.releases += admission.release.map { ($0, admission.releaseUntil) }
         }
-        outcomesWaiting.signal()
-        directory.notifyDeliveries()
+        return gate.finish(delivery, succeeded: result.succeeded, now: now)
     }
 
     /// Success; a retry per the schedule (and `Retry-After`); or dead. A resend is tried once.

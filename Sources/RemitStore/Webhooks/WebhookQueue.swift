@@ -215,6 +215,17 @@ public struct WebhookQueue: Sendable {
         }
     }
 
+    /// Holds an endpoint's queued deliveries until `until` (its breaker is open): they stay pending, no attempt is
+    /// counted, and claims do not scan past them meanwhile.
+    public func hold(endpointID: String, until: Int64) async throws {
+        _ = try await database.write { connection in
+            try await connection.execute("""
+                UPDATE webhook_deliveries SET next_attempt_at = \(until)
+                WHERE endpoint_id = \(endpointID) AND status = 'pending' AND next_attempt_at < \(until)
+                """)
+        }
+    }
+
     /// Returns deliveries whose lease ran out (their worker died or hung) to the queue, due now.
     @discardableResult
     public func reapExpiredLeases(now: Int64) async throws -> Int {
