@@ -91,7 +91,13 @@ public final class WebhookDeliveryService: Service {
 
     // MARK: Dispatch
 
+    /// Due work behind busy endpoints is skipped by claims; a fruitless claim is repeated at most this often
+    /// unless the set of busy endpoints changed (each repeat scans past that work).
+    static let rescanAfter: Duration = .milliseconds(20)
+
     private func dispatch(into sends: inout DiscardingTaskGroup) async {
+        // An empty claim that skipped busy endpoints: the same claim is not rescanned for a short while.
+        var lastFruitless: (excluded: [String], at: ContinuousClock.Instant)?
         while !Task.isCancelled {
             let (startable, releases, holds, stopping, held) = state.withLock { state in
                 defer {
@@ -114,16 +120,17 @@ public final class WebhookDeliveryService: Service {
             let free = configuration.maxInFlight - held
             if free > 0 {
                 let now = clock.unixMilliseconds()
-                let excluded = gate.excluded(now: now)
+                let excluded = gate.excluded(now: now).sorted()
+                if let last = lastFruitless, last.excluded == excluded, ContinuousClock.now - last.at < Self.rescanAfter {
+                    await directory.waitForDeliveries(upTo: Self.rescanAfter - (ContinuousClock.now - last.at))
+                    continue
+                }
                 do {
                     let claimed = try await queue.claim(
                         owner: owner, limit: min(configuration.claimBatch, free),
                         defaultPerEndpoint: configuration.perEndpointInFlight, excluded: excluded,
                         now: now, lease: configuration.lease)
-                    if claimed.isEmpty && !excluded.isEmpty {
-                        // Due work may sit behind busy endpoints: claims skip it, so do not rescan on every wake.
-                        try? await Task.sleep(for: .milliseconds(20))
-                    }
+                    lastFruitless = claimed.isEmpty && !excluded.isEmpty ? (excluded, ContinuousClock.now) : nil
                     if !claimed.isEmpty {
                         let admission = gate.admit(claimed, now: now)
                         let total = state.withLock { state in
