@@ -1,11 +1,13 @@
 import Synchronization
 
 /// A coalescing wake-up for one waiting task: `signal()` wakes the waiter, or the next `wait` returns at once.
-/// Any number of signals before a wait count as one.
+/// Any number of signals before a wait count as one. A timeout or a cancellation ends one wait and leaves no
+/// signal behind (a stale signal would make every later wait return at once: a busy loop).
 public final class WakeSignal: Sendable {
     private struct State {
         var signaled = false
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
+        var nextID = 0
     }
 
     private let state = Mutex(State())
@@ -16,7 +18,7 @@ public final class WakeSignal: Sendable {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
-                return waiter
+                return waiter.continuation
             }
             state.signaled = true
             return nil
@@ -24,26 +26,45 @@ public final class WakeSignal: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when signaled (since the last wait), after `timeout`, or soon after the task is cancelled.
+    /// Returns when signaled (since the last wait), after `timeout`, or once the task is cancelled.
     /// One waiter at a time.
     public func wait(upTo timeout: Duration) async {
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                try? await Task.sleep(for: timeout)
-                self.signal()
+                do { try await Task.sleep(for: timeout) } catch { return }
+                self.endWait(id)
             }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let now = state.withLock { state -> Bool in
-                    if state.signaled {
-                        state.signaled = false
-                        return true
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let now = state.withLock { state -> Bool in
+                        if state.signaled {
+                            state.signaled = false
+                            return true
+                        }
+                        if Task.isCancelled { return true }
+                        state.waiter = (id, continuation)
+                        return false
                     }
-                    state.waiter = continuation
-                    return false
+                    if now { continuation.resume() }
                 }
-                if now { continuation.resume() }
+            } onCancel: {
+                self.endWait(id)
             }
             group.cancelAll()
         }
+    }
+
+    /// Ends wait `id` if it is still waiting, without leaving a signal.
+    private func endWait(_ id: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter, waiter.id == id else { return nil }
+            state.waiter = nil
+            return waiter.continuation
+        }
+        waiter?.resume()
     }
 }
