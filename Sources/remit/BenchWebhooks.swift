@@ -62,7 +62,16 @@ struct BenchWebhooks: AsyncParsableCommand {
             group.addTask { try await services.run() }
             try await runtime.prepare(logger: logger)
             let port = await receiver.port()
-            let (drainAccount, liveAccount) = try await setUp(runtime, url: "http://127.0.0.1:\(port)/bench")
+            let url = "http://127.0.0.1:\(port)/bench"
+            let leftover = try await runtime.store.database.read { connection in
+                try await connection.queryFirst(
+                    "SELECT count(*) AS n FROM webhook_deliveries WHERE status IN ('pending', 'delivering')")?.int("n") ?? 0
+            }
+            guard leftover == 0 else {
+                throw ValidationError("the store holds \(leftover) undelivered webhooks of earlier runs: give the bench an empty database")
+            }
+            try await httpCeiling(url: url, configuration: configuration.webhooks.sender)
+            let (drainAccount, liveAccount) = try await setUp(runtime, url: url)
             print("committing \(events) events (worker stopped)…")
             let committed = ContinuousClock.now
             try await commit(events, account: drainAccount, runtime: runtime, rate: nil)
@@ -97,6 +106,28 @@ struct BenchWebhooks: AsyncParsableCommand {
             group.cancelAll()
         }
         if store.databaseURL == nil { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+    }
+
+    /// The peer in the same run: the same sender (sign both ways, POST, read the answer) with the same
+    /// requests in flight, and no store at all. What the delivery pipeline adds is the difference.
+    func httpCeiling(url: String, configuration: WebhookSenderConfiguration) async throws {
+        let sender = WebhookSender(configuration: configuration)
+        let body = Array(#"{"id":"evt_bench","object":"event","type":"customer.created","data":{"object":{"id":"cus_1"}}}"#.utf8)
+        let request = WebhookRequest(url: url, eventID: "evt_bench", body: body, secrets: [WebhookSignature.newSecret()])
+        let next = Counter()
+        let count = events
+        let started = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<inFlight {
+                group.addTask {
+                    while next.value.add(1, ordering: .relaxed).oldValue < count { _ = await sender.send(request) }
+                }
+            }
+        }
+        let elapsed = seconds(ContinuousClock.now - started)
+        try await sender.shutdown()
+        print(String(format: "http only (no store, same sender, %d in flight): %d requests in %.2f s = %.0f/s",
+                     inFlight, count, elapsed, Double(count) / elapsed))
     }
 
     func seconds(_ duration: Duration) -> Double {
