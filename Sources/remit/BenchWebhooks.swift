@@ -80,8 +80,9 @@ struct BenchWebhooks: AsyncParsableCommand {
             let started = ContinuousClock.now
             // Progress from the receiver (no store load); then the store, until every outcome is committed.
             var last = 0
-            while successes.load(ordering: .relaxed) < events {
-                let done = successes.load(ordering: .relaxed)
+            let before = successes.load(ordering: .relaxed)
+            while successes.load(ordering: .relaxed) - before < events {
+                let done = successes.load(ordering: .relaxed) - before
                 if done / 5_000 != last / 5_000 { print("  \(done) / \(events) delivered") }
                 last = done
                 try await Task.sleep(for: .milliseconds(20))
