@@ -126,77 +126,87 @@ public struct WebhookQueue: Sendable {
     /// Writes a batch of outcomes in one transaction: each delivery's new state (only if `owner` still holds
     /// its lease), one attempt row each, the events' `pending_webhooks`, the endpoints' last success.
     /// Returns how many outcomes were applied (the others had lost their lease).
+    /// On PostgreSQL it is one statement of data-modifying CTEs (one round trip); SQLite runs the same steps
+    /// one by one (no round trips to save).
     @discardableResult
     public func complete(_ completions: [DeliveryCompletion], owner: String, now: Int64) async throws -> Int {
         guard !completions.isEmpty else { return 0 }
+        let outcomes = SQL.join(completions.map { completion -> SQL in
+            let delivery = completion.delivery
+            let result = completion.result
+            let status: String
+            var next: Int64 = 0
+            switch completion.next {
+            case .succeeded: status = "succeeded"
+            case .retry(let at):
+                status = "pending"
+                next = at
+            case .dead: status = "dead"
+            }
+            return """
+                (CAST(\(delivery.seq) AS BIGINT), CAST(\(status) AS TEXT), CAST(\(next) AS BIGINT),
+                 CAST(\(result.httpStatus.map(Int64.init)) AS BIGINT), CAST(\(result.errorKind) AS TEXT),
+                 CAST(\(delivery.endpointID) AS TEXT), CAST(\(delivery.accountID) AS TEXT), CAST(\(delivery.eventID) AS TEXT),
+                 CAST(\(Int64(delivery.attempt)) AS BIGINT), CAST(\(completion.startedMilliseconds) AS BIGINT),
+                 CAST(\(Int64(result.durationMilliseconds)) AS BIGINT), CAST(\(result.responseHead) AS TEXT),
+                 CAST(\(result.succeeded) AS INTEGER))
+                """
+        }, separator: ", ")
+        let values: SQL = """
+            v (seq, status, next_at, http_status, error_kind, endpoint_id, account_id, event_id, attempt, started_ms,
+               duration_ms, response_head, succeeded) AS (VALUES \(sql: outcomes))
+            """
+        let update: SQL = """
+            UPDATE webhook_deliveries SET status = v.status,
+                next_attempt_at = CASE WHEN v.status = 'pending' THEN v.next_at ELSE webhook_deliveries.next_attempt_at END,
+                delivered_at = CASE WHEN v.status = 'succeeded' THEN \(now) ELSE webhook_deliveries.delivered_at END,
+                last_status = v.http_status, last_error = v.error_kind, lease_owner = NULL, lease_until = NULL
+            FROM v WHERE webhook_deliveries.seq = v.seq AND webhook_deliveries.lease_owner = \(owner)
+                AND webhook_deliveries.status = 'delivering'
+            RETURNING webhook_deliveries.seq
+            """
+        let insertAttempts = """
+            INSERT INTO webhook_attempts (delivery_seq, endpoint_id, account_id, event_id, attempt, started_ms,
+                duration_ms, http_status, error_kind, response_head, succeeded)
+            SELECT v.seq, v.endpoint_id, v.account_id, v.event_id, v.attempt, v.started_ms, v.duration_ms, v.http_status,
+                v.error_kind, v.response_head, v.succeeded FROM v JOIN applied ON applied.seq = v.seq
+            """
+        // An event stops counting an endpoint once it answered 2xx, or once it will not be tried again.
+        let answered = """
+            UPDATE events SET pending_webhooks = CASE WHEN events.pending_webhooks > c.n
+                THEN events.pending_webhooks - c.n ELSE 0 END
+            FROM (SELECT v.event_id, count(*) AS n FROM v JOIN applied ON applied.seq = v.seq
+                  WHERE v.status <> 'pending' GROUP BY v.event_id) c
+            WHERE events.id = c.event_id
+            """
+        let lastSuccess: SQL = """
+            UPDATE webhook_endpoints SET last_success_at = \(now)
+            WHERE id IN (SELECT v.endpoint_id FROM v JOIN applied ON applied.seq = v.seq WHERE v.status = 'succeeded')
+            """
         return try await database.write { connection in
-            let rows = SQL.join(completions.map { completion -> SQL in
-                let status: String
-                var next: Int64 = 0
-                switch completion.next {
-                case .succeeded: status = "succeeded"
-                case .retry(let at):
-                    status = "pending"
-                    next = at
-                case .dead: status = "dead"
-                }
-                let result = completion.result
-                return """
-                    (CAST(\(completion.delivery.seq) AS BIGINT), CAST(\(status) AS TEXT), CAST(\(next) AS BIGINT),
-                     CAST(\(result.httpStatus.map(Int64.init)) AS BIGINT), CAST(\(result.errorKind) AS TEXT))
-                    """
-            }, separator: ", ")
-            let applied = try await connection.query("""
-                WITH v (seq, status, next_at, http_status, error_kind) AS (VALUES \(sql: rows))
-                UPDATE webhook_deliveries SET status = v.status,
-                    next_attempt_at = CASE WHEN v.status = 'pending' THEN v.next_at ELSE webhook_deliveries.next_attempt_at END,
-                    delivered_at = CASE WHEN v.status = 'succeeded' THEN \(now) ELSE webhook_deliveries.delivered_at END,
-                    last_status = v.http_status, last_error = v.error_kind, lease_owner = NULL, lease_until = NULL
-                FROM v WHERE webhook_deliveries.seq = v.seq AND webhook_deliveries.lease_owner = \(owner)
-                    AND webhook_deliveries.status = 'delivering'
-                RETURNING webhook_deliveries.seq
-                """)
-            let appliedSeqs = Set(applied.map { $0.int("seq") })
-            let kept = completions.filter { appliedSeqs.contains($0.delivery.seq) }
-            guard !kept.isEmpty else { return 0 }
-            let attempts = SQL.join(kept.map { completion -> SQL in
-                let delivery = completion.delivery
-                let result = completion.result
-                return """
-                    (\(delivery.seq), \(delivery.endpointID), \(delivery.accountID), \(delivery.eventID), \(delivery.attempt),
-                     \(completion.startedMilliseconds), \(result.durationMilliseconds), \(result.httpStatus),
-                     \(result.errorKind), \(result.responseHead), \(result.succeeded))
-                    """
-            }, separator: ", ")
-            try await connection.execute("""
-                INSERT INTO webhook_attempts (delivery_seq, endpoint_id, account_id, event_id, attempt, started_ms,
-                    duration_ms, http_status, error_kind, response_head, succeeded)
-                VALUES \(sql: attempts)
-                """)
-            // An event stops counting an endpoint once it answered 2xx, or once it will not be tried again.
-            var answered: [String: Int64] = [:]
-            for completion in kept {
-                if case .retry = completion.next { continue }
-                answered[completion.delivery.eventID, default: 0] += 1
-            }
-            if !answered.isEmpty {
-                let counts = SQL.join(answered.map { "(CAST(\($0.key) AS TEXT), CAST(\($0.value) AS BIGINT))" },
-                                      separator: ", ")
+            switch connection.dialect {
+            case .postgres:
+                return try await connection.query("""
+                    WITH \(sql: values), applied AS (\(sql: update)),
+                        a AS (\(raw: insertAttempts) RETURNING 1),
+                        e AS (\(raw: answered) RETURNING 1),
+                        s AS (\(sql: lastSuccess) RETURNING 1)
+                    SELECT seq FROM applied
+                    """).count
+            case .sqlite:
+                let applied = try await connection.query("WITH \(sql: values) \(sql: update)")
+                guard !applied.isEmpty else { return 0 }
+                // SQLite has no DML in WITH: the applied rows go through a temporary table.
+                try await connection.execute("CREATE TEMP TABLE IF NOT EXISTS applied (seq INTEGER PRIMARY KEY)")
+                try await connection.execute("DELETE FROM applied")
                 try await connection.execute("""
-                    WITH c (id, n) AS (VALUES \(sql: counts))
-                    UPDATE events SET pending_webhooks = CASE WHEN events.pending_webhooks > c.n
-                        THEN events.pending_webhooks - c.n ELSE 0 END
-                    FROM c WHERE events.id = c.id
+                    INSERT INTO applied (seq) VALUES \(sql: SQL.join(applied.map { "(\($0.int("seq")))" }, separator: ", "))
                     """)
+                try await connection.execute("WITH \(sql: values) \(raw: insertAttempts)")
+                try await connection.execute("WITH \(sql: values) \(raw: answered)")
+                try await connection.execute("WITH \(sql: values) \(sql: lastSuccess)")
+                return applied.count
             }
-            let succeededEndpoints = Set(kept.filter { $0.next == .succeeded }.map(\.delivery.endpointID))
-            if !succeededEndpoints.isEmpty {
-                try await connection.execute("""
-                    UPDATE webhook_endpoints SET last_success_at = \(now)
-                    WHERE id IN (\(sql: SQL.join(succeededEndpoints.map { "\($0)" }, separator: ", ")))
-                    """)
-            }
-            return kept.count
         }
     }
 
