@@ -26,7 +26,7 @@ final class DeliveryGate: Sendable {
         var releaseUntil: Int64 = 0
         /// The endpoint's breaker just opened: its queued deliveries are held until `releaseUntil`.
         var tripped: String?
-        /// The endpoint went down to half its cap: worth claiming more for it.
+        /// The endpoint went down to its cap on hand: worth claiming more for it.
         var roomOpened = false
     }
 
@@ -41,12 +41,13 @@ final class DeliveryGate: Sendable {
         self.openFor = openFor
     }
 
-    /// Endpoints a claim must skip now: breaker open, or as many deliveries on hand as the cap.
+    /// Endpoints a claim must skip now: breaker open, or twice the cap on hand (the cap in flight and as many
+    /// claimed and waiting: the next claim's latency is hidden behind them).
     func excluded(now: Int64) -> [String] {
         endpoints.withLock { endpoints in
             endpoints.compactMap { id, endpoint in
                 if let until = endpoint.openUntil, now < until { return id }
-                return endpoint.active + endpoint.waiting.count >= cap || endpoint.probing ? id : nil
+                return endpoint.active + endpoint.waiting.count >= 2 * cap || endpoint.probing ? id : nil
             }
         }
     }
@@ -110,7 +111,7 @@ final class DeliveryGate: Sendable {
                 }
             }
             let held = endpoint.active + endpoint.waiting.count
-            admission.roomOpened = endpoint.openUntil == nil && (held == cap / 2 || held == 0)
+            admission.roomOpened = endpoint.openUntil == nil && (held == cap || held == 0)
             if endpoint.active == 0, endpoint.waiting.isEmpty, endpoint.openUntil == nil, endpoint.consecutiveFailures == 0 {
                 endpoints[delivery.endpointID] = nil
             } else {
