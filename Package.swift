@@ -73,7 +73,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The Stripe-compatible HTTP API.
         .target(name: "RemitAPI", dependencies: [
-            "RemitCore", "RemitSQL", "RemitStore", "RemitProcessor", "RemitFraud",
+            "RemitCore", "RemitSQL", "RemitStore", "RemitProcessor", "RemitFraud", "RemitAlerts",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,12 +1,14 @@
 import Hummingbird
 import Prometheus
+import RemitAlerts
 import RemitCore
 import RemitStore
 
 /// Builds the router of the whole API: middleware, every controller, health and metrics.
 public enum APIRouter {
     public static func build(ledger: Ledger, metrics: APIMetrics, requestLog: APILogBuffer,
-                             rateLimiter: RateLimiter? = nil, adminReports: [String: AdminReport] = [:]) -> Router<APIRequestContext> {
+                             rateLimiter: RateLimiter? = nil, alerting: Alerting? = nil,
+                             adminReports: [String: AdminReport] = [:]) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIMiddleware(
             authenticator: Authenticator(ledger: ledger, cache: KeyCache()), rateLimiter: rateLimiter, metrics: metrics,
@@ -15,7 +17,7 @@ public enum APIRouter {
         let endpoint = Endpoint(ledger: ledger)
         AccountsController(endpoint: endpoint, ledger: ledger).register(on: router)
         CustomersController(endpoint: endpoint).register(on: router)
-        ChargesController(endpoint: endpoint, metrics: metrics).register(on: router)
+        ChargesController(endpoint: endpoint, metrics: metrics, alerting: alerting).register(on: router)
         RefundsController(endpoint: endpoint).register(on: router)
         BalanceController(endpoint: endpoint, ledger: ledger).register(on: router)
         DisputesController(endpoint: endpoint).register(on: router)

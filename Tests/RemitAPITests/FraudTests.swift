@@ -81,6 +81,9 @@ struct FraudTests {
             #expect(reasons.contributions[FraudFeature.amount.rawValue] > 0, "the block's reasons are kept with it")
             let assessment = try await client.get("/v1/charges/\(chargeID)/fraud_assessment", key: merchant.key)
             #expect((assessment["reasons"] as? [String])?.isEmpty == false)
+            let alerts = try await AlertLog(database: app.runtime.store.database).recent(limit: 10, source: "fraud")
+            #expect(alerts.map { $0.string("subject") } == [chargeID], "one fraud_block alert per block, in the audit table")
+            #expect(alerts.first?.string("kind") == "fraud_block")
 
             let events = try await client.get("/v1/events", [("type", "review.*")], key: merchant.key)
             #expect(Set(((events["data"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String })

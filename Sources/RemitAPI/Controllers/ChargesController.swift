@@ -1,13 +1,17 @@
 import Hummingbird
 import Logging
+import RemitAlerts
 import RemitCore
 import RemitProcessor
 import RemitStore
+import Synchronization
 
 /// `/v1/charges`: create, retrieve, update, capture, list.
 struct ChargesController {
     let endpoint: Endpoint
     let metrics: APIMetrics
+    /// The fraud team's alerts: one per blocked charge, raised after its transaction committed.
+    let alerting: Alerting?
     static let expandable: Set<String> = ["balance_transaction", "customer"]
 
     func register(on router: Router<APIRequestContext>) {
@@ -26,18 +30,11 @@ struct ChargesController {
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
         try reader.finish()
         let metrics = self.metrics
-        let logger = context.logger
-        return try await endpoint.write(request, context: context, form: form) { transaction in
+        let blocked = Mutex<Charge?>(nil)
+        let response = try await endpoint.write(request, context: context, form: form) { transaction in
             let result = try await transaction.createCharge(charge)
             metrics.charge(outcome: result.charge.outcome.type)
-            if result.charge.outcome.type == "blocked" {
-                // The fraud team's alert: one structured line per block (an alert sink can follow the log).
-                logger.warning("fraud block", metadata: [
-                    "alert": "fraud_block", "charge": "\(result.charge.id)", "account": "\(result.charge.accountID)",
-                    "risk_score": "\(result.charge.outcome.riskScore)", "amount": "\(result.charge.amount)",
-                    "currency": "\(result.charge.currency.code)",
-                ])
-            }
+            blocked.withLock { $0 = result.charge.outcome.type == "blocked" ? result.charge : nil }
             if let decline = result.decline {
                 return StoredResponse(status: decline.status, body: decline.json.rendered())
             }
@@ -47,6 +44,26 @@ struct ChargesController {
             let body = try await Self.render(result.charge, expand, transaction.reader, entry: result.balanceTransaction)
             return StoredResponse(status: 200, body: body.rendered())
         }
+        if let charge = blocked.withLock({ $0 }) { await raiseBlockAlert(charge, logger: context.logger) }
+        return response
+    }
+
+    /// One alert per blocked charge (source `fraud`, kind `fraud_block`): the log line, the `alerts` table and the
+    /// configured sinks. Replays of the request do not raise it again.
+    func raiseBlockAlert(_ charge: Charge, logger: Logger) async {
+        let details = [
+            "charge": charge.id, "risk_score": "\(charge.outcome.riskScore)", "amount": "\(charge.amount)",
+            "currency": charge.currency.code,
+        ]
+        let summary = "charge \(charge.id) blocked by the fraud model (score \(charge.outcome.riskScore))"
+        guard let alerting else {
+            logger.warning("fraud block", metadata: ["alert": "fraud_block", "account": "\(charge.accountID)",
+                                                     "charge": "\(charge.id)"])
+            return
+        }
+        await alerting.raise(Alert(source: "fraud", kind: "fraud_block", severity: .warning, subject: charge.id,
+                                   accountID: charge.accountID, summary: summary, details: details,
+                                   created: endpoint.ledger.clock.now()))
     }
 
     static func chargeRequest(_ reader: inout FormReader) throws(StripeError) -> ChargeRequest {
