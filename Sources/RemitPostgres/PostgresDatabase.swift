@@ -156,3 +156,14 @@ struct PostgresSQLConnection: SQLConnection {
         }
     }
 }
+
+extension PostgresDatabase: SQLNotifications {
+    /// Holds one pooled connection for as long as it listens.
+    public func listen(channel: String, _ received: @escaping @Sendable () -> Void) async throws {
+        try await client.withConnection { connection in
+            try await connection.listen(on: channel) { notifications in
+                for try await _ in notifications { received() }
+            }
+        }
+    }
+}

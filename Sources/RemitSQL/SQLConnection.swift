@@ -29,3 +29,11 @@ public protocol SQLDatabase: Sendable {
     /// must be consistent across tables are therefore written as single statements.
     func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
 }
+
+/// An engine that carries notifications between processes (PostgreSQL `LISTEN`/`NOTIFY`): several nodes on one
+/// store wake each other up. SQLite has one process and no such thing.
+public protocol SQLNotifications: Sendable {
+    /// Calls `received` for each notification on `channel` until the task is cancelled (or the connection fails:
+    /// then it throws, and the caller listens again).
+    func listen(channel: String, _ received: @escaping @Sendable () -> Void) async throws
+}

@@ -9,5 +9,6 @@ public enum LedgerMigrations {
         Migration0004InlinePayloads.migration,
         Migration0005Fraud.migration,
         Migration0006Webhooks.migration,
+        Migration0007WebhookNotify.migration,
     ]
 }
