@@ -89,6 +89,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
     let router = APIRouter.build(
         ledger: runtime.ledger, metrics: runtime.metrics, requestLog: runtime.requestLog,
         rateLimiter: runtime.configuration.rateLimitPerKey.map(RateLimiter.init(requestsPerSecond:)),
+        alerting: runtime.alerting,
         adminReports: [
             "webhooks/stats": {
                 var report = try await WebhookStats.measure(database, now: clock.unixMilliseconds()).json
@@ -117,8 +118,14 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
             try await retraining.run(.full, champion: defaultModel).description
         },
     ] : []
+    let queue = WebhookQueue(database: runtime.store.database)
+    let pruneJob = ScheduledJob(name: "webhook-prune", cadence: .daily(hour: 5)) {
+        // Dead deliveries stay replayable 30 days (Stripe keeps events 30 days); then they and their attempts go.
+        let removed = try await queue.prune(before: clock.unixMilliseconds() - 30 * 86_400_000)
+        return "\(removed) webhook deliveries and attempts older than 30 days removed"
+    }
     let scheduler = Scheduler(
-        jobs: retrainJobs, runs: ScheduledRuns(database: runtime.store.database), clock: runtime.ledger.clock,
+        jobs: retrainJobs + [pruneJob], runs: ScheduledRuns(database: runtime.store.database), clock: runtime.ledger.clock,
         ready: runtime.ready, node: ProcessInfo.processInfo.hostName + ":\(ProcessInfo.processInfo.processIdentifier)",
         logger: logger)
     var app = Application(

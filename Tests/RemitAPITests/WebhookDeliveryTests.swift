@@ -99,6 +99,9 @@ struct WebhookDeliveryTests {
                     return stats["dead"] as? Int == 1
                 }, "two failed attempts with a one-step schedule: dead")
                 #expect(receiver.count == 2)
+                let undelivered = try await client.get("/v1/events", [("delivery_success", "false")], key: merchant.key)
+                let pending = (undelivered["data"] as? [[String: Any]])?.map { $0["pending_webhooks"] as? Int }
+                #expect(pending == [1], "a dead delivery still counts as not delivered, as at Stripe")
                 receiver.setResponder { _, _ in .init(status: 200) }
                 let since = Int(Date().timeIntervalSince1970) - 60
                 let recovered = try await client.post("/v1/webhook_endpoints/\(endpoint.id)/recover",
@@ -110,6 +113,8 @@ struct WebhookDeliveryTests {
                 })
                 #expect(receiver.count == 3)
                 let eventID = receiver.received[0].eventID
+                let delivered = try await client.get("/v1/events", [("delivery_success", "true")], key: merchant.key)
+                #expect((delivered["data"] as? [[String: Any]])?.map { $0["id"] as? String } == [eventID])
                 let resent = try await client.post("/v1/events/\(eventID)/resend", [("webhook_endpoint", endpoint.id)],
                                                    key: merchant.key)
                 #expect(resent.id == eventID)

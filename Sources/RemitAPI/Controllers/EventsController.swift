@@ -53,7 +53,7 @@ struct EventsController {
             }
         }
         if let types { query.oneOf.append(("type", types)) }
-        _ = try reader.bool("delivery_success")
+        query.deliverySuccess = try reader.bool("delivery_success")
         _ = try reader.array("expand")
         try reader.finish()
         return try await endpoint.list(query, url: "/v1/events", context) { row, _ in

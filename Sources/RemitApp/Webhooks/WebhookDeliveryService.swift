@@ -70,7 +70,8 @@ public final class WebhookDeliveryService: Service {
         await withTaskGroup(of: Void.self) { background in
             background.addTask { await self.reapLoop() }
             background.addTask { await self.directoryLoop() }
-            background.addTask { await self.writeLoop() }
+            background.addTask { await self.listenLoop() }
+            async let writer: Void = self.writeLoop()
             await withGracefulShutdownHandler {
                 await withDiscardingTaskGroup { sends in
                     await self.dispatch(into: &sends)
@@ -82,7 +83,7 @@ public final class WebhookDeliveryService: Service {
             // Every send has ended: the writer commits the last outcomes and returns.
             state.withLock { $0.sendsDone = true }
             outcomesWaiting.signal()
-            await background.next()
+            await writer
             background.cancelAll()
         }
         try? await sender.shutdown()
@@ -271,6 +272,21 @@ public final class WebhookDeliveryService: Service {
                 logger.warning("webhook reaper failed", metadata: ["error": "\(error)"])
             }
             do { try await Task.sleep(for: min(.seconds(15), configuration.lease / 2)) } catch { return }
+        }
+    }
+
+    /// Other nodes' commits wake this worker through the store (PostgreSQL `LISTEN`); the poll stays as a fallback.
+    private func listenLoop() async {
+        let directory = self.directory
+        while !Task.isCancelled {
+            do {
+                try await queue.listenForDeliveries { directory.notifyDeliveries() }
+                return
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("webhook notifications lost; listening again", metadata: ["error": "\(error)"])
+                do { try await Task.sleep(for: .seconds(1)) } catch { return }
+            }
         }
     }
 

@@ -17,6 +17,8 @@ public struct ListQuery: Sendable {
     /// A `LIKE 'prefix%'` filter (event type wildcards).
     public var prefix: (column: String, value: String)?
     public var created = CreatedFilter()
+    /// Events only: `delivery_success=true` (every endpoint answered 2xx or gave up) or `false` (some still pending).
+    public var deliverySuccess: Bool?
     public var limit: Int = 10
     public var startingAfter: String?
     public var endingBefore: String?
@@ -71,6 +73,9 @@ enum ListPager {
             precondition(allowedColumns.contains(column))
             let escaped = value.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "\\_")
             conditions.append("\(raw: column) LIKE \(escaped + "%") ESCAPE '\\'")
+        }
+        if let success = query.deliverySuccess, query.table == .events {
+            conditions.append(success ? "pending_webhooks = 0" : "pending_webhooks > 0")
         }
         if let value = query.created.gt { conditions.append("created > \(value)") }
         if let value = query.created.gte { conditions.append("created >= \(value)") }

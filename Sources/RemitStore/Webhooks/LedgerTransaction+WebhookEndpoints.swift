@@ -94,7 +94,7 @@ extension LedgerTransaction {
             """)
         try await connection.execute("DELETE FROM webhook_subscriptions WHERE endpoint_id = \(id)")
         try await connection.execute("DELETE FROM webhook_secrets WHERE endpoint_id = \(id)")
-        try await cancelPendingDeliveries(of: id)
+        try await cancelPendingDeliveries(of: id, includingDead: true)
         endpoint.deleted = true
         return endpoint
     }
@@ -127,10 +127,13 @@ extension LedgerTransaction {
         }
     }
 
-    private func cancelPendingDeliveries(of endpointID: String) async throws {
+    /// Cancels what is queued for an endpoint (and, when it is deleted, its dead deliveries too: they can no longer
+    /// be recovered), so the events stop counting it in `pending_webhooks`.
+    private func cancelPendingDeliveries(of endpointID: String, includingDead: Bool = false) async throws {
+        let states: SQL = includingDead ? "('pending', 'delivering', 'dead')" : "('pending', 'delivering')"
         let cancelled = try await connection.query("""
             UPDATE webhook_deliveries SET status = 'cancelled', lease_owner = NULL, lease_until = NULL
-            WHERE endpoint_id = \(endpointID) AND account_id = \(accountID) AND status IN ('pending', 'delivering')
+            WHERE endpoint_id = \(endpointID) AND account_id = \(accountID) AND status IN \(sql: states)
             RETURNING event_id
             """)
         for row in cancelled {

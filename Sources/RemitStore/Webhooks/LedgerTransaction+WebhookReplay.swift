@@ -30,12 +30,15 @@ extension LedgerTransaction {
                 UPDATE webhook_deliveries SET next_attempt_at = \(nowMilliseconds)
                 WHERE event_id = \(eventID) AND endpoint_id = \(endpointID) AND status = 'pending'
                 """)
-        case .some:
+        case let status?:
             try await connection.execute("""
                 UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = \(nowMilliseconds), manual = 1
                 WHERE event_id = \(eventID) AND endpoint_id = \(endpointID)
                 """)
-            try await connection.execute("UPDATE events SET pending_webhooks = pending_webhooks + 1 WHERE id = \(eventID)")
+            if status != "dead" {
+                // A dead delivery still counts as pending; a delivered or cancelled one counts again.
+                try await connection.execute("UPDATE events SET pending_webhooks = pending_webhooks + 1 WHERE id = \(eventID)")
+            }
         case nil:
             try await connection.execute("""
                 INSERT INTO webhook_deliveries (event_id, endpoint_id, account_id, status, attempt_count, next_attempt_at,
@@ -68,12 +71,8 @@ extension LedgerTransaction {
             WHERE seq IN (SELECT seq FROM webhook_deliveries WHERE endpoint_id = \(endpointID) AND account_id = \(accountID)
                           AND status = 'dead' AND created_ms >= \(since * 1000) AND created_ms < \(upper)
                           ORDER BY seq LIMIT 10000)
-            RETURNING event_id
+            RETURNING seq
             """)
-        for row in recovered {
-            try await connection.execute(
-                "UPDATE events SET pending_webhooks = pending_webhooks + 1 WHERE id = \(row.string("event_id"))")
-        }
         if !recovered.isEmpty { notifyWorkersAfterCommit() }
         return recovered.count
     }

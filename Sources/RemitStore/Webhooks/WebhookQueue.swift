@@ -171,12 +171,12 @@ public struct WebhookQueue: Sendable {
             SELECT v.seq, v.endpoint_id, v.account_id, v.event_id, v.attempt, v.started_ms, v.duration_ms, v.http_status,
                 v.error_kind, v.response_head, v.succeeded FROM v JOIN applied ON applied.seq = v.seq
             """
-        // An event stops counting an endpoint once it answered 2xx, or once it will not be tried again.
+        // An event stops counting an endpoint once it answered 2xx (Stripe: dead deliveries stay pending).
         let answered = """
             UPDATE events SET pending_webhooks = CASE WHEN events.pending_webhooks > c.n
                 THEN events.pending_webhooks - c.n ELSE 0 END
             FROM (SELECT v.event_id, count(*) AS n FROM v JOIN applied ON applied.seq = v.seq
-                  WHERE v.status <> 'pending' GROUP BY v.event_id) c
+                  WHERE v.status = 'succeeded' GROUP BY v.event_id) c
             WHERE events.id = c.event_id
             """
         let lastSuccess: SQL = """
@@ -246,6 +246,13 @@ public struct WebhookQueue: Sendable {
                 WHERE status = 'delivering' AND lease_until < \(now)
                 """)
         }
+    }
+
+    /// Calls `received` whenever another node (or this one) commits deliveries, when the engine carries
+    /// notifications (PostgreSQL); returns at once otherwise.
+    public func listenForDeliveries(_ received: @escaping @Sendable () -> Void) async throws {
+        guard let notifications = database as? any SQLNotifications else { return }
+        try await notifications.listen(channel: Migration0007WebhookNotify.channel, received)
     }
 
     /// The accounts with at least one enabled endpoint (for ``WebhookDirectory``).
