@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "RemitCore", swiftSettings: swiftSettings),
         // Gradient-boosted trees: XGBoost JSON models, scoring, TreeSHAP, a histogram trainer (no domain types).
         .target(name: "GradientBoosting", swiftSettings: swiftSettings),
+        // A Parquet writer (Thrift compact footer, PLAIN and dictionary pages, snappy): no domain types.
+        .target(name: "Parquet", swiftSettings: swiftSettings),
         // Fraud: the feature definitions, the model wrapper, decisions and reasons (no storage).
         .target(name: "RemitFraud", dependencies: [
             "GradientBoosting",
@@ -101,7 +103,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "remit", dependencies: [
-            "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting", "RemitWebhooks",
+            "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting", "RemitWebhooks", "Parquet",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -122,6 +124,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitWebhooksTests", dependencies: ["RemitWebhooks"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting"], swiftSettings: swiftSettings),
