@@ -1,3 +1,5 @@
+import Foundation
+
 /// Encodes one column of one row group into its pages (an optional dictionary page, then one data page),
 /// and the metadata the footer needs.
 struct EncodedColumnChunk {
@@ -35,8 +37,10 @@ enum ColumnChunkEncoder {
         var dataEncoding = plain
         switch data.values {
         case .string(let strings):
-            (chunk.minimum, chunk.maximum) = stringBounds(strings)
-            if column.dictionary, let dictionary = StringDictionary(strings) {
+            let dictionary = column.dictionary ? StringDictionary(strings) : nil
+            // The bounds of a dictionary column are those of its distinct values.
+            (chunk.minimum, chunk.maximum) = stringBounds(dictionary?.values ?? strings)
+            if let dictionary {
                 appendPage(type: 2, header: { header in
                     header.field(7, struct: { page in
                         page.field(1, i32: Int32(dictionary.values.count))
@@ -109,17 +113,26 @@ enum ColumnChunkEncoder {
     static func definitionLevels(_ present: [Bool]?, rows: Int, into body: inout [UInt8]) {
         var levels: [UInt8] = []
         HybridEncoding.definitionLevels(present, count: rows, into: &levels)
-        appendLittleEndian([UInt32(levels.count)], into: &body)
+        body += le(UInt32(levels.count))
         body += levels
     }
 
     static func plainStrings(_ strings: [String], into body: inout [UInt8]) {
-        for string in strings {
-            var string = string
-            string.withUTF8 { utf8 in
-                appendLittleEndian([UInt32(utf8.count)], into: &body)
-                body.append(contentsOf: utf8)
-            }
+        body.reserveCapacity(body.count + strings.reduce(0) { $0 + 4 + $1.utf8.count })
+        for string in strings { appendPlain(string, into: &body) }
+    }
+
+    /// One PLAIN BYTE_ARRAY value: its length (u32 LE) and its UTF-8 bytes.
+    @inline(__always)
+    static func appendPlain(_ string: String, into body: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { utf8 in
+            let count = UInt32(utf8.count)
+            body.append(UInt8(truncatingIfNeeded: count))
+            body.append(UInt8(truncatingIfNeeded: count >> 8))
+            body.append(UInt8(truncatingIfNeeded: count >> 16))
+            body.append(UInt8(truncatingIfNeeded: count >> 24))
+            body.append(contentsOf: utf8)
         }
     }
 
@@ -139,15 +152,28 @@ enum ColumnChunkEncoder {
 
     /// Minimum and maximum in unsigned byte order of the UTF-8 (the order Parquet defines for strings).
     static func stringBounds(_ strings: [String]) -> ([UInt8]?, [UInt8]?) {
-        guard var lo = strings.first.map({ Array($0.utf8) }) else { return (nil, nil) }
+        guard var lo = strings.first else { return (nil, nil) }
         var hi = lo
         for string in strings.dropFirst() {
-            let bytes = Array(string.utf8)
-            if bytes.lexicographicallyPrecedes(lo) { lo = bytes }
-            if hi.lexicographicallyPrecedes(bytes) { hi = bytes }
+            if precedes(string, lo) { lo = string }
+            if precedes(hi, string) { hi = string }
         }
-        return (lo, hi)
+        return (Array(lo.utf8), Array(hi.utf8))
     }
+
+    /// Unsigned byte order of the UTF-8, compared in place (memcmp).
+    @inline(__always)
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { left in
+            b.withUTF8 { right in
+                let common = min(left.count, right.count)
+                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+                return order != 0 ? order < 0 : left.count < right.count
+            }
+        }
+    }
+
 
     /// The distinct strings in first-seen order and each row's index; nil when the dictionary would be too big.
     struct StringDictionary {
@@ -167,11 +193,7 @@ enum ColumnChunkEncoder {
                 positions[string] = position
                 values.append(string)
                 indices.append(position)
-                var copy = string
-                copy.withUTF8 { utf8 in
-                    ColumnChunkEncoder.appendLittleEndian([UInt32(utf8.count)], into: &plainValues)
-                    plainValues.append(contentsOf: utf8)
-                }
+                ColumnChunkEncoder.appendPlain(string, into: &plainValues)
                 if plainValues.count > ColumnChunkEncoder.dictionaryBytesMax { return nil }
             }
         }

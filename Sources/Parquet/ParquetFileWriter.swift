@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Writes one Parquet file, row group by row group, to a temporary name; `close()` writes the footer and
 /// renames it into place, so readers never see half a file.
@@ -66,10 +67,16 @@ public final class ParquetFileWriter {
                 throw WriteError(description: "column \(column.name): values do not match \(column.kind)")
             }
         }
+        // Columns encode independently: on every core, then written in schema order.
+        let encoded = EncodedChunks(count: columns.count)
+        let compression = self.compression
+        let schema = self.schema
+        DispatchQueue.concurrentPerform(iterations: columns.count) { index in
+            encoded.set(index, ColumnChunkEncoder.encode(columns[index], column: schema.columns[index], compression: compression))
+        }
         var chunks: [EncodedColumnChunk] = []
         var offsets: [Int] = []
-        for (data, column) in zip(columns, schema.columns) {
-            let chunk = ColumnChunkEncoder.encode(data, column: column, compression: compression)
+        for chunk in encoded.all() {
             offsets.append(offset)
             try write(chunk.bytes)
             chunks.append(chunk)
@@ -214,4 +221,15 @@ enum FileMetadataEncoder {
             if let minimum = chunk.minimum { statistics.field(6, binary: minimum) }
         })
     }
+}
+
+/// The chunks of one row group, filled by concurrent encoders (one slot each).
+final class EncodedChunks: Sendable {
+    private let chunks: Mutex<[EncodedColumnChunk?]>
+
+    init(count: Int) { chunks = Mutex(Array(repeating: nil, count: count)) }
+
+    func set(_ index: Int, _ chunk: EncodedColumnChunk) { chunks.withLock { $0[index] = chunk } }
+
+    func all() -> [EncodedColumnChunk] { chunks.withLock { $0.map { $0! } } }
 }

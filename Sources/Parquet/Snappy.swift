@@ -6,62 +6,80 @@ public enum Snappy {
     static let fragmentSize = 1 << 16
     static let hashBits = 14
 
+    /// The largest block `compress` can produce for `count` bytes (the reference's bound).
+    static func maxCompressedLength(_ count: Int) -> Int { 32 + count + count / 6 }
+
     public static func compress(_ input: [UInt8]) -> [UInt8] {
-        var output = [UInt8]()
-        output.reserveCapacity(32 + input.count + input.count / 6)
-        var length = UInt64(input.count)
-        while length >= 0x80 {
-            output.append(UInt8(length & 0x7F) | 0x80)
-            length >>= 7
-        }
-        output.append(UInt8(length))
-        input.withUnsafeBufferPointer { source in
-            var table = [UInt16](repeating: 0, count: 1 << hashBits)
-            var start = 0
-            while start < source.count {
-                let end = min(start + fragmentSize, source.count)
-                compressFragment(source, start, end, &table, &output)
-                start = end
+        [UInt8](unsafeUninitializedCapacity: maxCompressedLength(input.count)) { buffer, written in
+            var out = Output(base: buffer.baseAddress!)
+            var length = UInt64(input.count)
+            while length >= 0x80 {
+                out.put(UInt8(length & 0x7F) | 0x80)
+                length >>= 7
             }
+            out.put(UInt8(length))
+            input.withUnsafeBufferPointer { source in
+                var table = [UInt16](repeating: 0, count: 1 << hashBits)
+                var start = 0
+                while start < source.count {
+                    let end = min(start + fragmentSize, source.count)
+                    compressFragment(source, start, end, &table, &out)
+                    start = end
+                }
+            }
+            written = out.count
         }
-        return output
+    }
+
+    /// The output cursor (the buffer is sized by `maxCompressedLength`: no bounds checks per byte).
+    struct Output {
+        let base: UnsafeMutablePointer<UInt8>
+        var count = 0
+
+        @inline(__always) mutating func put(_ byte: UInt8) {
+            base[count] = byte
+            count += 1
+        }
+
+        @inline(__always) mutating func put(_ source: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
+            (base + count).update(from: source.baseAddress! + from, count: to - from)
+            count += to - from
+        }
     }
 
     @inline(__always)
     static func load32(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32 {
-        UInt32(p[i]) | UInt32(p[i + 1]) << 8 | UInt32(p[i + 2]) << 16 | UInt32(p[i + 3]) << 24
+        UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt32.self)
     }
 
     @inline(__always)
     static func hash(_ value: UInt32) -> Int { Int((value &* 0x1E35_A7BD) >> UInt32(32 - hashBits)) }
 
     static func compressFragment(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ table: inout [UInt16],
-                                 _ output: inout [UInt8]) {
+                                 _ out: inout Output) {
         let count = end - start
         var literalStart = start
         guard count >= 15 else {
-            emitLiteral(p, literalStart, end, &output)
+            emitLiteral(p, literalStart, end, &out)
             return
         }
-        for index in table.indices { table[index] = 0 }
         let inputLimit = end - 15
         var position = start + 1
         var skip = 32
         table.withUnsafeMutableBufferPointer { table in
+            table.update(repeating: 0)
             while position < inputLimit {
                 let current = load32(p, position)
                 let slot = hash(current)
                 let candidate = start + Int(table[slot])
                 table[slot] = UInt16(position - start)
                 if candidate < position, load32(p, candidate) == current {
-                    emitLiteral(p, literalStart, position, &output)
-                    // Extend the match.
+                    emitLiteral(p, literalStart, position, &out)
                     var matchLength = 4
-                    let limit = end
-                    while position + matchLength < limit, p[candidate + matchLength] == p[position + matchLength] {
+                    while position + matchLength < end, p[candidate + matchLength] == p[position + matchLength] {
                         matchLength += 1
                     }
-                    emitCopy(offset: position - candidate, length: matchLength, &output)
+                    emitCopy(offset: position - candidate, length: matchLength, &out)
                     position += matchLength
                     literalStart = position
                     skip = 32
@@ -75,59 +93,60 @@ public enum Snappy {
                 }
             }
         }
-        emitLiteral(p, literalStart, end, &output)
+        emitLiteral(p, literalStart, end, &out)
     }
 
-    static func emitLiteral(_ p: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ output: inout [UInt8]) {
+    static func emitLiteral(_ p: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ out: inout Output) {
         let length = to - from
         guard length > 0 else { return }
         let n = length - 1
         if n < 60 {
-            output.append(UInt8(n << 2))
+            out.put(UInt8(n << 2))
         } else if n < 1 << 8 {
-            output.append(60 << 2)
-            output.append(UInt8(n))
+            out.put(60 << 2)
+            out.put(UInt8(n))
         } else if n < 1 << 16 {
-            output.append(61 << 2)
-            output.append(UInt8(n & 0xFF))
-            output.append(UInt8(n >> 8))
+            out.put(61 << 2)
+            out.put(UInt8(n & 0xFF))
+            out.put(UInt8(n >> 8))
         } else if n < 1 << 24 {
-            output.append(62 << 2)
-            output.append(UInt8(n & 0xFF))
-            output.append(UInt8(n >> 8 & 0xFF))
-            output.append(UInt8(n >> 16))
+            out.put(62 << 2)
+            out.put(UInt8(n & 0xFF))
+            out.put(UInt8(n >> 8 & 0xFF))
+            out.put(UInt8(n >> 16))
         } else {
-            output.append(63 << 2)
-            output.append(UInt8(n & 0xFF))
-            output.append(UInt8(n >> 8 & 0xFF))
-            output.append(UInt8(n >> 16 & 0xFF))
-            output.append(UInt8(n >> 24))
+            out.put(63 << 2)
+            out.put(UInt8(n & 0xFF))
+            out.put(UInt8(n >> 8 & 0xFF))
+            out.put(UInt8(n >> 16 & 0xFF))
+            out.put(UInt8(n >> 24))
         }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: p[from..<to]))
+        out.put(p, from, to)
     }
 
-    static func emitCopy(offset: Int, length: Int, _ output: inout [UInt8]) {
+    static func emitCopy(offset: Int, length: Int, _ out: inout Output) {
         var length = length
         // Copies of at most 64 bytes; keep the last piece at least 4 long.
         while length >= 68 {
-            emitCopyUpTo64(offset: offset, length: 64, &output)
+            emitCopyUpTo64(offset: offset, length: 64, &out)
             length -= 64
         }
         if length > 64 {
-            emitCopyUpTo64(offset: offset, length: 60, &output)
+            emitCopyUpTo64(offset: offset, length: 60, &out)
             length -= 60
         }
-        emitCopyUpTo64(offset: offset, length: length, &output)
+        emitCopyUpTo64(offset: offset, length: length, &out)
     }
 
-    static func emitCopyUpTo64(offset: Int, length: Int, _ output: inout [UInt8]) {
+    @inline(__always)
+    static func emitCopyUpTo64(offset: Int, length: Int, _ out: inout Output) {
         if length < 12 && offset < 2048 {
-            output.append(UInt8((offset >> 8) << 5 | (length - 4) << 2 | 1))
-            output.append(UInt8(offset & 0xFF))
+            out.put(UInt8((offset >> 8) << 5 | (length - 4) << 2 | 1))
+            out.put(UInt8(offset & 0xFF))
         } else {
-            output.append(UInt8((length - 1) << 2 | 2))
-            output.append(UInt8(offset & 0xFF))
-            output.append(UInt8(offset >> 8))
+            out.put(UInt8((length - 1) << 2 | 2))
+            out.put(UInt8(offset & 0xFF))
+            out.put(UInt8(offset >> 8))
         }
     }
 
