@@ -73,6 +73,9 @@ let package = Package(
             "RemitCore", "RemitSQL", "RemitProcessor", "RemitFraud", "GradientBoosting", "RemitAlerts", "RemitWebhooks",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
+        // The nightly ETL (flow 2): net changes of the change capture staged to the Parquet lake.
+        .target(name: "RemitETL", dependencies: ["RemitStore", "RemitSQL", "RemitCore", "Parquet"],
+                swiftSettings: swiftSettings),
         // The Stripe-compatible HTTP API.
         .target(name: "RemitAPI", dependencies: [
             "RemitCore", "RemitSQL", "RemitStore", "RemitProcessor", "RemitFraud", "RemitAlerts",
@@ -103,7 +106,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "remit", dependencies: [
-            "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting", "RemitWebhooks", "Parquet",
+            "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting", "RemitWebhooks", "Parquet", "RemitETL",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -125,13 +128,14 @@ let package = Package(
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitETLTests", dependencies: ["RemitETL", "RemitStore"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitWebhooksTests", dependencies: ["RemitWebhooks"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitFraudTests", dependencies: ["RemitFraud", "GradientBoosting"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitAPITests", dependencies: [
             "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore", "RemitFraud", "GradientBoosting",
-            "RemitBench", "RemitWebhooks", "RemitAlerts",
+            "RemitBench", "RemitWebhooks", "RemitAlerts", "RemitETL",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -32,6 +32,16 @@ public struct ChangeRecord: Sendable {
     /// The row image as a JSON object of its columns.
     public var rowData: String
     public var changedAt: String
+
+    public init(position: FeedPosition, table: String, operation: Operation, rowKey: String, rowData: String,
+                changedAt: String) {
+        self.position = position
+        self.table = table
+        self.operation = operation
+        self.rowKey = rowKey
+        self.rowData = rowData
+        self.changedAt = changedAt
+    }
 }
 
 /// One API request log document (the seed's `api_logs`), as the request log feed returns it.

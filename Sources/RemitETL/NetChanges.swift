@@ -1,0 +1,63 @@
+import RemitStore
+
+/// The net effect of a range of changes on one row (research data.md §1.1, SQL Server's net changes):
+/// its final image, or its deletion; a row inserted and deleted inside the range nets to nothing.
+public struct NetChange: Sendable {
+    public enum Kind: String, Sendable { case upsert, delete }
+
+    public var table: String
+    public var key: String
+    public var kind: Kind
+    /// The final row image (for a delete: the image it had when deleted).
+    public var rowData: String
+    public var lsn: Int64
+    public var changedAt: String
+}
+
+/// Folds changes, in feed order, into one net change per (table, key).
+public struct NetChangeReducer: Sendable {
+    private struct State {
+        var existedBefore: Bool
+        var deleted: Bool
+        var rowData: String
+        var lsn: Int64
+        var changedAt: String
+        var order: Int
+    }
+
+    private var rows: [String: [String: State]] = [:]
+    private var count = 0
+
+    public init() {}
+
+    public mutating func add(_ change: ChangeRecord) {
+        var table = rows[change.table, default: [:]]
+        var state = table[change.rowKey] ?? State(
+            existedBefore: change.operation != .insert, deleted: false, rowData: change.rowData,
+            lsn: change.position.lsn, changedAt: change.changedAt, order: count)
+        switch change.operation {
+        case .insert, .updateAfter:
+            state.deleted = false
+            state.rowData = change.rowData
+        case .delete:
+            state.deleted = true
+            state.rowData = change.rowData
+        case .updateBefore:
+            break
+        }
+        state.lsn = change.position.lsn
+        state.changedAt = change.changedAt
+        table[change.rowKey] = state
+        rows[change.table] = table
+        count += 1
+    }
+
+    /// The net changes of `table`, in the order their rows first changed.
+    public func changes(of table: String) -> [NetChange] {
+        (rows[table] ?? [:]).compactMap { key, state -> (Int, NetChange)? in
+            if state.deleted && !state.existedBefore { return nil }
+            return (state.order, NetChange(table: table, key: key, kind: state.deleted ? .delete : .upsert,
+                                           rowData: state.rowData, lsn: state.lsn, changedAt: state.changedAt))
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}

@@ -1,0 +1,53 @@
+import RemitETL
+import RemitStore
+import Testing
+
+struct NetChangeReducerTests {
+    var lsn: Int64 = 0
+
+    mutating func change(_ operation: ChangeRecord.Operation, _ key: String, _ image: String, table: String = "customers")
+        -> ChangeRecord {
+        lsn += 1
+        return ChangeRecord(position: FeedPosition(lsn: lsn, sequence: lsn), table: table, operation: operation,
+                            rowKey: key, rowData: image, changedAt: "2026-11-25T00:00:0\(lsn % 10).000Z")
+    }
+
+    @Test mutating func insertThenUpdateIsOneUpsertOfTheFinalImage() {
+        var reducer = NetChangeReducer()
+        reducer.add(change(.insert, "cus_1", #"{"v":1}"#))
+        reducer.add(change(.updateBefore, "cus_1", #"{"v":1}"#))
+        reducer.add(change(.updateAfter, "cus_1", #"{"v":2}"#))
+        let net = reducer.changes(of: "customers")
+        #expect(net.map(\.kind) == [.upsert])
+        #expect(net.first?.rowData == #"{"v":2}"#)
+        #expect(net.first?.lsn == 3)
+    }
+
+    @Test mutating func insertThenDeleteNetsToNothing() {
+        var reducer = NetChangeReducer()
+        reducer.add(change(.insert, "cus_1", "{}"))
+        reducer.add(change(.delete, "cus_1", "{}"))
+        #expect(reducer.changes(of: "customers").isEmpty)
+    }
+
+    @Test mutating func aRowFromBeforeTheRangeIsDeletedWithItsLastImage() {
+        var reducer = NetChangeReducer()
+        reducer.add(change(.updateBefore, "cus_1", #"{"v":1}"#))
+        reducer.add(change(.updateAfter, "cus_1", #"{"v":2}"#))
+        reducer.add(change(.delete, "cus_1", #"{"v":2}"#))
+        let net = reducer.changes(of: "customers")
+        #expect(net.map(\.kind) == [.delete])
+        #expect(net.first?.rowData == #"{"v":2}"#)
+    }
+
+    @Test mutating func deletedThenInsertedAgainIsAnUpsertAndTablesStaySeparate() {
+        var reducer = NetChangeReducer()
+        reducer.add(change(.delete, "cus_1", #"{"v":1}"#))
+        reducer.add(change(.insert, "cus_1", #"{"v":3}"#))
+        reducer.add(change(.insert, "ch_1", "{}", table: "charges"))
+        reducer.add(change(.insert, "cus_0", "{}"))
+        #expect(reducer.changes(of: "customers").map(\.key) == ["cus_1", "cus_0"], "in the order rows first changed")
+        #expect(reducer.changes(of: "customers").first?.kind == .upsert)
+        #expect(reducer.changes(of: "charges").map(\.key) == ["ch_1"])
+    }
+}
