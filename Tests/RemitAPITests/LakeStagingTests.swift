@@ -52,3 +52,23 @@ struct LakeStagingTests {
         }
     }
 }
+
+struct FXRateStoreTests {
+    @Test(arguments: TestEngine.available)
+    func ratesLoadIdempotentlyAndFeedTheConverter(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { _ in
+            let store = FXRateStore(database: app.runtime.store.database)
+            let parsed = try ECBRatesFile.parse("Date,USD,GBP\n2026-11-27,1.0500,0.8400\n2026-11-26,1.0400,N/A\n")
+            let rows = parsed.map { (day: $0.date, currency: $0.currency, perEuro: $0.perEuro.description) }
+            try await store.load(rows)
+            try await store.load([(day: "2026-11-27", currency: "USD", perEuro: "1.0500")])
+            let all = try await store.all()
+            #expect(all.map(\.day) == ["2026-11-26", "2026-11-27", "2026-11-27"])
+            let converter = CurrencyConverter(all.compactMap { row in
+                ExchangeRate(row.perEuro).map { ECBRatesFile.Rate(date: row.day, currency: row.currency, perEuro: $0) }
+            })
+            #expect(try converter.usdCents(1000, currency: "GBP", exponent: 2, on: "2026-11-28") == 1250)
+        }
+    }
+}

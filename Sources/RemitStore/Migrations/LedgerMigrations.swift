@@ -10,5 +10,6 @@ public enum LedgerMigrations {
         Migration0005Fraud.migration,
         Migration0006Webhooks.migration,
         Migration0007WebhookNotify.migration,
+        Migration0008FXRates.migration,
     ]
 }
