@@ -74,8 +74,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // The nightly ETL (flow 2): net changes of the change capture staged to the Parquet lake.
-        .target(name: "RemitETL", dependencies: ["RemitStore", "RemitSQL", "RemitCore", "Parquet"],
-                swiftSettings: swiftSettings),
+        .target(name: "RemitETL", dependencies: [
+            "RemitStore", "RemitSQL", "RemitCore", "Parquet",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: swiftSettings),
         // The Stripe-compatible HTTP API.
         .target(name: "RemitAPI", dependencies: [
             "RemitCore", "RemitSQL", "RemitStore", "RemitProcessor", "RemitFraud", "RemitAlerts",
