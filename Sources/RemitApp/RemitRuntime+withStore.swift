@@ -1,12 +1,12 @@
 import Logging
 import ServiceLifecycle
 
-extension RemitRuntime {
-    /// Runs `body` with the store's services running (the PostgreSQL pool), for one-shot commands.
-    public func withStore<T: Sendable>(logger: Logger, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
-        guard !store.services.isEmpty else { return try await body() }
+extension StoreConnection {
+    /// Runs `body` with the connection's services running (the PostgreSQL pool), for one-shot commands.
+    public func running<T: Sendable>(logger: Logger, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
+        guard !services.isEmpty else { return try await body() }
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            let services = ServiceGroup(configuration: .init(services: store.services, logger: logger))
+            let services = ServiceGroup(configuration: .init(services: self.services, logger: logger))
             group.addTask {
                 try await services.run()
                 return nil
@@ -16,5 +16,12 @@ extension RemitRuntime {
             for try await _ in group {}
             return result
         }
+    }
+}
+
+extension RemitRuntime {
+    /// Runs `body` with the store's services running (the PostgreSQL pool), for one-shot commands.
+    public func withStore<T: Sendable>(logger: Logger, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
+        try await store.running(logger: logger, body)
     }
 }

@@ -24,3 +24,17 @@ public struct StoreConnection: Sendable {
         return StoreConnection(database: database, services: [], description: "SQLite at \(path)")
     }
 }
+
+extension StoreConnection {
+    /// The warehouse: `url` (`postgres://…`, a database of its own) or `<data-dir>/warehouse.sqlite`.
+    public static func openWarehouse(_ configuration: RemitConfiguration, url: String?, logger: Logger) throws -> StoreConnection {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        if let url {
+            let database = try PostgresDatabase(url: url, maximumConnections: 4, logger: logger)
+            return StoreConnection(database: database, services: [database], description: "PostgreSQL warehouse")
+        }
+        let path = (configuration.dataDirectory as NSString).appendingPathComponent("warehouse.sqlite")
+        let database = try SQLiteDatabase(path: path, synchronous: configuration.sqliteSynchronous)
+        return StoreConnection(database: database, services: [], description: "SQLite warehouse at \(path)")
+    }
+}

@@ -25,6 +25,8 @@ public struct LakeStager: Sendable {
         public var upserts = 0
         public var deletes = 0
         public var files: [String] = []
+        /// The staged net changes themselves (the transform step reads them from here, not back from the files).
+        public var changes: [NetChange] = []
     }
 
     public let database: any SQLDatabase
@@ -59,6 +61,7 @@ public struct LakeStager: Sendable {
             var report = TableReport(table: table.name)
             report.upserts = changes.filter { $0.kind == .upsert }.count
             report.deletes = changes.count - report.upserts
+            report.changes = changes
             let directory = "\(lakeDirectory)/staging/\(table.name)/"
                 + HivePartition.dayDirectory(year: date.year, month: date.month, day: date.day)
             var index = 0

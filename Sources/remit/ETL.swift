@@ -2,12 +2,78 @@ import ArgumentParser
 import Foundation
 import Logging
 import RemitApp
+import RemitSQL
 import RemitETL
 import RemitStore
 
 struct ETL: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "etl", abstract: "The nightly ETL (flow 2).", subcommands: [Stage.self])
+        commandName: "etl", abstract: "The nightly ETL (flow 2).", subcommands: [Run.self, Runs.self, Stage.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the pipeline once: extract → stage to the lake → transform → load and validate → publish or roll back.")
+
+        @OptionGroup var store: StoreOptions
+        @Option(name: .customLong("lake-dir"), help: "The lake (default: <data-dir>/lake).") var lakeDirectory: String?
+        @Option(name: .customLong("warehouse-url"), help: "postgres://… for the warehouse (default: <data-dir>/warehouse.sqlite).")
+        var warehouseURL: String?
+        @Option(name: .customLong("to-lsn"), help: "Changes up to this LSN (default: every final change).") var toLSN: Int64?
+        @Option(help: "The logical date, YYYY-MM-DD (default: today UTC).") var date: String?
+        @Flag(help: "Print the report as JSON.") var json = false
+
+        func run() async throws {
+            let configuration = try store.configuration()
+            let logger = makeLogger(level: .warning)
+            let runtime = try RemitRuntime(configuration: configuration, logger: logger)
+            let warehouse = try StoreConnection.openWarehouse(configuration, url: warehouseURL, logger: logger)
+            let day = try Stage.logicalDate(date)
+            let logical = String(format: "%04d-%02d-%02d", day.year, day.month, day.day)
+            let lake = lakeDirectory ?? configuration.dataDirectory + "/lake"
+            let (toLSN, json) = (self.toLSN, self.json)
+            let pipeline = EtlPipeline(store: runtime.store.database, warehouse: warehouse.database, lakeDirectory: lake)
+            let outcome: Result<EtlRunReport, EtlPipeline.Failure> = try await runtime.withStore(logger: logger) {
+                try await warehouse.running(logger: logger) {
+                    try await runtime.ledger.migrate()
+                    do {
+                        return .success(try await pipeline.run(date: logical, through: toLSN, runID: Stage.runName()) { line in
+                            if !json { print(line) }
+                        })
+                    } catch let failure as EtlPipeline.Failure {
+                        return .failure(failure)
+                    }
+                }
+            }
+            switch outcome {
+            case .success(let report):
+                print(json ? report.json : report.text)
+            case .failure(let failure):
+                print(json ? failure.report.json : failure.report.text)
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Runs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List past runs, newest first.")
+
+        @OptionGroup var store: StoreOptions
+        @Option(name: .customLong("warehouse-url")) var warehouseURL: String?
+
+        func run() async throws {
+            let configuration = try store.configuration()
+            let logger = makeLogger(level: .warning)
+            let warehouse = try StoreConnection.openWarehouse(configuration, url: warehouseURL, logger: logger)
+            let rows = try await warehouse.running(logger: logger) {
+                try await EtlPipeline.runs(warehouse.database)
+            }
+            for row in rows {
+                print([row.string("run_id"), row.string("logical_date"), row.string("status"),
+                       "(\(row.int("from_lsn")), \(row.int("to_lsn"))]", row.optionalString("error") ?? ""]
+                    .joined(separator: "  "))
+            }
+        }
+    }
 
     struct Stage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -73,7 +139,8 @@ struct ETL: AsyncParsableCommand {
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: "UTC")
             formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-            return formatter.string(from: Date())
+            return formatter.string(from: Date()) + "-" + String(UInt16.random(in: .min ... .max), radix: 16)
         }
     }
 }
+

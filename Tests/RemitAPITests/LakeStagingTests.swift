@@ -22,6 +22,7 @@ struct LakeStagingTests {
             }
             let database = app.runtime.store.database
             let feed = ChangeFeed(database: database)
+            _ = try await feed.waitForHorizon(try await feed.latestWritten())
             let horizon = try await feed.horizon()
             let lake = FileManager.default.temporaryDirectory.appendingPathComponent("lake-\(UUID().uuidString)").path
             let stager = LakeStager(database: database, lakeDirectory: lake)

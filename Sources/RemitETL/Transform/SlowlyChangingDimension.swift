@@ -24,12 +24,17 @@ public struct DimensionSourceRow: Sendable {
     /// When the row last changed (the commit time of its last change in the range).
     public var updatedAt: Int64
     public var deleted: Bool
+    /// When the row was created, if known: a key's first version starts there (facts stamped in whole seconds at
+    /// creation must find it), not at the commit of the change that brought it to the warehouse.
+    public var createdAt: Int64?
 
-    public init(businessKey: String, attributes: [String: String?], updatedAt: Int64, deleted: Bool = false) {
+    public init(businessKey: String, attributes: [String: String?], updatedAt: Int64, deleted: Bool = false,
+                createdAt: Int64? = nil) {
         self.businessKey = businessKey
         self.attributes = attributes
         self.updatedAt = updatedAt
         self.deleted = deleted
+        self.createdAt = createdAt
     }
 }
 
@@ -99,7 +104,8 @@ public enum SlowlyChangingDimension {
                 }
                 continue
             }
-            let candidate = version(row.businessKey, row.attributes, from: row.updatedAt, deleted: false)
+            let start = existing == nil ? min(row.createdAt ?? row.updatedAt, row.updatedAt) : row.updatedAt
+            let candidate = version(row.businessKey, row.attributes, from: start, deleted: false)
             if let existing {
                 guard row.updatedAt > existing.validFrom,
                       existing.isDeleted || existing.rowHash != candidate.rowHash else { continue }

@@ -1,0 +1,97 @@
+import Foundation
+import RemitApp
+import RemitETL
+import RemitSQL
+import RemitSQLite
+import RemitStore
+import RemitTesting
+import Testing
+
+struct EtlPipelineTests {
+    static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date())
+    }
+
+    /// Waits until every change written so far is final (on PostgreSQL other tests' open transactions hold the
+    /// horizon back), so a run takes it.
+    static func settle(_ database: any SQLDatabase) async throws {
+        let feed = ChangeFeed(database: database)
+        _ = try await feed.waitForHorizon(try await feed.latestWritten())
+    }
+
+    @Test(arguments: TestEngine.available)
+    func runsPublishIdempotentlyTrackHistoryAndAFailedCheckLeavesTheWarehouseAsItWas(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wh-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let warehouse = try SQLiteDatabase(path: directory.appendingPathComponent("warehouse.sqlite").path)
+        let pipeline = EtlPipeline(store: app.runtime.store.database, warehouse: warehouse,
+                                   lakeDirectory: directory.appendingPathComponent("lake").path)
+        let day = Self.today()
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            let customer = try await client.post("/v1/customers", [("email", "v1@example.com")], key: merchant.key)
+            _ = try await client.post("/v1/charges", [("amount", "1000"), ("currency", "usd"), ("source", "tok_visa"),
+                                                      ("customer", customer.id)], key: merchant.key)
+            try await Self.settle(app.runtime.store.database)
+            let first = try await pipeline.run(date: day, runID: "r1")
+            #expect(first.status == "published")
+            #expect(first.failedChecks.isEmpty)
+
+            try await Task.sleep(for: .milliseconds(1100))  // the next version starts at a later commit time
+            _ = try await client.post("/v1/customers/\(customer.id)", [("email", "v2@example.com")], key: merchant.key)
+            _ = try await client.post("/v1/charges", [("amount", "2500"), ("currency", "usd"), ("source", "tok_visa"),
+                                                      ("customer", customer.id)], key: merchant.key)
+            try await Self.settle(app.runtime.store.database)
+            let second = try await pipeline.run(date: day, runID: "r2")
+            #expect(second.status == "published")
+            #expect(second.fromLSN == first.toLSN, "each run starts where the last published one ended")
+
+            let versions = try await warehouse.read { connection in
+                try await connection.query("""
+                    SELECT customer_sk, email, valid_to FROM dim_customer WHERE customer_id = \(customer.id) ORDER BY valid_from
+                    """)
+            }
+            #expect(versions.map { $0.optionalString("email") } == ["v1@example.com", "v2@example.com"])
+            #expect(versions.first?.optionalInt("valid_to") != nil && versions.last?.optionalInt("valid_to") == nil)
+            let facts = try await warehouse.read { connection in
+                try await connection.query("SELECT amount, customer_sk, amount_usd_cents FROM fact_payment ORDER BY amount")
+            }
+            #expect(facts.map { $0.int("amount") } == [1000, 2500])
+            #expect(facts.map { $0.int("customer_sk") } == versions.map { $0.int("customer_sk") },
+                    "each payment points at the customer version valid when it happened")
+            #expect(facts.map { $0.int("amount_usd_cents") } == [1000, 2500])
+
+            let rerun = try await pipeline.run(date: day, runID: "r3")
+            #expect(rerun.steps.first?.rows == 0, "nothing new: nothing to do")
+            let factCount = try await warehouse.read { try await $0.queryFirst("SELECT count(*) AS n FROM fact_payment")?.int("n") }
+
+            // A euro charge with no rate loaded: the run fails its check and the warehouse stays as it was.
+            _ = try await client.post("/v1/charges", [("amount", "700"), ("currency", "eur"), ("source", "tok_visa")],
+                                      key: merchant.key)
+            try await Self.settle(app.runtime.store.database)
+            await #expect(throws: EtlPipeline.Failure.self) { _ = try await pipeline.run(date: day, runID: "r4") }
+            let after = try await warehouse.read { try await $0.queryFirst("SELECT count(*) AS n FROM fact_payment")?.int("n") }
+            #expect(after == factCount)
+            let runs = try await EtlPipeline.runs(warehouse)
+            #expect(runs.first { $0.string("run_id") == "r4" }?.string("status") == "failed")
+            #expect(runs.first { $0.string("run_id") == "r4" }?.optionalString("error") == "fx_rates")
+
+            // With the rate, the next run takes the failed run's range again and publishes.
+            try await FXRateStore(database: app.runtime.store.database).load([
+                (day: day, currency: "USD", perEuro: "1.0500"),
+            ])
+            try await Self.settle(app.runtime.store.database)
+            let retried = try await pipeline.run(date: day, runID: "r5")
+            #expect(retried.status == "published")
+            #expect(retried.fromLSN == rerun.toLSN, "the failed run's range is taken again")
+            let euro = try await warehouse.read {
+                try await $0.queryFirst("SELECT amount_usd_cents FROM fact_payment WHERE currency = 'eur'")?.int("amount_usd_cents")
+            }
+            #expect(euro == 735)
+        }
+    }
+}
