@@ -175,8 +175,26 @@ public struct LakeStager: Sendable {
         return result
     }
 
-    /// `2026-11-25T20:15:40.123Z` → microseconds since 1970.
+    /// `2026-11-25T20:15:40.123Z` (the change capture's stamp, both engines) → microseconds since 1970. Parsed by
+    /// hand: it runs once per staged row. Other ISO-8601 forms go through Foundation.
     static func microseconds(iso text: String) -> Int64 {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                guard index < bytes.count, (48...57).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int(bytes[index] - 48)
+            }
+            return value
+        }
+        if bytes.count == 24, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+           bytes[19] == 46, bytes[23] == 90,
+           let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+           let minute = number(14..<16), let second = number(17..<19), let millisecond = number(20..<23),
+           let days = CurrencyConverter.dayNumber(String(format: "%04d-%02d-%02d", year, month, day)) {
+            let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+            return seconds * 1_000_000 + Int64(millisecond) * 1000
+        }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let date = formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text) ?? Date(timeIntervalSince1970: 0)

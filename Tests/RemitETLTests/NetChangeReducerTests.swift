@@ -1,4 +1,4 @@
-import RemitETL
+@testable import RemitETL
 import RemitStore
 import Testing
 
@@ -49,5 +49,13 @@ struct NetChangeReducerTests {
         #expect(reducer.changes(of: "customers").map(\.key) == ["cus_1", "cus_0"], "in the order rows first changed")
         #expect(reducer.changes(of: "customers").first?.kind == .upsert)
         #expect(reducer.changes(of: "charges").map(\.key) == ["ch_1"])
+    }
+}
+
+struct ChangeTimeTests {
+    @Test func theCaptureStampParsesToMicroseconds() {
+        #expect(LakeStager.microseconds(iso: "1970-01-01T00:00:00.000Z") == 0)
+        #expect(LakeStager.microseconds(iso: "2026-11-25T20:15:40.123Z") == 1_795_637_740_123_000)  // Python: datetime(2026, 11, 25, 20, 15, 40, 123000, UTC)
+        #expect(LakeStager.microseconds(iso: "2026-11-25T20:15:40Z") == 1_795_637_740_000_000, "other ISO forms still parse")
     }
 }

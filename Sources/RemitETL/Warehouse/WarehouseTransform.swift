@@ -48,9 +48,7 @@ struct WarehouseTransform: Sendable {
             let created = row.int("created") * 1_000_000
             let currency = row.text("currency") ?? ""
             let day = Self.day(ofMicroseconds: created)
-            let usd = try? converter.usdCents(row.int("amount"), currency: currency,
-                                              exponent: Currency(currency)?.exponent ?? 2, on: day.iso)
-            if usd == nil { missingRates.append("\(currency.uppercased()) on \(day.iso) (\(change.key))") }
+            let usd = usdCents(row.int("amount"), currency, day.iso, key: change.key, converter)
             payments.append(Payment(
                 id: change.key, merchant: row.text("account_id") ?? "", customer: row.text("customer_id"), created: created,
                 dateKey: day.key, amount: row.int("amount"), currency: currency, usdCents: usd,
@@ -62,14 +60,23 @@ struct WarehouseTransform: Sendable {
             let created = row.int("created") * 1_000_000
             let currency = row.text("currency") ?? ""
             let day = Self.day(ofMicroseconds: created)
-            let usd = try? converter.usdCents(row.int("amount"), currency: currency,
-                                              exponent: Currency(currency)?.exponent ?? 2, on: day.iso)
-            if usd == nil { missingRates.append("\(currency.uppercased()) on \(day.iso) (\(change.key))") }
+            let usd = usdCents(row.int("amount"), currency, day.iso, key: change.key, converter)
             refunds.append(Refund(
                 id: change.key, payment: row.text("charge_id") ?? "", merchant: row.text("account_id") ?? "",
                 created: created, dateKey: day.key, amount: row.int("amount"), currency: currency, usdCents: usd,
                 status: row.text("status") ?? "", lsn: change.lsn))
         }
+    }
+
+    /// The amount in US cents on its day, or nil (and the miss noted for the `fx_rates` check).
+    mutating func usdCents(_ amount: Int64, _ currency: String, _ day: String, key: String,
+                           _ converter: CurrencyConverter) -> Int64? {
+        guard let cents = try? converter.usdCents(amount, currency: currency, exponent: Currency(currency)?.exponent ?? 2,
+                                                  on: day) else {
+            missingRates.append("\(currency.uppercased()) on \(day) (\(key))")
+            return nil
+        }
+        return cents
     }
 
     /// A change's commit time, in whole seconds (as microseconds): facts carry Stripe's `created`, whole seconds,
