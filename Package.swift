@@ -91,7 +91,7 @@ let package = Package(
         // Composition root: configuration, engines, services, the application.
         .target(name: "RemitApp", dependencies: [
             "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore", "RemitAPI", "RemitFraud",
-            "RemitAlerts", "RemitWebhooks",
+            "RemitAlerts", "RemitWebhooks", "RemitETL",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -5,6 +5,7 @@ import Prometheus
 import RemitAPI
 import RemitAlerts
 import RemitCore
+import RemitETL
 import RemitProcessor
 import RemitSQL
 import RemitFraud
@@ -15,6 +16,8 @@ import ServiceLifecycle
 public struct RemitRuntime: Sendable {
     public let configuration: RemitConfiguration
     public let store: StoreConnection
+    /// The ETL's warehouse (its own database).
+    public let warehouse: StoreConnection
     public let ledger: Ledger
     public let metrics: APIMetrics
     public let requestLog: APILogBuffer
@@ -28,6 +31,7 @@ public struct RemitRuntime: Sendable {
                 ids: IDGenerator = .random) throws {
         self.configuration = configuration
         store = try StoreConnection.open(configuration, logger: logger)
+        warehouse = try StoreConnection.openWarehouse(configuration, url: configuration.warehouseURL, logger: logger)
         let calendar = Calendar(identifier: .gregorian)
         let today = calendar.dateComponents(in: TimeZone(identifier: "UTC")!, from: clock.now())
         let simulator = Simulator(currentYear: Int64(today.year ?? 2026), currentMonth: Int64(today.month ?? 1))
@@ -61,6 +65,13 @@ public struct RemitRuntime: Sendable {
         WebhookDeliveryService(queue: WebhookQueue(database: store.database), directory: ledger.webhooks,
                                configuration: configuration.webhooks, clock: ledger.clock, ready: startWhen ?? ready,
                                metrics: webhookMetrics, logger: logger)
+    }
+
+    /// The nightly ETL with its alerts.
+    public func etlRunner(logger: Logger) -> EtlRunner {
+        EtlRunner(pipeline: EtlPipeline(store: store.database, warehouse: warehouse.database,
+                                        lakeDirectory: configuration.lakePath),
+                  alerting: alerting, logger: logger)
     }
 
     /// The webhook alert rules, for tests that run a check on demand.
@@ -124,8 +135,22 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
         let removed = try await queue.prune(before: clock.unixMilliseconds() - 30 * 86_400_000)
         return "\(removed) webhook deliveries and attempts older than 30 days removed"
     }
+    var etlJobs: [ScheduledJob] = []
+    if let hour = runtime.configuration.etlHour {
+        let etl = runtime.etlRunner(logger: logger)
+        // The nightly run loads the day that just ended; by the deadline hour it must have published.
+        etlJobs.append(ScheduledJob(name: "etl-nightly", cadence: .daily(hour: hour)) {
+            let day = EtlSchedule.previousDay(clock.now())
+            let report = try await etl.run(date: day, runID: "nightly-" + day)
+            return "published LSN (\(report.fromLSN), \(report.toLSN)]"
+        })
+        etlJobs.append(ScheduledJob(name: "etl-deadline", cadence: .daily(hour: runtime.configuration.etlDeadlineHour)) {
+            let day = EtlSchedule.previousDay(clock.now())
+            return try await etl.checkDeadline(date: day) ? "published in time" : "deadline missed: alert raised"
+        })
+    }
     let scheduler = Scheduler(
-        jobs: retrainJobs + [pruneJob], runs: ScheduledRuns(database: runtime.store.database), clock: runtime.ledger.clock,
+        jobs: retrainJobs + [pruneJob] + etlJobs, runs: ScheduledRuns(database: runtime.store.database), clock: runtime.ledger.clock,
         ready: runtime.ready, node: ProcessInfo.processInfo.hostName + ":\(ProcessInfo.processInfo.processIdentifier)",
         logger: logger)
     var app = Application(
@@ -134,6 +159,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
                              serverName: "Remit"),
         logger: logger)
     app.addServices(runtime.store.services)
+    app.addServices(runtime.warehouse.services)
     app.addServices(
         APILogWriter(buffer: runtime.requestLog, ledger: runtime.ledger, ready: runtime.ready,
                      interval: runtime.configuration.apiLogFlushInterval, logger: logger),

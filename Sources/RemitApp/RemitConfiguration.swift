@@ -44,6 +44,16 @@ public struct RemitConfiguration: Sendable {
     public var alertWebhookURL: String?
     public var pagerDutyURL = "https://events.pagerduty.com/v2/enqueue"
     public var pagerDutyRoutingKey: String?
+    /// The warehouse (`postgres://…`, a database of its own) or nil for `<data-dir>/warehouse.sqlite`.
+    public var warehouseURL: String?
+    /// The Parquet lake; nil for `<data-dir>/lake`.
+    public var lakeDirectory: String?
+    /// The nightly ETL's hour (UTC) in `remit serve`, or nil for none (`REMIT_ETL_HOUR=off`).
+    public var etlHour: Int? = 2
+    /// The hour (UTC) by which the nightly run must have published (the seed's SLA).
+    public var etlDeadlineHour = 6
+
+    public var lakePath: String { lakeDirectory ?? (dataDirectory as NSString).appendingPathComponent("lake") }
 
     public init() {}
 
@@ -71,6 +81,18 @@ public struct RemitConfiguration: Sendable {
               fraudPolicy.blockThreshold <= 1
         else { throw ConfigurationError("fraud thresholds must satisfy 0 < review ≤ block ≤ 1") }
         try applyWebhookEnvironment(environment)
+        if warehouseURL == nil, let url = environment["REMIT_WAREHOUSE_URL"], !url.isEmpty { warehouseURL = url }
+        if lakeDirectory == nil, let path = environment["REMIT_LAKE_DIR"], !path.isEmpty { lakeDirectory = path }
+        if let hour = environment["REMIT_ETL_HOUR"], !hour.isEmpty {
+            if hour == "off" {
+                etlHour = nil
+            } else {
+                guard let value = Int(hour), (0...23).contains(value) else {
+                    throw ConfigurationError("REMIT_ETL_HOUR must be an hour 0…23 or off")
+                }
+                etlHour = value
+            }
+        }
         if let fee = environment["REMIT_FEE"] {
             guard let policy = FeePolicy(parsing: fee) else { throw ConfigurationError("REMIT_FEE must look like 2.9%+30") }
             fees = policy

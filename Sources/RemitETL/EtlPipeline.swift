@@ -19,6 +19,15 @@ public struct EtlPipeline: Sendable {
         let checks: [EtlRunReport.Check]
     }
 
+    /// Another run holds the warehouse.
+    public struct Busy: Error, CustomStringConvertible {
+        public let holder: String
+        public var description: String { "another ETL run holds the warehouse (\(holder))" }
+    }
+
+    /// How long a run may hold the warehouse before another may take it over (the run timeout's bound).
+    public static let lease: Duration = .seconds(4 * 3600)
+
     public let store: any SQLDatabase
     public let warehouse: any SQLDatabase
     public let lakeDirectory: String
@@ -33,6 +42,41 @@ public struct EtlPipeline: Sendable {
     public func run(date: String, through: Int64? = nil, runID: String,
                     progress: @Sendable (String) -> Void = { _ in }) async throws -> EtlRunReport {
         try await Migrator.migrate(warehouse, WarehouseSchema.migrations)
+        try await acquire(runID)
+        do {
+            let report = try await runLocked(date: date, through: through, runID: runID, progress: progress)
+            try await release(runID)
+            return report
+        } catch {
+            try? await release(runID)
+            throw error
+        }
+    }
+
+    func acquire(_ runID: String) async throws {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let until = now + Self.lease.components.seconds * 1000
+        let taken = try await warehouse.write { connection in
+            try await connection.execute("""
+                UPDATE etl_lock SET holder = \(runID), until_ms = \(until) WHERE id = 1 AND (holder IS NULL OR until_ms < \(now))
+                """)
+        }
+        guard taken == 1 else {
+            let holder = try await warehouse.read { connection in
+                try await connection.queryFirst("SELECT holder FROM etl_lock WHERE id = 1")?.optionalString("holder")
+            }
+            throw Busy(holder: holder ?? "unknown")
+        }
+    }
+
+    func release(_ runID: String) async throws {
+        _ = try await warehouse.write { connection in
+            try await connection.execute("UPDATE etl_lock SET holder = NULL, until_ms = 0 WHERE id = 1 AND holder = \(runID)")
+        }
+    }
+
+    func runLocked(date: String, through: Int64?, runID: String,
+                   progress: @Sendable (String) -> Void) async throws -> EtlRunReport {
         let parts = date.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else { throw Failure(report: EtlRunReport(runID: runID, logicalDate: date, fromLSN: 0, toLSN: 0, error: "bad date")) }
         let from = try await warehouse.read { connection in

@@ -14,6 +14,7 @@ public struct RemitTestApp: Sendable {
         var configuration = try await engine.freshConfiguration()
         // Tests run jobs explicitly; a scheduled retrain starting mid-test would race them.
         configuration.fraudRetraining = false
+        configuration.etlHour = nil
         configure(&configuration)
         let runtime = try RemitRuntime(configuration: configuration, logger: makeTestLogger(), clock: clock, ids: ids)
         return RemitTestApp(runtime: runtime, adminKey: configuration.adminKey ?? TestEngine.adminKey)

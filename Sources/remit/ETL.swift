@@ -23,20 +23,20 @@ struct ETL: AsyncParsableCommand {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() async throws {
-            let configuration = try store.configuration()
+            var configuration = try store.configuration()
+            if let warehouseURL { configuration.warehouseURL = warehouseURL }
+            if let lakeDirectory { configuration.lakeDirectory = lakeDirectory }
             let logger = makeLogger(level: .warning)
             let runtime = try RemitRuntime(configuration: configuration, logger: logger)
-            let warehouse = try StoreConnection.openWarehouse(configuration, url: warehouseURL, logger: logger)
             let day = try Stage.logicalDate(date)
             let logical = String(format: "%04d-%02d-%02d", day.year, day.month, day.day)
-            let lake = lakeDirectory ?? configuration.dataDirectory + "/lake"
             let (toLSN, json) = (self.toLSN, self.json)
-            let pipeline = EtlPipeline(store: runtime.store.database, warehouse: warehouse.database, lakeDirectory: lake)
+            let runner = runtime.etlRunner(logger: logger)
             let outcome: Result<EtlRunReport, EtlPipeline.Failure> = try await runtime.withStore(logger: logger) {
-                try await warehouse.running(logger: logger) {
+                try await runtime.warehouse.running(logger: logger) {
                     try await runtime.ledger.migrate()
                     do {
-                        return .success(try await pipeline.run(date: logical, through: toLSN, runID: Stage.runName()) { line in
+                        return .success(try await runner.run(date: logical, through: toLSN, runID: Stage.runName()) { line in
                             if !json { print(line) }
                         })
                     } catch let failure as EtlPipeline.Failure {
@@ -61,9 +61,10 @@ struct ETL: AsyncParsableCommand {
         @Option(name: .customLong("warehouse-url")) var warehouseURL: String?
 
         func run() async throws {
-            let configuration = try store.configuration()
+            var configuration = try store.configuration()
+            if let warehouseURL { configuration.warehouseURL = warehouseURL }
             let logger = makeLogger(level: .warning)
-            let warehouse = try StoreConnection.openWarehouse(configuration, url: warehouseURL, logger: logger)
+            let warehouse = try StoreConnection.openWarehouse(configuration, url: configuration.warehouseURL, logger: logger)
             let rows = try await warehouse.running(logger: logger) {
                 try await EtlPipeline.runs(warehouse.database)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import RemitAlerts
 import RemitApp
 import RemitETL
 import RemitSQL
@@ -92,6 +93,38 @@ struct EtlPipelineTests {
                 try await $0.queryFirst("SELECT amount_usd_cents FROM fact_payment WHERE currency = 'eur'")?.int("amount_usd_cents")
             }
             #expect(euro == 735)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func oneRunAtATimeAndFailuresAndMissedDeadlinesRaiseAlerts(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        let runner = app.runtime.etlRunner(logger: makeTestLogger())
+        let warehouse = app.runtime.warehouse.database
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            _ = try await client.post("/v1/charges", [("amount", "700"), ("currency", "eur"), ("source", "tok_visa")],
+                                      key: merchant.key)
+            try await Self.settle(app.runtime.store.database)
+            let day = Self.today()
+            // Another node holds the warehouse.
+            _ = try await runner.checkDeadline(date: day)  // migrates the warehouse, and alerts: nothing published yet
+            _ = try await warehouse.write { connection in
+                try await connection.execute("UPDATE etl_lock SET holder = 'node-b:run-9', until_ms = 9000000000000 WHERE id = 1")
+            }
+            await #expect(throws: EtlPipeline.Busy.self) { _ = try await runner.run(date: day, runID: "x1") }
+            _ = try await warehouse.write { connection in
+                try await connection.execute("UPDATE etl_lock SET holder = NULL, until_ms = 0 WHERE id = 1")
+            }
+            // No euro rate: the run fails, the lock is released, and the alert names the failing check.
+            await #expect(throws: EtlPipeline.Failure.self) { _ = try await runner.run(date: day, runID: "x2") }
+            let alerts = try await AlertLog(database: app.runtime.store.database).recent(limit: 10, source: "etl")
+            #expect(alerts.map { $0.string("kind") } == ["run_failed", "sla_missed"])
+            #expect(alerts.first?.string("details").contains("check_fx_rates") == true)
+            try await FXRateStore(database: app.runtime.store.database).load([(day: day, currency: "USD", perEuro: "1.0500")])
+            let report = try await runner.run(date: day, runID: "x3")
+            #expect(report.status == "published", "the lock was released by the failed run")
+            #expect(try await runner.checkDeadline(date: day))
         }
     }
 }

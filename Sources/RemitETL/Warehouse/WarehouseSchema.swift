@@ -66,5 +66,12 @@ public enum WarehouseSchema {
                 """,
             ]
         },
+        // One runner at a time across nodes: a lease on one row.
+        Migration(id: 2, name: "run lock") { _ in
+            [
+                "CREATE TABLE etl_lock (id INTEGER PRIMARY KEY, holder TEXT, until_ms BIGINT NOT NULL)",
+                "INSERT INTO etl_lock (id, holder, until_ms) VALUES (1, NULL, 0)",
+            ]
+        },
     ]
 }
