@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RemitApp
+import RemitCore
+import RemitETL
+import RemitProcessor
+import RemitSQL
+import RemitStore
+import Synchronization
+
+/// `remit bench etl`: generates days of history through the store (merchants, customers, charges in USD, EUR and
+/// GBP, refunds, customer updates) with the ledger's clock set to each day, then times the nightly run of each
+/// day end to end (extract, stage to the lake, transform, load and validate, publish).
+struct BenchETL: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "etl", abstract: "The nightly ETL's end-to-end time on generated days of payments.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Payments per day.") var payments = 100_000
+    @Option(help: "Days of history, each loaded by its own nightly run.") var days = 1
+    @Option var merchants = 20
+    @Option(help: "Customers per merchant.") var customers = 250
+    @Option(help: "Concurrent writers generating the history.") var writers = 16
+
+    func run() async throws {
+        var configuration = try store.configuration()
+        if configuration.databaseURL == nil {
+            configuration.dataDirectory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("remit-bench-etl-\(UUID().uuidString.prefix(8))").path
+        }
+        configuration.fraudRetraining = false
+        configuration.etlHour = nil
+        let logger = makeLogger(level: .error)
+        let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+                         - Double(days + 1) * 86_400)
+        let now = BenchClock(start)
+        let clock = WallClock { now.date }
+        let runtime = try RemitRuntime(configuration: configuration, logger: logger, clock: clock)
+        print("etl bench: store \(runtime.store.description), warehouse \(runtime.warehouse.description),",
+              "\(days) day(s) × \(payments) payments, \(merchants) merchants × \(customers) customers")
+        let (payments, merchantCount, customerCount, writers, days) = (self.payments, merchants, customers, self.writers, self.days)
+        try await runtime.withStore(logger: logger) {
+            try await runtime.warehouse.running(logger: logger) {
+                try await runtime.prepare(logger: logger)
+                let ledger = runtime.ledger
+                var accounts: [(id: String, customers: [String])] = []
+                for _ in 0..<merchantCount {
+                    let account = Mutex("")
+                    _ = try await ledger.perform(Self.context("bench"), idempotency: nil) { transaction in
+                        let created = try await transaction.createAccount(AccountRequest(type: "custom"))
+                        account.withLock { $0 = created.0.id }
+                        return StoredResponse(status: 200, body: "")
+                    }
+                    let id = account.withLock { $0 }
+                    let ids = Mutex<[String]>([])
+                    for chunk in stride(from: 0, to: customerCount, by: 50) {
+                        _ = try await ledger.perform(Self.context(id), idempotency: nil) { transaction in
+                            for index in chunk..<min(chunk + 50, customerCount) {
+                                let customer = try await transaction.createCustomer(CustomerFields(email: "c\(index)@example.com"))
+                                ids.withLock { $0.append(customer.id) }
+                            }
+                            return StoredResponse(status: 200, body: "")
+                        }
+                    }
+                    accounts.append((id, ids.withLock { $0 }))
+                }
+                var rates: [(day: String, currency: String, perEuro: String)] = []
+                for offset in 0...(days + 1) {
+                    let day = Self.isoDay(start.addingTimeInterval(Double(offset) * 86_400))
+                    rates += [(day, "USD", "1.0500"), (day, "GBP", "0.8500")]
+                }
+                try await FXRateStore(database: runtime.store.database).load(rates)
+                let pipeline = runtime.etlRunner(logger: logger)
+                for day in 0..<days {
+                    let dayStart = start.addingTimeInterval(Double(day) * 86_400)
+                    now.set(dayStart.addingTimeInterval(3600))
+                    let generated = ContinuousClock.now
+                    try await Self.generate(payments, accounts: accounts, ledger: ledger, writers: writers, day: dayStart, now: now)
+                    let elapsed = ContinuousClock.now - generated
+                    print(String(format: "day %d (%@): %d payments generated in %.1f s", day + 1, Self.isoDay(dayStart),
+                                 payments, Self.seconds(elapsed)))
+                    let feed = ChangeFeed(database: runtime.store.database)
+                    _ = try await feed.waitForHorizon(try await feed.latestWritten())
+                    let timed = ContinuousClock.now
+                    let report = try await pipeline.run(date: Self.isoDay(dayStart), runID: "bench-\(day + 1)")
+                    let total = ContinuousClock.now - timed
+                    print(report.text)
+                    print(String(format: "nightly run, end to end: %.2f s for %d payments", Self.seconds(total), payments))
+                }
+            }
+        }
+        if store.databaseURL == nil { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+    }
+
+    static func context(_ account: String) -> OperationContext { OperationContext(accountID: account, requestID: "req_bench") }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func isoDay(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+
+    /// One day's payments: 80 % USD, 15 % EUR, 5 % GBP; every 30th refunded in part; every 20th customer update.
+    static func generate(_ count: Int, accounts: [(id: String, customers: [String])], ledger: Ledger, writers: Int,
+                         day: Date, now: BenchClock) async throws {
+        let next = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<writers {
+                group.addTask {
+                    while true {
+                        let index = next.value.add(1, ordering: .relaxed).oldValue
+                        guard index < count else { return }
+                        if index % 1000 == 0 {
+                            now.set(day.addingTimeInterval(3600 + Double(index) / Double(count) * 72_000))
+                        }
+                        let account = accounts[index % accounts.count]
+                        let customer = account.customers[(index / accounts.count) % account.customers.count]
+                        let currency: Currency = index % 20 < 16 ? .usd : (index % 20 < 19 ? Currency("eur")! : Currency("gbp")!)
+                        let request = ChargeRequest(amount: Int64(500 + (index * 7919) % 20_000), currency: currency,
+                                                    customerID: customer, instrument: .reference("tok_visa"))
+                        _ = try await ledger.perform(context(account.id), idempotency: nil) { transaction in
+                            let result = try await transaction.createCharge(request)
+                            if index % 30 == 0 {
+                                _ = try await transaction.createRefund(RefundRequest(chargeID: result.charge.id,
+                                                                                     amount: result.charge.amount / 2))
+                            }
+                            if index % 20 == 0 {
+                                _ = try await transaction.updateCustomer(customer, CustomerFields(name: "name \(index)"))
+                            }
+                            return StoredResponse(status: 200, body: "")
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
+
+/// The generated history's time: the ledger stamps each day's payments inside that day.
+final class BenchClock: Sendable {
+    private let now: Mutex<Date>
+    init(_ date: Date) { now = Mutex(date) }
+    var date: Date { now.withLock { $0 } }
+    func set(_ date: Date) { now.withLock { $0 = date } }
+}
