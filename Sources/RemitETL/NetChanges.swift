@@ -23,6 +23,21 @@ public struct NetChangeReducer: Sendable {
         var lsn: Int64
         var changedAt: String
         var order: Int
+
+        mutating func apply(_ change: ChangeRecord) {
+            switch change.operation {
+            case .insert, .updateAfter:
+                deleted = false
+                rowData = change.rowData
+            case .delete:
+                deleted = true
+                rowData = change.rowData
+            case .updateBefore:
+                break
+            }
+            lsn = change.position.lsn
+            changedAt = change.changedAt
+        }
     }
 
     private var rows: [String: [String: State]] = [:]
@@ -31,25 +46,12 @@ public struct NetChangeReducer: Sendable {
     public init() {}
 
     public mutating func add(_ change: ChangeRecord) {
-        var table = rows[change.table, default: [:]]
-        var state = table[change.rowKey] ?? State(
-            existedBefore: change.operation != .insert, deleted: false, rowData: change.rowData,
-            lsn: change.position.lsn, changedAt: change.changedAt, order: count)
-        switch change.operation {
-        case .insert, .updateAfter:
-            state.deleted = false
-            state.rowData = change.rowData
-        case .delete:
-            state.deleted = true
-            state.rowData = change.rowData
-        case .updateBefore:
-            break
-        }
-        state.lsn = change.position.lsn
-        state.changedAt = change.changedAt
-        table[change.rowKey] = state
-        rows[change.table] = table
+        let order = count
         count += 1
+        // Mutated in place: a copy of the table's dictionary per change would make a range quadratic.
+        rows[change.table, default: [:]][change.rowKey, default: State(
+            existedBefore: change.operation != .insert, deleted: false, rowData: change.rowData,
+            lsn: change.position.lsn, changedAt: change.changedAt, order: order)].apply(change)
     }
 
     /// The net changes of `table`, in the order their rows first changed.
