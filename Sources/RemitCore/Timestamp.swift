@@ -24,7 +24,7 @@ public enum Timestamp {
     }
 
     /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian, UTC).
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+    public static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
         let z = days + 719_468
         let era = z.floorDiv(146_097)
         let dayOfEra = z - era * 146_097

@@ -59,3 +59,15 @@ struct ChangeTimeTests {
         #expect(LakeStager.microseconds(iso: "2026-11-25T20:15:40Z") == 1_795_637_740_000_000, "other ISO forms still parse")
     }
 }
+
+struct DateKeyTests {
+    @Test func daysCarryTheirKeyAndISOWeekday() {
+        // Python's date.isoweekday(): 1970-01-01 Thursday (4), 2026-11-25 Wednesday (3), 1969-12-31 Wednesday (3).
+        let thursday = WarehouseTransform.day(ofMicroseconds: 0)
+        #expect(thursday.key == 19_700_101 && thursday.weekday == 4)
+        let wednesday = WarehouseTransform.day(ofMicroseconds: 20_782 * 86_400_000_000 + 1)
+        #expect(wednesday.iso == "2026-11-25" && wednesday.weekday == 3)
+        let before = WarehouseTransform.day(ofMicroseconds: -1)
+        #expect(before.iso == "1969-12-31" && before.weekday == 3)
+    }
+}

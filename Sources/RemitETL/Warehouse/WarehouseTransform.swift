@@ -104,18 +104,11 @@ struct WarehouseTransform: Sendable {
 
     /// The UTC day of a time: `yyyymmdd` and `YYYY-MM-DD`.
     static func day(ofMicroseconds micros: Int64) -> (key: Int, iso: String, year: Int, month: Int, day: Int, weekday: Int) {
-        let days = Int(floor(Double(micros) / 86_400_000_000))
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let weekday = ((days % 7) + 11) % 7 + 1  // 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday)
+        let days = micros.floorDiv(86_400_000_000)
+        let (y, m, d) = Timestamp.civil(fromDays: days)
+        let (year, month, day) = (Int(y), Int(m), Int(d))
+        // 1 = Monday … 7 = Sunday; 1970-01-01 (day 0) was a Thursday.
+        let weekday = Int((days % 7 + 7) % 7 + 3) % 7 + 1
         return (year * 10_000 + month * 100 + day, String(format: "%04d-%02d-%02d", year, month, day), year, month, day, weekday)
     }
 
