@@ -99,7 +99,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
     let clock = runtime.ledger.clock
     let router = APIRouter.build(
         ledger: runtime.ledger, metrics: runtime.metrics, requestLog: runtime.requestLog,
-        rateLimiter: runtime.configuration.rateLimitPerKey.map(RateLimiter.init(requestsPerSecond:)),
+        rateLimiter: runtime.configuration.rateLimitPerKey.map { RateLimiter(requestsPerSecond: $0, clock: clock) },
         alerting: runtime.alerting,
         adminReports: [
             "webhooks/stats": {

@@ -7,17 +7,20 @@ import Testing
 struct RateLimitTests {
     @Test func bucketRefillsAtTheConfiguredRate() {
         let limiter = RateLimiter(requestsPerSecond: 3)
-        let start = ContinuousClock.now
-        #expect((0..<3).allSatisfy { _ in limiter.allow("k", now: start) })
-        #expect(!limiter.allow("k", now: start), "the burst is the rate")
-        #expect(limiter.allow("other", now: start), "keys have their own buckets")
-        #expect(!limiter.allow("k", now: start + .milliseconds(300)))
-        #expect(limiter.allow("k", now: start + .milliseconds(340)), "one token back after a third of a second")
-        #expect(!limiter.allow("k", now: start + .milliseconds(340)))
+        let start: Int64 = 1_800_000_000_000
+        #expect((0..<3).allSatisfy { _ in limiter.allow("k", atMilliseconds: start) })
+        #expect(!limiter.allow("k", atMilliseconds: start), "the burst is the rate")
+        #expect(limiter.allow("other", atMilliseconds: start), "keys have their own buckets")
+        #expect(!limiter.allow("k", atMilliseconds: start + 300))
+        #expect(limiter.allow("k", atMilliseconds: start + 340), "one token back after a third of a second")
+        #expect(!limiter.allow("k", atMilliseconds: start + 340))
+        #expect(!limiter.allow("k", atMilliseconds: start - 5000), "a clock that steps back refills nothing")
     }
 
     @Test func aLimitedKeyGets429WithStripesError() async throws {
-        let app = try await RemitTestApp.make(.sqlite) { $0.rateLimitPerKey = 1 }
+        // A clock that stands still: however slowly the machine runs, both requests fall in the same second.
+        let clock = ManualWallClock(start: 1_800_000_000)
+        let app = try await RemitTestApp.make(.sqlite, clock: clock.wallClock) { $0.rateLimitPerKey = 1 }
         try await app.test { client in
             let merchant = try await client.createMerchant(adminKey: app.adminKey)
             let first = try await client.get("/v1/balance", key: merchant.key)
