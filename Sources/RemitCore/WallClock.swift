@@ -4,9 +4,17 @@ import Foundation
 /// Injected so tests control time.
 public struct WallClock: Sendable {
     private let read: @Sendable () -> Date
+    /// Whether this is the machine's clock (then the database's clock agrees with it, and need not be told the time).
+    public let isSystem: Bool
 
     public init(_ read: @escaping @Sendable () -> Date) {
         self.read = read
+        isSystem = false
+    }
+
+    private init(system read: @escaping @Sendable () -> Date) {
+        self.read = read
+        isSystem = true
     }
 
     public func now() -> Date { read() }
@@ -17,5 +25,5 @@ public struct WallClock: Sendable {
     /// Milliseconds since 1970 (delivery schedules, latency).
     public func unixMilliseconds() -> Int64 { Int64((read().timeIntervalSince1970 * 1000).rounded(.down)) }
 
-    public static let system = WallClock { Date() }
+    public static let system = WallClock(system: { Date() })
 }

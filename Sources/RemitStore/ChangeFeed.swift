@@ -103,6 +103,20 @@ public struct ChangeFeed: Sendable {
         }
     }
 
+    /// The highest final LSN with a change stamped before `time` (ISO-8601, `…Z`): where a day's changes end, as SQL
+    /// Server's `fn_cdc_map_time_to_lsn('largest less than', t)`. Transactions are stamped when they write, so on
+    /// PostgreSQL, where LSNs are transaction ids, a transaction at the boundary may fall on either side; each change
+    /// is still taken exactly once.
+    public func lastLSN(changedBefore time: String) async throws -> Int64 {
+        try await database.read { connection in
+            let horizon = try await Self.horizon(on: connection)
+            let last = try await connection.queryFirst("""
+                SELECT COALESCE(MAX(tx_lsn), 0) AS lsn FROM change_log WHERE changed_at < \(time) AND tx_lsn <= \(horizon)
+                """)?.int("lsn") ?? 0
+            return last
+        }
+    }
+
     /// Waits until the horizon reaches `lsn` (bounded by `timeout`); returns whether it did.
     public func waitForHorizon(_ lsn: Int64, timeout: Duration = .seconds(30)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout

@@ -45,11 +45,18 @@ public struct Ledger: Sendable {
     }
 
     /// One write transaction. On SQLite it first advances the change-capture clock, so every change row
-    /// of this transaction carries the same, commit-ordered `tx_lsn` (writers are serialized there).
+    /// of this transaction carries the same, commit-ordered `tx_lsn` (writers are serialized there), and the time.
     func transaction<T: Sendable>(_ body: @Sendable @escaping (any SQLConnection) async throws -> T) async throws -> T {
+        let clock = self.clock
         let (result, hooks) = try await database.write { connection in
+            // The change capture stamps the ledger's clock (migration 9): free on SQLite, where the LSN bump
+            // carries it; on PostgreSQL one more statement, sent only when the clock is not the system's.
             if connection.dialect == .sqlite {
-                try await connection.execute("UPDATE cdc_clock SET lsn = lsn + 1 WHERE id = 1")
+                try await connection.execute("""
+                    UPDATE cdc_clock SET lsn = lsn + 1, stamp = \(Timestamp.iso8601(clock.now())) WHERE id = 1
+                    """)
+            } else if !clock.isSystem {
+                _ = try await connection.query("SELECT set_config('remit.clock', \(Timestamp.iso8601(clock.now())), true) AS c")
             }
             let batching = BatchingConnection(connection)
             let result = try await body(batching)

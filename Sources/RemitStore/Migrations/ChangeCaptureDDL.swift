@@ -13,7 +13,14 @@ enum ChangeCaptureDDL {
         dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
     }
 
-    static func triggers(table: String, key: String, columns: [String], dialect: SQLDialect) -> [String] {
+    /// The commit-time stamp of the first triggers: the database's clock.
+    static let databaseClockStamp = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    /// Since migration 9: the ledger's clock, which each write transaction stores in `cdc_clock` (on SQLite); the
+    /// database's clock for writes that come another way.
+    static let ledgerClockStamp = "COALESCE((SELECT stamp FROM cdc_clock WHERE id = 1), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+
+    static func triggers(table: String, key: String, columns: [String], dialect: SQLDialect,
+                         stamp: String = databaseClockStamp) -> [String] {
         switch dialect {
         case .postgres:
             return [
@@ -30,7 +37,7 @@ enum ChangeCaptureDDL {
                 """
                 INSERT INTO change_log (tx_lsn, table_name, op, row_key, row_data, changed_at)
                 VALUES ((SELECT lsn FROM cdc_clock WHERE id = 1), '\(table)', \(op), \(row).\(key), \(image(row)),
-                        strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+                        \(stamp));
                 """
             }
             return [

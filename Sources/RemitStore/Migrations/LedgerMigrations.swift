@@ -11,5 +11,6 @@ public enum LedgerMigrations {
         Migration0006Webhooks.migration,
         Migration0007WebhookNotify.migration,
         Migration0008FXRates.migration,
+        Migration0009CaptureClock.migration,
     ]
 }
