@@ -8,8 +8,10 @@ import ServiceLifecycle
 /// The production engine: a PostgreSQL connection pool shared by stateless `remit` nodes.
 ///
 /// The pool (`PostgresClient`) is a `Service`: run it in the service group before using the database.
-public final class PostgresDatabase: SQLDatabase, Service {
+public final class PostgresDatabase: SQLDatabase, SQLSchemaScoped, Service {
     public let dialect = SQLDialect.postgres
+    /// The schema the URL named (`?schema=`), every connection's `search_path`; nil for the default.
+    public let schema: String?
     let client: PostgresClient
     let logger: Logger
     /// Bounded retries of transactions that lost a serialization race or a deadlock.
@@ -19,12 +21,19 @@ public final class PostgresDatabase: SQLDatabase, Service {
         var configuration = try PostgresURL.configuration(from: url)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.minimumConnections = 0
+        schema = try PostgresURL.schema(from: url)
         self.logger = logger
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 
     public func run() async {
         await client.run()
+    }
+
+    public func createSchemaIfNeeded() async throws {
+        guard let schema else { return }
+        // The name was checked to be a plain identifier (PostgresURL.schema), so it can be spliced.
+        _ = try await read { connection in try await connection.execute(SQL(stringLiteral: "CREATE SCHEMA IF NOT EXISTS \(schema)")) }
     }
 
     public func write<T: Sendable>(_ body: @Sendable @escaping (any SQLConnection) async throws -> T) async throws -> T {

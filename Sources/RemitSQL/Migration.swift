@@ -18,6 +18,7 @@ public struct Migration: Sendable {
 public enum Migrator {
     public static func migrate(_ database: some SQLDatabase, _ migrations: [Migration]) async throws {
         precondition(migrations.map(\.id) == Array(1...migrations.count), "migration ids must be 1…n")
+        if let scoped = database as? any SQLSchemaScoped { try await scoped.createSchemaIfNeeded() }
         _ = try await database.write { connection in
             try await connection.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (id BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -37,3 +37,8 @@ public protocol SQLNotifications: Sendable {
     /// then it throws, and the caller listens again).
     func listen(channel: String, _ received: @escaping @Sendable () -> Void) async throws
 }
+
+/// An engine whose tables live in a schema of their own (PostgreSQL `?schema=`): migrations create it first.
+public protocol SQLSchemaScoped: Sendable {
+    func createSchemaIfNeeded() async throws
+}

@@ -34,8 +34,10 @@ public enum TestEngine: String, Sendable, CaseIterable {
                 throw ConfigurationError("REMIT_TEST_DATABASE_URL is required for PostgreSQL tests")
             }
             let name = "remit_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            configuration.databaseURL = try await PostgresAdmin.createDatabase(
-                named: name, serverURL: server, logger: Logger(label: "test"))
+            let url = try await PostgresAdmin.createDatabase(named: name, serverURL: server, logger: Logger(label: "test"))
+            configuration.databaseURL = url
+            // The warehouse as in production: a schema of its own (here in the same test database).
+            configuration.warehouseURL = url + (url.contains("?") ? "&" : "?") + "schema=warehouse"
         }
         return configuration
     }
