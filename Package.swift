@@ -130,7 +130,7 @@ let package = Package(
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
-        .testTarget(name: "RemitETLTests", dependencies: ["RemitETL", "RemitStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitETLTests", dependencies: ["RemitETL", "RemitStore", "RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitWebhooksTests", dependencies: ["RemitWebhooks"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting"], swiftSettings: swiftSettings),

@@ -70,8 +70,8 @@ public struct RemitRuntime: Sendable {
     /// The nightly ETL with its alerts.
     public func etlRunner(logger: Logger) -> EtlRunner {
         EtlRunner(pipeline: EtlPipeline(store: store.database, warehouse: warehouse.database,
-                                        lakeDirectory: configuration.lakePath),
-                  alerting: alerting, logger: logger)
+                                        lakeDirectory: configuration.lakePath, configuration: configuration.etl),
+                  alerting: alerting, clock: ledger.clock, logger: logger)
     }
 
     /// The webhook alert rules, for tests that run a check on demand.
@@ -139,9 +139,12 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
     if let hour = runtime.configuration.etlHour {
         let etl = runtime.etlRunner(logger: logger)
         // The nightly run loads the day that just ended; by the deadline hour it must have published.
+        let deadlineHour = runtime.configuration.etlDeadlineHour
         etlJobs.append(ScheduledJob(name: "etl-nightly", cadence: .daily(hour: hour)) {
-            let day = EtlSchedule.previousDay(clock.now())
-            let report = try await etl.run(date: day, runID: "nightly-" + day)
+            let now = clock.now()
+            let day = EtlSchedule.previousDay(now)
+            let report = try await etl.runNightly(date: day, deadline: EtlSchedule.deadline(after: now, hour: deadlineHour),
+                                                  runID: "nightly-" + day)
             return "published LSN (\(report.fromLSN), \(report.toLSN)]"
         })
         etlJobs.append(ScheduledJob(name: "etl-deadline", cadence: .daily(hour: runtime.configuration.etlDeadlineHour)) {

@@ -1,6 +1,7 @@
 import Foundation
 import RemitFraud
 import RemitCore
+import RemitETL
 import RemitSQLite
 
 /// Everything `remit serve` can be told, with documented defaults.
@@ -52,6 +53,9 @@ public struct RemitConfiguration: Sendable {
     public var etlHour: Int? = 2
     /// The hour (UTC) by which the nightly run must have published (the seed's SLA).
     public var etlDeadlineHour = 6
+    /// The pipeline's limits: the share of rows that may be quarantined (`REMIT_ETL_MAX_QUARANTINE`, default 0.01),
+    /// the run timeout (`REMIT_ETL_TIMEOUT`, default 4h), the source retries.
+    public var etl = EtlPipeline.Configuration()
 
     public var lakePath: String { lakeDirectory ?? (dataDirectory as NSString).appendingPathComponent("lake") }
 
@@ -92,6 +96,18 @@ public struct RemitConfiguration: Sendable {
                 }
                 etlHour = value
             }
+        }
+        if let rate = environment["REMIT_ETL_MAX_QUARANTINE"], !rate.isEmpty {
+            guard let value = Double(rate), (0...1).contains(value) else {
+                throw ConfigurationError("REMIT_ETL_MAX_QUARANTINE must be a share between 0 and 1, e.g. 0.01")
+            }
+            etl.maximumQuarantineRate = value
+        }
+        if let timeout = environment["REMIT_ETL_TIMEOUT"], !timeout.isEmpty {
+            guard let value = try? DurationText.parse(timeout), value > .zero else {
+                throw ConfigurationError("REMIT_ETL_TIMEOUT must be a duration such as 4h")
+            }
+            etl.timeout = value
         }
         if let fee = environment["REMIT_FEE"] {
             guard let policy = FeePolicy(parsing: fee) else { throw ConfigurationError("REMIT_FEE must look like 2.9%+30") }

@@ -2,13 +2,40 @@ import Foundation
 import RemitCore
 import RemitSQL
 import RemitStore
+import Synchronization
 
-/// One nightly run (flow 2): extract the change range (last published LSN, `through`], stage it to the lake,
-/// transform (SCD2 dimensions, facts with USD amounts, daily aggregates), load and validate in **one warehouse
-/// transaction** that also records the run as published, so a failed check rolls everything back and the
-/// previous warehouse stays live (write-audit-publish, research data.md §4.2).
+/// One nightly run (flow 2): extract the change range (last published LSN, `through`], judge it (data quality and
+/// business rules: rejected rows are quarantined), stage it to the lake, transform (SCD2 dimensions, facts with USD
+/// amounts, daily aggregates), then load and validate in **one warehouse transaction** that also records the run as
+/// published, so a failed check rolls everything back and the previous warehouse stays live (write-audit-publish,
+/// research data.md §4.2).
 public struct EtlPipeline: Sendable {
+    public struct Configuration: Sendable {
+        /// The share of extracted rows that may be quarantined before the run fails.
+        public var maximumQuarantineRate = 0.01
+        /// A run still going after this long is cancelled; its staging files and its `etl_run` row stay.
+        public var timeout: Duration = .seconds(4 * 3600)
+        /// Reads of the source (the OLTP store) that fail are retried this many times.
+        public var sourceRetry = RetryPolicy()
+
+        public init() {}
+    }
+
     public struct Failure: Error, CustomStringConvertible {
+        public enum Kind: String, Sendable {
+            /// A check failed: rolled back, staging kept.
+            case validation
+            /// The source's schema changed: stopped, never retried.
+            case schemaChange = "schema_change"
+            /// The source kept failing after its retries.
+            case sourceUnavailable = "source_unavailable"
+            /// Over the run's timeout: cancelled, state kept.
+            case timeout
+            /// Anything else (the warehouse, the lake).
+            case error
+        }
+
+        public let kind: Kind
         public let report: EtlRunReport
         public var description: String {
             report.error ?? "checks failed: " + report.failedChecks.map(\.name).joined(separator: ", ")
@@ -19,151 +46,207 @@ public struct EtlPipeline: Sendable {
         let checks: [EtlRunReport.Check]
     }
 
+    struct SourceUnavailable: Error, CustomStringConvertible {
+        let underlying: any Error
+        let attempts: Int
+        var description: String { "the source store failed \(attempts) times: \(underlying)" }
+    }
+
+    struct TimedOut: Error, CustomStringConvertible {
+        let timeout: Duration
+        var description: String { "the run exceeded its timeout (\(timeout)) and was cancelled" }
+    }
+
     /// Another run holds the warehouse.
     public struct Busy: Error, CustomStringConvertible {
         public let holder: String
         public var description: String { "another ETL run holds the warehouse (\(holder))" }
     }
 
-    /// How long a run may hold the warehouse before another may take it over (the run timeout's bound).
-    public static let lease: Duration = .seconds(4 * 3600)
-
     public let store: any SQLDatabase
     public let warehouse: any SQLDatabase
     public let lakeDirectory: String
+    public var configuration: Configuration
+    /// Sleeps between source retries (tests pass one that does not wait).
+    var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
 
-    public init(store: any SQLDatabase, warehouse: any SQLDatabase, lakeDirectory: String) {
+    public init(store: any SQLDatabase, warehouse: any SQLDatabase, lakeDirectory: String,
+                configuration: Configuration = Configuration()) {
         self.store = store
         self.warehouse = warehouse
         self.lakeDirectory = lakeDirectory
+        self.configuration = configuration
+    }
+
+    /// The same pipeline with another way to wait between source retries.
+    public func sleeping(with sleep: @escaping @Sendable (Duration) async throws -> Void) -> EtlPipeline {
+        var copy = self
+        copy.sleep = sleep
+        return copy
     }
 
     /// Runs the pipeline for `date` (`YYYY-MM-DD`) over every final change up to `through` (default: the horizon).
     public func run(date: String, through: Int64? = nil, runID: String,
-                    progress: @Sendable (String) -> Void = { _ in }) async throws -> EtlRunReport {
+                    progress: @Sendable @escaping (String) -> Void = { _ in }) async throws -> EtlRunReport {
         try await Migrator.migrate(warehouse, WarehouseSchema.migrations)
-        try await acquire(runID)
+        try await EtlLock(warehouse: warehouse).acquire(runID, lease: configuration.timeout + .seconds(300))
         do {
             let report = try await runLocked(date: date, through: through, runID: runID, progress: progress)
-            try await release(runID)
+            try await EtlLock(warehouse: warehouse).release(runID)
             return report
         } catch {
-            try? await release(runID)
+            try? await EtlLock(warehouse: warehouse).release(runID)
             throw error
         }
     }
 
-    func acquire(_ runID: String) async throws {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let until = now + Self.lease.components.seconds * 1000
-        let taken = try await warehouse.write { connection in
-            try await connection.execute("""
-                UPDATE etl_lock SET holder = \(runID), until_ms = \(until) WHERE id = 1 AND (holder IS NULL OR until_ms < \(now))
-                """)
-        }
-        guard taken == 1 else {
-            let holder = try await warehouse.read { connection in
-                try await connection.queryFirst("SELECT holder FROM etl_lock WHERE id = 1")?.optionalString("holder")
-            }
-            throw Busy(holder: holder ?? "unknown")
-        }
-    }
-
-    func release(_ runID: String) async throws {
-        _ = try await warehouse.write { connection in
-            try await connection.execute("UPDATE etl_lock SET holder = NULL, until_ms = 0 WHERE id = 1 AND holder = \(runID)")
-        }
-    }
-
     func runLocked(date: String, through: Int64?, runID: String,
-                   progress: @Sendable (String) -> Void) async throws -> EtlRunReport {
-        let parts = date.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { throw Failure(report: EtlRunReport(runID: runID, logicalDate: date, fromLSN: 0, toLSN: 0, error: "bad date")) }
-        let from = try await warehouse.read { connection in
-            try await connection.queryFirst(
-                "SELECT COALESCE(MAX(to_lsn), 0) AS lsn FROM etl_run WHERE status = 'published'")?.int("lsn") ?? 0
+                   progress: @Sendable @escaping (String) -> Void) async throws -> EtlRunReport {
+        guard let day = Timestamp.days(fromISODate: date) else {
+            throw Failure(kind: .error, report: EtlRunReport(runID: runID, logicalDate: date, fromLSN: 0, toLSN: 0,
+                                                             error: "not a date: \(date)"))
         }
-        let horizon = try await ChangeFeed(database: store).horizon()
-        let to = max(from, min(through ?? horizon, horizon))
-        var report = EtlRunReport(runID: runID, logicalDate: date, fromLSN: from, toLSN: to)
-        let started = Self.now()
-        _ = try await warehouse.write { connection in
-            try await connection.execute("""
-                INSERT INTO etl_run (run_id, logical_date, from_lsn, to_lsn, status, started_at)
-                VALUES (\(runID), \(date), \(from), \(to), 'running', \(started))
-                """)
-        }
+        let from = try await EtlRuns(warehouse: warehouse).lastPublishedLSN()
+        let report = EtlRunReport(runID: runID, logicalDate: date, fromLSN: from, toLSN: from)
+        try await EtlRuns(warehouse: warehouse).start(report, at: Self.now())
+        let progressReport = ReportBox(report)
         do {
-            var clock = ContinuousClock.now
-            func step(_ name: String, rows: Int) {
-                let elapsed = ContinuousClock.now - clock
-                report.steps.append(.init(name: name, seconds: Double(elapsed.components.seconds)
-                                          + Double(elapsed.components.attoseconds) / 1e18, rows: rows))
-                progress("\(name): \(rows) rows")
-                clock = ContinuousClock.now
-            }
-            let staged = try await LakeStager(database: store, lakeDirectory: lakeDirectory)
-                .stage(afterLSN: from, throughLSN: to, date: (parts[0], parts[1], parts[2]), run: runID)
-            let tables = Dictionary(uniqueKeysWithValues: staged.map { ($0.table, $0.changes) })
-            step("extract+stage", rows: staged.reduce(0) { $0 + $1.changes.count })
-            let rates = try await FXRateStore(database: store).all().compactMap { row in
-                ExchangeRate(row.perEuro).map { ECBRatesFile.Rate(date: row.day, currency: row.currency, perEuro: $0) }
-            }
-            let converter = CurrencyConverter(rates)
-            let transform = try WarehouseTransform(tables: tables, converter: converter, logicalDate: date)
-            step("transform", rows: transform.payments.count + transform.refunds.count)
-            let checks: [EtlRunReport.Check]
-            let dimensionRows: Int
-            do {
-                (checks, dimensionRows) = try await warehouse.write { connection in
-                    let dimensionRows = try await transform.load(on: connection)
-                    let checks = try await transform.validate(on: connection)
-                    guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
-                    try await connection.execute("""
-                        UPDATE etl_run SET status = 'published', finished_at = \(Self.now()) WHERE run_id = \(runID)
-                        """)
-                    return (checks, dimensionRows)
+            let timeout = configuration.timeout
+            let published = try await withThrowingTaskGroup(of: EtlRunReport?.self) { group in
+                group.addTask {
+                    try await steps(civilDay: Timestamp.civil(fromDays: day), through: through, report: progressReport,
+                                    progress: progress)
                 }
-            } catch let failed as ValidationFailed {
-                report.checks = failed.checks
-                throw failed
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw TimedOut(timeout: timeout)
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
             }
-            report.checks = checks
-            step("load+validate", rows: transform.payments.count + transform.refunds.count + dimensionRows)
-            if warehouse.dialect == .sqlite {
-                _ = try await warehouse.write { connection in try await connection.execute("ANALYZE") }
-            } else {
-                try await warehouse.read { connection in _ = try await connection.execute("ANALYZE") }
-            }
-            report.status = "published"
-            try await record(report)
-            return report
+            return published!
         } catch {
-            report.status = "failed"
-            if !(error is ValidationFailed) { report.error = "\(error)" }
-            let failed = report
-            _ = try? await warehouse.write { connection in
-                try await connection.execute("""
-                    UPDATE etl_run SET status = 'failed', finished_at = \(Self.now()), report = \(failed.json),
-                        error = \(failed.error ?? failed.failedChecks.map(\.name).joined(separator: ", "))
-                    WHERE run_id = \(runID)
-                    """)
+            var failed = progressReport.value
+            failed.status = error is TimedOut ? "timed_out" : "failed"
+            let kind: Failure.Kind
+            switch error {
+            case let validation as ValidationFailed:
+                failed.checks = validation.checks
+                kind = .validation
+            case is LakeStager.SchemaChange: kind = .schemaChange
+            case is SourceUnavailable: kind = .sourceUnavailable
+            case is TimedOut: kind = .timeout
+            default: kind = .error
             }
-            throw Failure(report: failed)
+            if kind != .validation { failed.error = "\(error)" }
+            try? await EtlRuns(warehouse: warehouse).finish(failed, at: Self.now())
+            throw Failure(kind: kind, report: failed)
         }
     }
 
-    func record(_ report: EtlRunReport) async throws {
-        _ = try await warehouse.write { connection in
-            try await connection.execute("UPDATE etl_run SET report = \(report.json) WHERE run_id = \(report.runID)")
+    /// The steps of a run, each timed into the report.
+    func steps(civilDay: (Int64, Int64, Int64), through: Int64?, report box: ReportBox,
+               progress: @Sendable @escaping (String) -> Void) async throws -> EtlRunReport {
+        let (from, runID) = (box.value.fromLSN, box.value.runID)
+        let horizon = try await retryingSource { try await ChangeFeed(database: store).horizon() }
+        let to = max(from, min(through ?? horizon, horizon))
+        box.update { $0.toLSN = to }
+        try await EtlRuns(warehouse: warehouse).setRange(runID, to: to)
+        var clock = ContinuousClock.now
+        func step(_ name: String, rows: Int) {
+            let elapsed = ContinuousClock.now - clock
+            box.update { $0.steps.append(.init(name: name, seconds: Double(elapsed.components.seconds)
+                                                + Double(elapsed.components.attoseconds) / 1e18, rows: rows)) }
+            progress("\(name): \(rows) rows")
+            clock = ContinuousClock.now
+        }
+        let extracted = try await retryingSource {
+            try await ChangeRangeExtractor(database: store).extract(afterLSN: from, throughLSN: to, progress: progress)
+        }
+        step("extract", rows: extracted.values.reduce(0) { $0 + $1.count })
+        try Task.checkCancellation()
+        let rules = QualityRules(maximumRate: configuration.maximumQuarantineRate)
+        let known = try await EtlRuns(warehouse: warehouse).knownCharges(QualityRules.chargesToLookUp(extracted),
+                                                                          refunds: extracted["refund"]?.changes.map(\.key) ?? [])
+        let quality = rules.judge(extracted, known: known)
+        box.update { $0.quarantined = quality.quarantined.count }
+        step("quality", rows: quality.quarantined.count)
+        let (year, month, dayOfMonth) = civilDay
+        _ = try LakeStager(lakeDirectory: lakeDirectory).stage(
+            quality.accepted, quarantined: quality.quarantined, date: (Int(year), Int(month), Int(dayOfMonth)),
+            run: runID, progress: progress)
+        step("stage", rows: quality.accepted.values.reduce(0) { $0 + $1.count })
+        try Task.checkCancellation()
+        let rates = try await retryingSource { try await FXRateStore(database: store).all() }.compactMap { row in
+            ExchangeRate(row.perEuro).map { ECBRatesFile.Rate(date: row.day, currency: row.currency, perEuro: $0) }
+        }
+        let logicalDate = box.value.logicalDate
+        let transform = WarehouseTransform(tables: quality.accepted, converter: CurrencyConverter(rates), logicalDate: logicalDate)
+        step("transform", rows: transform.payments.count + transform.refunds.count + transform.disputes.count
+             + transform.movements.count)
+        try Task.checkCancellation()
+        let validation = WarehouseValidation(transform: transform, quality: quality,
+                                             maximumQuarantineRate: configuration.maximumQuarantineRate, store: store)
+        let finishedAt = Self.now()
+        let (checks, dimensionRows) = try await warehouse.write { connection in
+            let dimensionRows = try await transform.load(on: connection, runID: runID, quarantined: quality.quarantined)
+            try Task.checkCancellation()
+            let checks = try await validation.checks(on: connection)
+            guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
+            try await EtlRuns.publish(runID, quarantined: quality.quarantined.count, at: finishedAt, on: connection)
+            return (checks, dimensionRows)
+        }
+        box.update { $0.checks = checks }
+        step("load+validate", rows: transform.payments.count + transform.refunds.count + transform.disputes.count
+             + transform.movements.count + dimensionRows)
+        try await EtlRuns(warehouse: warehouse).analyze()
+        box.update { $0.status = "published" }
+        let published = box.value
+        try await EtlRuns(warehouse: warehouse).finish(published, at: finishedAt)
+        return published
+    }
+
+    /// The first steps of a run without the load (`remit etl stage`): extract `(after, through]`, judge it, and
+    /// stage the accepted and the quarantined rows to the lake.
+    public func stage(afterLSN: Int64, throughLSN: Int64, date: (year: Int, month: Int, day: Int), runID: String,
+                      progress: @Sendable @escaping (String) -> Void = { _ in }) async throws -> [LakeStager.TableReport] {
+        try await Migrator.migrate(warehouse, WarehouseSchema.migrations)
+        let extracted = try await retryingSource {
+            try await ChangeRangeExtractor(database: store).extract(afterLSN: afterLSN, throughLSN: throughLSN,
+                                                                     progress: progress)
+        }
+        let known = try await EtlRuns(warehouse: warehouse).knownCharges(QualityRules.chargesToLookUp(extracted),
+                                                                          refunds: extracted["refund"]?.changes.map(\.key) ?? [])
+        let quality = QualityRules(maximumRate: configuration.maximumQuarantineRate).judge(extracted, known: known)
+        return try LakeStager(lakeDirectory: lakeDirectory).stage(quality.accepted, quarantined: quality.quarantined,
+                                                                  date: date, run: runID, progress: progress)
+    }
+
+    /// The LSN that ends a day's changes for a backfill: the last final one stamped before the next day began.
+    public func lastLSN(ofDay day: String) async throws -> Int64 {
+        guard let days = Timestamp.days(fromISODate: day) else { return 0 }
+        return try await retryingSource {
+            try await ChangeFeed(database: store).lastLSN(changedBefore: Timestamp.iso8601(unixMilliseconds: (days + 1) * 86_400_000))
         }
     }
 
-    static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+    /// Runs a read of the source, retried `configuration.sourceRetry.retries` times with exponential backoff and
+    /// full jitter; then gives up with ``SourceUnavailable``.
+    func retryingSource<T: Sendable>(_ read: @Sendable () async throws -> T) async throws -> T {
+        let policy = configuration.sourceRetry
+        var attempt = 0
+        while true {
+            do {
+                return try await read()
+            } catch let error as DatabaseError {
+                guard attempt < policy.retries else { throw SourceUnavailable(underlying: error, attempts: attempt + 1) }
+                try await sleep(policy.delay(afterAttempt: attempt))
+                attempt += 1
+            }
+        }
     }
+
+    static func now() -> String { Timestamp.now() }
 
     /// Past runs, newest first.
     public static func runs(_ warehouse: any SQLDatabase, limit: Int = 30) async throws -> [SQLRow] {
@@ -172,4 +255,12 @@ public struct EtlPipeline: Sendable {
             try await connection.query("SELECT * FROM etl_run ORDER BY started_at DESC LIMIT \(limit)")
         }
     }
+}
+
+/// The report of the run in progress, readable when a step fails or the run times out.
+final class ReportBox: Sendable {
+    private let state: Mutex<EtlRunReport>
+    init(_ report: EtlRunReport) { state = Mutex(report) }
+    var value: EtlRunReport { state.withLock { $0 } }
+    func update(_ change: (inout EtlRunReport) -> Void) { state.withLock { change(&$0) } }
 }

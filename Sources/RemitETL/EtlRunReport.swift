@@ -19,6 +19,8 @@ public struct EtlRunReport: Sendable {
     public var fromLSN: Int64
     public var toLSN: Int64
     public var status = "running"
+    /// Rows the quality rules kept out of the warehouse.
+    public var quarantined = 0
     public var steps: [Step] = []
     public var checks: [Check] = []
     public var error: String?
@@ -27,7 +29,7 @@ public struct EtlRunReport: Sendable {
 
     public var json: String {
         let document: [String: Any] = [
-            "run_id": runID, "logical_date": logicalDate, "from_lsn": fromLSN, "to_lsn": toLSN, "status": status,
+            "run_id": runID, "logical_date": logicalDate, "from_lsn": fromLSN, "to_lsn": toLSN, "status": status, "quarantined": quarantined,
             "steps": steps.map { ["name": $0.name, "seconds": ($0.seconds * 1000).rounded() / 1000, "rows": $0.rows] },
             "checks": checks.map { ["name": $0.name, "passed": $0.passed, "detail": $0.detail] },
             "error": error as Any,
@@ -39,6 +41,8 @@ public struct EtlRunReport: Sendable {
     public var text: String {
         var lines = ["run \(runID) for \(logicalDate), LSN (\(fromLSN), \(toLSN)]: \(status)"]
         for step in steps { lines.append(String(format: "  %-12@ %8.3f s  %d rows", step.name as NSString, step.seconds, step.rows)) }
+        if quarantined > 0 { lines.append("  quarantined \(quarantined) rows (lake/quarantine, etl_quarantine)") }
+        if quarantined > 0 { lines.append("  quarantined \(quarantined) rows (lake/quarantine, etl_quarantine)") }
         for check in checks { lines.append("  check \(check.passed ? "✔" : "✘") \(check.name): \(check.detail)") }
         if let error { lines.append("  error: \(error)") }
         return lines.joined(separator: "\n")

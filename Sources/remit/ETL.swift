@@ -2,30 +2,49 @@ import ArgumentParser
 import Foundation
 import Logging
 import RemitApp
+import RemitCore
 import RemitSQL
 import RemitETL
 import RemitStore
 
 struct ETL: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "etl", abstract: "The nightly ETL (flow 2).", subcommands: [Run.self, Runs.self, Stage.self])
+        commandName: "etl", abstract: "The nightly ETL (flow 2).", subcommands: [Run.self, Backfill.self, Runs.self, Stage.self])
+
+    /// The options of the commands that run the pipeline.
+    struct PipelineOptions: ParsableArguments {
+        @Option(name: .customLong("lake-dir"), help: "The lake (default: <data-dir>/lake).") var lakeDirectory: String?
+        @Option(name: .customLong("warehouse-url"), help: "postgres://… for the warehouse (default: <data-dir>/warehouse.sqlite).")
+        var warehouseURL: String?
+        @Option(name: .customLong("max-quarantine"),
+                help: "The share of rows the quality rules may quarantine before the run fails (default 0.01).")
+        var maximumQuarantine: Double?
+        @Option(help: "Cancel a run still going after this long (default 4h).") var timeout: DurationArgument?
+
+        func apply(to configuration: inout RemitConfiguration) throws {
+            if let warehouseURL { configuration.warehouseURL = warehouseURL }
+            if let lakeDirectory { configuration.lakeDirectory = lakeDirectory }
+            if let maximumQuarantine {
+                guard (0...1).contains(maximumQuarantine) else { throw ValidationError("--max-quarantine must be between 0 and 1") }
+                configuration.etl.maximumQuarantineRate = maximumQuarantine
+            }
+            if let timeout { configuration.etl.timeout = timeout.duration }
+        }
+    }
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the pipeline once: extract → stage to the lake → transform → load and validate → publish or roll back.")
 
         @OptionGroup var store: StoreOptions
-        @Option(name: .customLong("lake-dir"), help: "The lake (default: <data-dir>/lake).") var lakeDirectory: String?
-        @Option(name: .customLong("warehouse-url"), help: "postgres://… for the warehouse (default: <data-dir>/warehouse.sqlite).")
-        var warehouseURL: String?
+        @OptionGroup var pipeline: PipelineOptions
         @Option(name: .customLong("to-lsn"), help: "Changes up to this LSN (default: every final change).") var toLSN: Int64?
         @Option(help: "The logical date, YYYY-MM-DD (default: today UTC).") var date: String?
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() async throws {
             var configuration = try store.configuration()
-            if let warehouseURL { configuration.warehouseURL = warehouseURL }
-            if let lakeDirectory { configuration.lakeDirectory = lakeDirectory }
+            try pipeline.apply(to: &configuration)
             let logger = makeLogger(level: .warning)
             let runtime = try RemitRuntime(configuration: configuration, logger: logger)
             let day = try Stage.logicalDate(date)
@@ -51,6 +70,60 @@ struct ETL: AsyncParsableCommand {
                 print(json ? failure.report.json : failure.report.text)
                 throw ExitCode(1)
             }
+        }
+    }
+
+    struct Backfill: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the pipeline once per day of a range, each over the changes stamped up to the end of its day.",
+            discussion: """
+                Day by day, in order: each run takes the changes after the last published run up to the last one \
+                stamped before the next day began, and loads them under that day. Days already covered by a \
+                published run have nothing left to take and publish an empty run. Stops at the first failure.
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var pipeline: PipelineOptions
+        @Option(help: "The first day, YYYY-MM-DD.") var from: String
+        @Option(help: "The last day, YYYY-MM-DD (included).") var to: String
+        @Flag(help: "Print each report as JSON.") var json = false
+
+        func validate() throws {
+            guard let first = Timestamp.days(fromISODate: from), let last = Timestamp.days(fromISODate: to) else {
+                throw ValidationError("--from and --to must look like 2026-11-25")
+            }
+            guard first <= last, last - first < 3660 else { throw ValidationError("--from must be on or before --to, within 10 years") }
+        }
+
+        func run() async throws {
+            var configuration = try store.configuration()
+            try pipeline.apply(to: &configuration)
+            let logger = makeLogger(level: .warning)
+            let runtime = try RemitRuntime(configuration: configuration, logger: logger)
+            let runner = runtime.etlRunner(logger: logger)
+            let (first, last, json) = (Timestamp.days(fromISODate: from)!, Timestamp.days(fromISODate: to)!, self.json)
+            let suffix = Stage.runName()
+            let failed: EtlPipeline.Failure? = try await runtime.withStore(logger: logger) {
+                try await runtime.warehouse.running(logger: logger) {
+                    try await runtime.ledger.migrate()
+                    for days in first...last {
+                        let day = Timestamp.isoDate(days: days)
+                        let through = try await runner.pipeline.lastLSN(ofDay: day)
+                        if !json { print("==> \(day) (\(days - first + 1) of \(last - first + 1)): changes up to LSN \(through)") }
+                        do {
+                            let report = try await runner.run(date: day, through: through, runID: "backfill-\(day)-\(suffix)") { line in
+                                if !json { print("    " + line) }
+                            }
+                            print(json ? report.json : report.text)
+                        } catch let failure as EtlPipeline.Failure {
+                            print(json ? failure.report.json : failure.report.text)
+                            return failure
+                        }
+                    }
+                    return nil
+                }
+            }
+            if failed != nil { throw ExitCode(1) }
         }
     }
 
@@ -82,6 +155,8 @@ struct ETL: AsyncParsableCommand {
 
         @OptionGroup var store: StoreOptions
         @Option(name: .customLong("lake-dir"), help: "The lake (default: <data-dir>/lake).") var lakeDirectory: String?
+        @Option(name: .customLong("warehouse-url"), help: "The warehouse whose loaded charges the business rules check against.")
+        var warehouseURL: String?
         @Option(name: .customLong("from-lsn"), help: "Changes after this LSN (exclusive; default 0).") var fromLSN: Int64 = 0
         @Option(name: .customLong("to-lsn"), help: "Changes up to this LSN (default: every final change).") var toLSN: Int64?
         @Option(help: "The logical date, YYYY-MM-DD (default: today UTC).") var date: String?
@@ -89,31 +164,36 @@ struct ETL: AsyncParsableCommand {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() async throws {
-            let configuration = try store.configuration()
+            var configuration = try store.configuration()
+            if let lakeDirectory { configuration.lakeDirectory = lakeDirectory }
+            if let warehouseURL { configuration.warehouseURL = warehouseURL }
             let logger = makeLogger(level: .warning)
             let runtime = try RemitRuntime(configuration: configuration, logger: logger)
             let day = try Self.logicalDate(date)
             let name = run ?? Self.runName()
-            let lake = lakeDirectory ?? configuration.dataDirectory + "/lake"
+            let lake = configuration.lakePath
             let (fromLSN, toLSN, json) = (self.fromLSN, self.toLSN, self.json)
+            let runner = runtime.etlRunner(logger: logger)
             let (through, reports) = try await runtime.withStore(logger: logger) {
-                try await runtime.ledger.migrate()
-                let horizon = try await ChangeFeed(database: runtime.store.database).horizon()
-                let through = toLSN ?? horizon
-                guard through <= horizon else {
-                    throw ValidationError("--to-lsn \(through) is past the last final LSN (\(horizon))")
+                try await runtime.warehouse.running(logger: logger) {
+                    try await runtime.ledger.migrate()
+                    let horizon = try await ChangeFeed(database: runtime.store.database).horizon()
+                    let through = toLSN ?? horizon
+                    guard through <= horizon else {
+                        throw ValidationError("--to-lsn \(through) is past the last final LSN (\(horizon))")
+                    }
+                    let reports = try await runner.pipeline.stage(afterLSN: fromLSN, throughLSN: through, date: day, runID: name) { line in
+                        if !json { print(line) }
+                    }
+                    return (through, reports)
                 }
-                let stager = LakeStager(database: runtime.store.database, lakeDirectory: lake)
-                let reports = try await stager.stage(afterLSN: fromLSN, throughLSN: through, date: day, run: name) { line in
-                    if !json { print(line) }
-                }
-                return (through, reports)
             }
             if json {
                 let document: [String: Any] = [
                     "run": name, "from_lsn": fromLSN, "to_lsn": through, "lake": lake,
                     "tables": reports.map { ["table": $0.table, "upserts": $0.upserts, "deletes": $0.deletes,
-                                             "files": $0.files] as [String: Any] },
+                                             "quarantined": $0.quarantined, "files": $0.files,
+                                             "quarantine_files": $0.quarantineFiles] as [String: Any] },
                 ]
                 let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))

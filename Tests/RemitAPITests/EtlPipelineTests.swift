@@ -3,7 +3,6 @@ import RemitAlerts
 import RemitApp
 import RemitETL
 import RemitSQL
-import RemitSQLite
 import RemitStore
 import RemitTesting
 import Testing
@@ -26,11 +25,10 @@ struct EtlPipelineTests {
     @Test(arguments: TestEngine.available)
     func runsPublishIdempotentlyTrackHistoryAndAFailedCheckLeavesTheWarehouseAsItWas(engine: TestEngine) async throws {
         let app = try await RemitTestApp.make(engine)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wh-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let warehouse = try SQLiteDatabase(path: directory.appendingPathComponent("warehouse.sqlite").path)
+        // The runtime's warehouse: a SQLite file beside a SQLite store, a schema of its own beside a PostgreSQL one.
+        let warehouse = app.runtime.warehouse.database
         let pipeline = EtlPipeline(store: app.runtime.store.database, warehouse: warehouse,
-                                   lakeDirectory: directory.appendingPathComponent("lake").path)
+                                   lakeDirectory: app.runtime.configuration.lakePath)
         let day = Self.today()
         try await app.test { client in
             let merchant = try await client.createMerchant(adminKey: app.adminKey)

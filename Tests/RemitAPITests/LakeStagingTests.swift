@@ -25,8 +25,8 @@ struct LakeStagingTests {
             _ = try await feed.waitForHorizon(try await feed.latestWritten())
             let horizon = try await feed.horizon()
             let lake = FileManager.default.temporaryDirectory.appendingPathComponent("lake-\(UUID().uuidString)").path
-            let stager = LakeStager(database: database, lakeDirectory: lake)
-            let reports = try await stager.stage(afterLSN: 0, throughLSN: horizon, date: (2026, 11, 5), run: "t1")
+            let stager = EtlPipeline(store: database, warehouse: app.runtime.warehouse.database, lakeDirectory: lake)
+            let reports = try await stager.stage(afterLSN: 0, throughLSN: horizon, date: (2026, 11, 5), runID: "t1")
             let byTable = Dictionary(uniqueKeysWithValues: reports.map { ($0.table, $0) })
             #expect(byTable["customer"]?.upserts == 1, "created then deleted in the range nets to nothing")
             #expect(byTable["customer"]?.deletes == 0)
@@ -48,7 +48,7 @@ struct LakeStagingTests {
                     """)
             }
             await #expect(throws: LakeStager.SchemaChange.self) {
-                _ = try await stager.stage(afterLSN: horizon, throughLSN: horizon + 1_000_000, date: (2026, 11, 6), run: "t2")
+                _ = try await stager.stage(afterLSN: horizon, throughLSN: horizon + 1_000_000, date: (2026, 11, 6), runID: "t2")
             }
         }
     }

@@ -1,3 +1,4 @@
+import RemitCore
 @testable import RemitETL
 import RemitStore
 import Testing
@@ -53,10 +54,23 @@ struct NetChangeReducerTests {
 }
 
 struct ChangeTimeTests {
-    @Test func theCaptureStampParsesToMicroseconds() {
-        #expect(LakeStager.microseconds(iso: "1970-01-01T00:00:00.000Z") == 0)
-        #expect(LakeStager.microseconds(iso: "2026-11-25T20:15:40.123Z") == 1_795_637_740_123_000)  // Python: datetime(2026, 11, 25, 20, 15, 40, 123000, UTC)
-        #expect(LakeStager.microseconds(iso: "2026-11-25T20:15:40Z") == 1_795_637_740_000_000, "other ISO forms still parse")
+    @Test func captureStampsAndOtherISOInstantsParseToMicroseconds() {
+        #expect(Timestamp.unixMicroseconds(iso: "1970-01-01T00:00:00.000Z") == 0)
+        // Python: datetime(2026, 11, 25, 20, 15, 40, 123000, tzinfo=UTC).timestamp() * 1e6
+        #expect(Timestamp.unixMicroseconds(iso: "2026-11-25T20:15:40.123Z") == 1_795_637_740_123_000)
+        #expect(Timestamp.unixMicroseconds(iso: "2026-11-25T20:15:40Z") == 1_795_637_740_000_000)
+        #expect(Timestamp.unixMicroseconds(iso: "2026-11-25T20:15:40.1234567Z") == 1_795_637_740_123_456, "kept to the µs")
+        #expect(Timestamp.unixMicroseconds(iso: "2026-11-25T21:15:40+01:00") == 1_795_637_740_000_000)
+        #expect(Timestamp.unixMicroseconds(iso: "2026-11-25 15:15:40-0500") == 1_795_637_740_000_000)
+        #expect(Timestamp.unixMicroseconds(iso: "2026-11-25T20:15:40") == 1_795_637_740_000_000, "no zone: UTC")
+        #expect(Timestamp.unixMicroseconds(iso: "1969-12-31T23:59:59.5Z") == -500_000)
+        for bad in ["", "2026-11-25", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-25T20:15:40.Z",
+                    "2026-11-25T20:15:40Zjunk", "2026-11-25T24:00:00Z"] {
+            #expect(Timestamp.unixMicroseconds(iso: bad) == nil, "\(bad) is refused")
+        }
+        #expect(Timestamp.days(fromISODate: "2024-02-29") == 19_782)
+        #expect(Timestamp.days(fromISODate: "2023-02-29") == nil)
+        #expect(Timestamp.isoDate(days: 19_782) == "2024-02-29")
     }
 }
 

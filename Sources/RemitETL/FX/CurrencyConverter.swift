@@ -1,3 +1,5 @@
+import RemitCore
+
 /// Converts amounts to US dollars with the ECB's euro reference rates: the latest rate on or before the day
 /// (weekends and holidays have none), at most `maximumAge` days old, crossed through the euro, rounded half to
 /// even (banker's rounding) to the cent. Exact: rates are decimals and the arithmetic is on 128-bit integers.
@@ -20,7 +22,7 @@ public struct CurrencyConverter: Sendable {
     public init(_ rates: [ECBRatesFile.Rate], maximumAge: Int = 7) {
         var byCurrency: [String: [(day: Int, rate: ExchangeRate)]] = [:]
         for rate in rates {
-            guard let day = Self.dayNumber(rate.date) else { continue }
+            guard let day = Timestamp.days(fromISODate: rate.date).map(Int.init) else { continue }
             byCurrency[rate.currency, default: []].append((day, rate.perEuro))
         }
         self.rates = byCurrency.mapValues { $0.sorted { $0.day < $1.day } }
@@ -31,7 +33,7 @@ public struct CurrencyConverter: Sendable {
     public func perEuro(_ currency: String, on date: String) throws(MissingRate) -> ExchangeRate {
         let code = currency.uppercased()
         if code == "EUR" { return .one }
-        guard let day = Self.dayNumber(date), let series = rates[code] else { throw MissingRate(currency: code, date: date) }
+        guard let day = Timestamp.days(fromISODate: date).map(Int.init), let series = rates[code] else { throw MissingRate(currency: code, date: date) }
         // The last entry on or before the day.
         var low = 0, high = series.count
         while low < high {
@@ -79,20 +81,5 @@ public struct CurrencyConverter: Sendable {
             quotient += numerator < 0 ? -1 : 1
         }
         return quotient
-    }
-
-    /// Days since 1970-01-01 of `YYYY-MM-DD` (proleptic Gregorian).
-    static func dayNumber(_ date: String) -> Int? {
-        let parts = date.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        var (year, month, day) = (parts[0], parts[1], parts[2])
-        // Howard Hinnant's days_from_civil.
-        year -= month <= 2 ? 1 : 0
-        let era = (year >= 0 ? year : year - 399) / 400
-        let yearOfEra = year - era * 400
-        month = month > 2 ? month - 3 : month + 9
-        let dayOfYear = (153 * month + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

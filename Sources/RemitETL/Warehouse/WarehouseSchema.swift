@@ -1,7 +1,8 @@
 import RemitSQL
 
 /// The warehouse's star schema, in its own database (by default `<data-dir>/warehouse.sqlite`): dimensions
-/// (type 2 for customers and merchants), facts keyed on the OLTP ids, daily aggregates, and the run log.
+/// (type 2 for merchants, customers and subscriptions), facts keyed on the OLTP ids, daily aggregates, the rows
+/// quarantined by the quality rules, and the run log.
 public enum WarehouseSchema {
     public static let migrations: [Migration] = [
         Migration(id: 1, name: "star schema") { dialect in
@@ -71,6 +72,59 @@ public enum WarehouseSchema {
             [
                 "CREATE TABLE etl_lock (id INTEGER PRIMARY KEY, holder TEXT, until_ms BIGINT NOT NULL)",
                 "INSERT INTO etl_lock (id, holder, until_ms) VALUES (1, NULL, 0)",
+            ]
+        },
+        // Subscriptions (SCD2), disputes and balance movements (fees), quarantined rows, and aggregates with
+        // disputes, fees and their USD figures.
+        Migration(id: 3, name: "subscriptions, disputes, fees, quarantine") { dialect in
+            let money = dialect == .postgres ? "NUMERIC(18,2)" : "DECIMAL(18,2)"
+            return [
+                """
+                CREATE TABLE dim_subscription (
+                    subscription_sk BIGINT PRIMARY KEY, subscription_id TEXT NOT NULL, merchant_id TEXT, customer_id TEXT,
+                    status TEXT, currency TEXT, items TEXT, default_payment_method TEXT, cancel_at_period_end TEXT,
+                    current_period_start TEXT, current_period_end TEXT, valid_from BIGINT NOT NULL, valid_to BIGINT,
+                    is_current INTEGER NOT NULL, is_deleted INTEGER NOT NULL, scd_id TEXT NOT NULL UNIQUE, row_hash TEXT NOT NULL
+                )
+                """,
+                "CREATE UNIQUE INDEX dim_subscription_current ON dim_subscription (subscription_id) WHERE valid_to IS NULL",
+                "CREATE INDEX dim_subscription_key ON dim_subscription (subscription_id, valid_from)",
+                """
+                INSERT INTO dim_subscription VALUES (-1, 'unknown', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                    0, NULL, 1, 0, 'unknown', '')
+                """,
+                """
+                CREATE TABLE fact_dispute (
+                    dispute_id TEXT PRIMARY KEY, payment_id TEXT NOT NULL, merchant_sk BIGINT NOT NULL, date_key INTEGER NOT NULL,
+                    created BIGINT NOT NULL, amount BIGINT NOT NULL, currency TEXT NOT NULL, amount_usd \(money) NOT NULL,
+                    amount_usd_cents BIGINT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL, lsn BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX fact_dispute_date ON fact_dispute (date_key)",
+                """
+                CREATE TABLE fact_balance_transaction (
+                    balance_transaction_id TEXT PRIMARY KEY, merchant_sk BIGINT NOT NULL, date_key INTEGER NOT NULL,
+                    created BIGINT NOT NULL, type TEXT NOT NULL, reporting_category TEXT NOT NULL, amount BIGINT NOT NULL,
+                    fee BIGINT NOT NULL, net BIGINT NOT NULL, currency TEXT NOT NULL, amount_usd_cents BIGINT NOT NULL,
+                    fee_usd_cents BIGINT NOT NULL, net_usd_cents BIGINT NOT NULL, source_id TEXT NOT NULL, lsn BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX fact_balance_transaction_date ON fact_balance_transaction (date_key)",
+                "CREATE INDEX fact_refund_date ON fact_refund (date_key)",
+                "CREATE INDEX fact_refund_payment ON fact_refund (payment_id)",
+                """
+                CREATE TABLE etl_quarantine (
+                    run_id TEXT NOT NULL, table_name TEXT NOT NULL, row_key TEXT NOT NULL, lsn BIGINT NOT NULL,
+                    reason TEXT NOT NULL, row_data TEXT NOT NULL, PRIMARY KEY (run_id, table_name, row_key)
+                )
+                """,
+                "ALTER TABLE agg_merchant_daily ADD COLUMN disputes BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE agg_merchant_daily ADD COLUMN fees BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE agg_merchant_daily ADD COLUMN refunds_usd_cents BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE agg_merchant_daily ADD COLUMN disputes_usd_cents BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE agg_merchant_daily ADD COLUMN fees_usd_cents BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE agg_merchant_daily ADD COLUMN net_usd_cents BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE etl_run ADD COLUMN quarantined BIGINT NOT NULL DEFAULT 0",
             ]
         },
     ]

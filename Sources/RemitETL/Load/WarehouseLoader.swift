@@ -1,0 +1,209 @@
+import RemitSQL
+
+/// The load of one run inside the warehouse transaction: SCD2 close-outs and new versions of the dimensions,
+/// `dim_date`, upserts of the facts keyed on the OLTP ids (each with the dimension version valid at its time, `-1`
+/// when none), the quarantined rows, and the daily aggregates of every (merchant, day) the run touched, recomputed
+/// from the facts. Re-running a range writes the same rows again: nothing changes.
+extension WarehouseTransform {
+    /// Rows per multi-row `INSERT`: fewer statements, well under both engines' bind limits.
+    static let rowsPerInsert = 100
+
+    /// Loads everything; returns how many dimension rows were written.
+    func load(on connection: any SQLConnection, runID: String, quarantined: [QuarantinedRow]) async throws -> Int {
+        var dimensionRows = 0
+        dimensionRows += try await loadDimension("dim_merchant", key: "merchant_id", sk: "merchant_sk",
+                                                 columns: Self.merchantAttributes, source: merchants, on: connection)
+        dimensionRows += try await loadDimension("dim_customer", key: "customer_id", sk: "customer_sk",
+                                                 columns: Self.customerAttributes, source: customers, on: connection)
+        dimensionRows += try await loadDimension("dim_subscription", key: "subscription_id", sk: "subscription_sk",
+                                                 columns: Self.subscriptionAttributes, source: subscriptions, on: connection)
+        try await loadDates(on: connection)
+        try await loadFacts(on: connection)
+        try await Self.insert(into: "etl_quarantine",
+                              ["run_id", "table_name", "row_key", "lsn", "reason", "row_data"],
+                              quarantined.map { ["\(runID)", "\($0.table)", "\($0.key)", "\($0.lsn)", "\($0.reason)", "\($0.rowData)"] },
+                              conflict: "ON CONFLICT (run_id, table_name, row_key) DO NOTHING", on: connection)
+        try await loadAggregates(on: connection)
+        return dimensionRows
+    }
+
+    func loadDates(on connection: any SQLConnection) async throws {
+        var keys = Set<Int>()
+        var rows: [[SQL]] = []
+        for time in payments.map(\.created) + refunds.map(\.created) + disputes.map(\.created) + movements.map(\.created) {
+            let date = Self.day(ofMicroseconds: time)
+            guard keys.insert(date.key).inserted else { continue }
+            rows.append(["\(Int64(date.key))", "\(date.iso)", "\(Int64(date.year))", "\(Int64(date.month))",
+                         "\(Int64(date.day))", "\(Int64(date.weekday))"])
+        }
+        try await Self.insert(into: "dim_date", ["date_key", "date", "year", "month", "day", "weekday"], rows,
+                              conflict: "ON CONFLICT (date_key) DO NOTHING", on: connection)
+    }
+
+    func loadFacts(on connection: any SQLConnection) async throws {
+        try await Self.insert(into: "fact_payment", [
+            "payment_id", "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd",
+            "amount_usd_cents", "amount_refunded", "status", "captured", "disputed", "lsn",
+        ], payments.map { payment in
+            let cents = payment.usdCents ?? 0
+            return ["\(payment.id)", Self.merchantKey(payment.merchant, payment.created),
+                    Self.asOf("dim_customer", "customer_sk", "customer_id", payment.customer, payment.created),
+                    "\(Int64(payment.dateKey))", "\(payment.created)", "\(payment.amount)", "\(payment.currency)",
+                    Self.decimal(cents), "\(cents)", "\(payment.refunded)", "\(payment.status)", "\(payment.captured)",
+                    "\(payment.disputed)", "\(payment.lsn)"]
+        }, conflict: Self.upsert("payment_id", [
+            "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd", "amount_usd_cents",
+            "amount_refunded", "status", "captured", "disputed", "lsn",
+        ]), on: connection)
+        try await Self.insert(into: "fact_refund", [
+            "refund_id", "payment_id", "merchant_sk", "date_key", "created", "amount", "currency", "amount_usd_cents",
+            "status", "lsn",
+        ], refunds.map { refund in
+            ["\(refund.id)", "\(refund.payment)", Self.merchantKey(refund.merchant, refund.created), "\(Int64(refund.dateKey))",
+             "\(refund.created)", "\(refund.amount)", "\(refund.currency)", "\(refund.usdCents ?? 0)", "\(refund.status)",
+             "\(refund.lsn)"]
+        }, conflict: Self.upsert("refund_id", ["status", "amount", "amount_usd_cents", "lsn"]), on: connection)
+        try await Self.insert(into: "fact_dispute", [
+            "dispute_id", "payment_id", "merchant_sk", "date_key", "created", "amount", "currency", "amount_usd",
+            "amount_usd_cents", "reason", "status", "lsn",
+        ], disputes.map { dispute in
+            let cents = dispute.usdCents ?? 0
+            return ["\(dispute.id)", "\(dispute.payment)", Self.merchantKey(dispute.merchant, dispute.created),
+                    "\(Int64(dispute.dateKey))", "\(dispute.created)", "\(dispute.amount)", "\(dispute.currency)",
+                    Self.decimal(cents), "\(cents)", "\(dispute.reason)", "\(dispute.status)", "\(dispute.lsn)"]
+        }, conflict: Self.upsert("dispute_id", ["status", "reason", "amount", "amount_usd", "amount_usd_cents", "lsn"]),
+           on: connection)
+        try await Self.insert(into: "fact_balance_transaction", [
+            "balance_transaction_id", "merchant_sk", "date_key", "created", "type", "reporting_category", "amount", "fee",
+            "net", "currency", "amount_usd_cents", "fee_usd_cents", "net_usd_cents", "source_id", "lsn",
+        ], movements.map { movement in
+            ["\(movement.id)", Self.merchantKey(movement.merchant, movement.created), "\(Int64(movement.dateKey))",
+             "\(movement.created)", "\(movement.type)", "\(movement.category)", "\(movement.amount)", "\(movement.fee)",
+             "\(movement.net)", "\(movement.currency)", "\(movement.amountUSD ?? 0)", "\(movement.feeUSD ?? 0)",
+             "\(movement.netUSD ?? 0)", "\(movement.source)", "\(movement.lsn)"]
+        }, conflict: Self.upsert("balance_transaction_id", ["lsn"]), on: connection)
+    }
+
+    /// The daily aggregates of every (merchant, day) this run touched, recomputed from the facts: succeeded
+    /// payments and their gross, refunds and disputes opened that day, the fees of that day's balance movements,
+    /// and net = gross − refunds − disputes − fees; per currency, with the USD figures beside.
+    func loadAggregates(on connection: any SQLConnection) async throws {
+        var touched = Set<Pair>()
+        for payment in payments { touched.insert(Pair(merchant: payment.merchant, dateKey: payment.dateKey)) }
+        for refund in refunds { touched.insert(Pair(merchant: refund.merchant, dateKey: refund.dateKey)) }
+        for dispute in disputes { touched.insert(Pair(merchant: dispute.merchant, dateKey: dispute.dateKey)) }
+        for movement in movements { touched.insert(Pair(merchant: movement.merchant, dateKey: movement.dateKey)) }
+        for pair in touched.sorted(by: { ($0.merchant, $0.dateKey) < ($1.merchant, $1.dateKey) }) {
+            let (merchant, dateKey) = (pair.merchant, Int64(pair.dateKey))
+            try await connection.execute("DELETE FROM agg_merchant_daily WHERE merchant_id = \(merchant) AND date_key = \(dateKey)")
+            try await connection.execute("""
+                INSERT INTO agg_merchant_daily (merchant_id, date_key, currency, payments, gross, refunds, disputes, fees,
+                    net, gross_usd_cents, refunds_usd_cents, disputes_usd_cents, fees_usd_cents, net_usd_cents)
+                SELECT \(merchant), \(dateKey), currency, SUM(payments), SUM(gross), SUM(refunds), SUM(disputes), SUM(fees),
+                    SUM(gross) - SUM(refunds) - SUM(disputes) - SUM(fees), SUM(gross_usd), SUM(refunds_usd), SUM(disputes_usd),
+                    SUM(fees_usd), SUM(gross_usd) - SUM(refunds_usd) - SUM(disputes_usd) - SUM(fees_usd)
+                FROM (
+                    SELECT p.currency, 1 AS payments, p.amount AS gross, 0 AS refunds, 0 AS disputes, 0 AS fees,
+                        p.amount_usd_cents AS gross_usd, 0 AS refunds_usd, 0 AS disputes_usd, 0 AS fees_usd
+                    FROM fact_payment p JOIN dim_merchant d ON d.merchant_sk = p.merchant_sk
+                    WHERE d.merchant_id = \(merchant) AND p.date_key = \(dateKey) AND p.status = 'succeeded'
+                    UNION ALL
+                    SELECT r.currency, 0, 0, r.amount, 0, 0, 0, r.amount_usd_cents, 0, 0
+                    FROM fact_refund r JOIN dim_merchant d ON d.merchant_sk = r.merchant_sk
+                    WHERE d.merchant_id = \(merchant) AND r.date_key = \(dateKey) AND r.status <> 'failed'
+                    UNION ALL
+                    SELECT x.currency, 0, 0, 0, x.amount, 0, 0, 0, x.amount_usd_cents, 0
+                    FROM fact_dispute x JOIN dim_merchant d ON d.merchant_sk = x.merchant_sk
+                    WHERE d.merchant_id = \(merchant) AND x.date_key = \(dateKey)
+                    UNION ALL
+                    SELECT b.currency, 0, 0, 0, 0, b.fee, 0, 0, 0, b.fee_usd_cents
+                    FROM fact_balance_transaction b JOIN dim_merchant d ON d.merchant_sk = b.merchant_sk
+                    WHERE d.merchant_id = \(merchant) AND b.date_key = \(dateKey) AND b.fee <> 0
+                ) AS day
+                GROUP BY currency
+                """)
+        }
+    }
+
+    struct Pair: Hashable {
+        var merchant: String
+        var dateKey: Int
+    }
+
+    /// SCD2 for one dimension; returns how many rows it wrote.
+    func loadDimension(_ table: String, key: String, sk: String, columns: [String], source: [DimensionSourceRow],
+                       on connection: any SQLConnection) async throws -> Int {
+        guard !source.isEmpty else { return 0 }
+        var current: [String: DimensionVersion] = [:]
+        for chunk in stride(from: 0, to: source.count, by: 500) {
+            let keys = source[chunk..<min(chunk + 500, source.count)].map(\.businessKey)
+            let rows = try await connection.query("""
+                SELECT * FROM \(raw: table) WHERE valid_to IS NULL AND \(raw: key) IN (\(sql: SQL.join(keys.map { "\($0)" }, separator: ", ")))
+                """)
+            for row in rows {
+                var attributes: [String: String?] = [:]
+                for column in columns { attributes[column] = row.optionalString(column) }
+                current[row.string(key)] = DimensionVersion(
+                    surrogateKey: row.int(sk), businessKey: row.string(key), attributes: attributes,
+                    validFrom: row.int("valid_from"), validTo: nil, isDeleted: row.bool("is_deleted"),
+                    scdID: row.string("scd_id"), rowHash: row.string("row_hash"))
+            }
+        }
+        let plan = try SlowlyChangingDimension.plan(current: current, source: source)
+        for closeOut in plan.closeOuts {
+            try await connection.execute("""
+                UPDATE \(raw: table) SET valid_to = \(closeOut.validTo), is_current = 0
+                WHERE scd_id = \(closeOut.scdID) AND valid_to IS NULL
+                """)
+        }
+        try await Self.insert(
+            into: table, [sk, key] + columns + ["valid_from", "valid_to", "is_current", "is_deleted", "scd_id", "row_hash"],
+            plan.inserts.map { version in
+                ["\(version.surrogateKey)", "\(version.businessKey)"] + columns.map { "\(version.attributes[$0] ?? nil)" }
+                    + ["\(version.validFrom)", "NULL", "1", "\(version.isDeleted)", "\(version.scdID)", "\(version.rowHash)"]
+            }, conflict: "ON CONFLICT (scd_id) DO NOTHING", on: connection)
+        return plan.closeOuts.count + plan.inserts.count
+    }
+
+    /// Multi-row `INSERT … VALUES (…), (…) <conflict>`, `rowsPerInsert` rows a statement.
+    static func insert(into table: String, _ columns: [String], _ rows: [[SQL]], conflict: SQL,
+                       on connection: any SQLConnection) async throws {
+        var start = 0
+        while start < rows.count {
+            try Task.checkCancellation()
+            let chunk = rows[start..<min(start + rowsPerInsert, rows.count)]
+            let values = SQL.join(chunk.map { "(" + SQL.join($0, separator: ", ") + ")" }, separator: ", ")
+            try await connection.execute("""
+                INSERT INTO \(raw: table) (\(raw: columns.joined(separator: ", "))) VALUES \(sql: values) \(sql: conflict)
+                """)
+            start += rowsPerInsert
+        }
+    }
+
+    /// `ON CONFLICT (key) DO UPDATE SET c = excluded.c, …`.
+    static func upsert(_ key: String, _ columns: [String]) -> SQL {
+        "ON CONFLICT (\(raw: key)) DO UPDATE SET \(raw: columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))"
+    }
+
+    static func merchantKey(_ merchant: String, _ time: Int64) -> SQL {
+        asOf("dim_merchant", "merchant_sk", "merchant_id", merchant, time)
+    }
+
+    /// The surrogate key of the version valid at `time` (half-open), or -1.
+    static func asOf(_ table: String, _ sk: String, _ key: String, _ id: String?, _ time: Int64) -> SQL {
+        guard let id else { return "-1" }
+        return """
+            COALESCE((SELECT \(raw: sk) FROM \(raw: table) WHERE \(raw: key) = \(id) AND valid_from <= \(time)
+                      AND (valid_to IS NULL OR \(time) < valid_to) AND \(raw: sk) <> -1), -1)
+            """
+    }
+
+    /// US cents as a `DECIMAL(18,2)` literal, exact (never through a floating-point number).
+    static func decimal(_ cents: Int64) -> SQL {
+        let sign = cents < 0 ? "-" : ""
+        let magnitude = cents.magnitude
+        let minor = String(magnitude % 100)
+        let text = "\(sign)\(magnitude / 100).\(minor.count == 1 ? "0" + minor : minor)"
+        return "CAST(\(text) AS DECIMAL(18,2))"
+    }
+}

@@ -1,0 +1,152 @@
+import RemitCore
+import Foundation
+import RemitSQL
+
+/// The checks that decide whether a run publishes, run inside the warehouse transaction after the load (they see
+/// its uncommitted rows; research data.md §4): every amount converted, the quarantine under its limit, row counts
+/// and amount sums reconciled with the OLTP store and the extraction, referential integrity of every fact key,
+/// revenue ≥ 0, freshness, and no overlapping SCD2 versions.
+struct WarehouseValidation: Sendable {
+    let transform: WarehouseTransform
+    let quality: QualityRules.Outcome
+    let maximumQuarantineRate: Double
+    /// The OLTP store the range was extracted from.
+    let store: any SQLDatabase
+
+    func checks(on connection: any SQLConnection) async throws -> [EtlRunReport.Check] {
+        var checks: [EtlRunReport.Check] = []
+        let missing = transform.missingRates
+        checks.append(.init(name: "fx_rates", passed: missing.isEmpty,
+                            detail: missing.isEmpty ? "every amount converted to USD"
+                                : "no rate for \(missing.count) amounts, e.g. \(missing.prefix(3).joined(separator: "; "))"))
+        let rate = quality.rate
+        checks.append(.init(
+            name: "quarantine_rate", passed: rate <= maximumQuarantineRate,
+            detail: String(format: "%d of %d rows quarantined (%.3f %%, limit %.3f %%)", quality.quarantined.count,
+                           quality.judged, rate * 100, maximumQuarantineRate * 100)
+                + (quality.quarantined.isEmpty ? "" : ", e.g. " + quality.quarantined.prefix(3)
+                    .map { "\($0.table) \($0.key): \($0.reason)" }.joined(separator: "; "))))
+        checks += try await reconciliation(on: connection)
+        checks.append(try await integrity(on: connection))
+        let negative = try await connection.queryFirst("SELECT count(*) AS n FROM agg_merchant_daily WHERE gross < 0")?.int("n") ?? 0
+        checks.append(.init(name: "revenue_non_negative", passed: negative == 0, detail: "\(negative) negative daily gross"))
+        if let newest = transform.payments.map(\.created).max() {
+            let start = (Timestamp.days(fromISODate: transform.logicalDate) ?? 0) * 86_400_000_000
+            checks.append(.init(name: "freshness", passed: newest >= start - 86_400_000_000,
+                                detail: "newest payment \(WarehouseTransform.day(ofMicroseconds: newest).iso), "
+                                    + "logical date \(transform.logicalDate)"))
+        }
+        checks.append(try await ranges(on: connection))
+        return checks
+    }
+
+    /// Counts and sums per currency of the run's payments, three ways: what the extraction accepted, what the
+    /// warehouse now holds for those ids, and what the OLTP store holds for them; and the other facts' counts.
+    /// Two checks: `row_count` and `amount_sums`.
+    func reconciliation(on connection: any SQLConnection) async throws -> [EtlRunReport.Check] {
+        let ids = transform.payments.map(\.id)
+        var extracted: [String: (count: Int64, sum: Int64)] = [:]
+        for payment in transform.payments {
+            extracted[payment.currency, default: (0, 0)].count += 1
+            extracted[payment.currency, default: (0, 0)].sum += payment.amount
+        }
+        let loaded = try await Self.countsAndSums(
+            "SELECT currency, count(*) AS n, SUM(amount) AS total FROM fact_payment WHERE payment_id IN", ids, on: connection)
+        let oltp = try await store.read { source in
+            try await Self.countsAndSums(
+                "SELECT currency, count(*) AS n, SUM(amount) AS total FROM charges WHERE id IN", ids, on: source)
+        }
+        var counts: [String] = []
+        var sums: [String] = []
+        func compare(_ name: String, _ other: [String: (count: Int64, sum: Int64)]) {
+            for currency in Set(extracted.keys).union(other.keys).sorted() {
+                let (a, b) = (extracted[currency] ?? (0, 0), other[currency] ?? (0, 0))
+                if a.count != b.count { counts.append("\(currency) payments: \(a.count) extracted, \(b.count) in \(name)") }
+                if a.sum != b.sum { sums.append("\(currency): \(a.sum) extracted, \(b.sum) in \(name)") }
+            }
+        }
+        compare("the warehouse", loaded)
+        compare("the OLTP store", oltp)
+        let facts = [("fact_refund", "refund_id", transform.refunds.map(\.id)),
+                     ("fact_dispute", "dispute_id", transform.disputes.map(\.id)),
+                     ("fact_balance_transaction", "balance_transaction_id", transform.movements.map(\.id))]
+        for (table, key, expected) in facts {
+            let found = try await Self.count("SELECT count(*) AS n FROM \(table) WHERE \(key) IN", expected, on: connection)
+            if found != expected.count { counts.append("\(table): \(expected.count) extracted, \(found) loaded") }
+        }
+        let extractedCount = extracted.values.reduce(0) { $0 + $1.count }
+        return [
+            .init(name: "row_count", passed: counts.isEmpty,
+                  detail: counts.isEmpty
+                    ? "\(extractedCount) payments, \(transform.refunds.count) refunds, \(transform.disputes.count) disputes, "
+                        + "\(transform.movements.count) balance transactions: extraction, warehouse and OLTP agree"
+                    : counts.prefix(5).joined(separator: "; ")),
+            .init(name: "amount_sums", passed: sums.isEmpty,
+                  detail: sums.isEmpty
+                    ? extracted.keys.sorted().map { "\($0) \(extracted[$0]!.sum)" }.joined(separator: ", ")
+                    : sums.prefix(5).joined(separator: "; ")),
+        ]
+    }
+
+    static func countsAndSums(_ select: String, _ ids: [String], on connection: any SQLConnection) async throws
+        -> [String: (count: Int64, sum: Int64)]
+    {
+        var result: [String: (count: Int64, sum: Int64)] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let slice = ids[chunk..<min(chunk + 500, ids.count)]
+            for row in try await connection.query("""
+                \(raw: select) (\(sql: SQL.join(slice.map { "\($0)" }, separator: ", "))) GROUP BY currency
+                """) {
+                result[row.string("currency"), default: (0, 0)].count += row.int("n")
+                result[row.string("currency"), default: (0, 0)].sum += row.int("total")
+            }
+        }
+        return result
+    }
+
+    static func count(_ select: String, _ ids: [String], on connection: any SQLConnection) async throws -> Int {
+        var total = 0
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let slice = ids[chunk..<min(chunk + 500, ids.count)]
+            total += Int(try await connection.queryFirst("""
+                \(raw: select) (\(sql: SQL.join(slice.map { "\($0)" }, separator: ", ")))
+                """)?.int("n") ?? 0)
+        }
+        return total
+    }
+
+    /// Every fact key has its dimension row (the unknown member `-1` is a row).
+    func integrity(on connection: any SQLConnection) async throws -> EtlRunReport.Check {
+        let pairs = [("fact_payment", "merchant_sk", "dim_merchant"), ("fact_payment", "customer_sk", "dim_customer"),
+                     ("fact_payment", "date_key", "dim_date"), ("fact_refund", "merchant_sk", "dim_merchant"),
+                     ("fact_refund", "date_key", "dim_date"), ("fact_dispute", "merchant_sk", "dim_merchant"),
+                     ("fact_dispute", "date_key", "dim_date"), ("fact_balance_transaction", "merchant_sk", "dim_merchant"),
+                     ("fact_balance_transaction", "date_key", "dim_date")]
+        let sum = pairs.map { fact, key, dimension in
+            "(SELECT count(*) FROM \(fact) f WHERE NOT EXISTS (SELECT 1 FROM \(dimension) d WHERE d.\(key) = f.\(key)))"
+        }.joined(separator: " + ")
+        let orphans = try await connection.queryFirst("SELECT \(raw: sum) AS n")?.int("n") ?? 0
+        let samples = orphans == 0 ? [] : try await connection.query("""
+            SELECT payment_id AS id FROM fact_payment f
+            WHERE NOT EXISTS (SELECT 1 FROM dim_merchant d WHERE d.merchant_sk = f.merchant_sk)
+               OR NOT EXISTS (SELECT 1 FROM dim_customer d WHERE d.customer_sk = f.customer_sk) LIMIT 5
+            """).map { $0.string("id") }
+        return .init(name: "referential_integrity", passed: orphans == 0,
+                     detail: "\(orphans) fact keys without a dimension row"
+                        + (samples.isEmpty ? "" : ", e.g. " + samples.joined(separator: ", ")))
+    }
+
+    /// No two versions of one key overlap (half-open ranges; the unknown member aside).
+    func ranges(on connection: any SQLConnection) async throws -> EtlRunReport.Check {
+        let sum = [("dim_customer", "customer_id", "customer_sk"), ("dim_merchant", "merchant_id", "merchant_sk"),
+                   ("dim_subscription", "subscription_id", "subscription_sk")].map { table, key, sk in
+            """
+            (SELECT count(*) FROM \(table) a JOIN \(table) b ON a.\(key) = b.\(key) AND a.\(sk) < b.\(sk) AND a.\(sk) <> -1
+               AND a.valid_from < COALESCE(b.valid_to, 9223372036854775807)
+               AND b.valid_from < COALESCE(a.valid_to, 9223372036854775807))
+            """
+        }.joined(separator: " + ")
+        let overlaps = try await connection.queryFirst("SELECT \(raw: sum) AS n")?.int("n") ?? 0
+        return .init(name: "scd2_ranges", passed: overlaps == 0, detail: "\(overlaps) overlapping versions")
+    }
+}
