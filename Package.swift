@@ -32,6 +32,9 @@ let package = Package(
         .target(name: "GradientBoosting", swiftSettings: swiftSettings),
         // A Parquet writer (Thrift compact footer, PLAIN and dictionary pages, snappy): no domain types.
         .target(name: "Parquet", swiftSettings: swiftSettings),
+        // The streaming window engine (flow 3): watermarks, tumbling windows, exact percentiles, the error-rate
+        // alert rule. No I/O, no clock.
+        .target(name: "StreamEngine", swiftSettings: swiftSettings),
         // Fraud: the feature definitions, the model wrapper, decisions and reasons (no storage).
         .target(name: "RemitFraud", dependencies: [
             "GradientBoosting",
@@ -78,6 +81,13 @@ let package = Package(
             "RemitStore", "RemitSQL", "RemitCore", "Parquet",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
+        // Streaming analytics (flow 3): the request log's change feed through the window engine into the warehouse,
+        // with checkpoints, partition leases and the error-rate alert.
+        .target(name: "RemitStreaming", dependencies: [
+            "StreamEngine", "RemitStore", "RemitSQL", "RemitCore", "RemitAlerts",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], swiftSettings: swiftSettings),
         // The Stripe-compatible HTTP API.
         .target(name: "RemitAPI", dependencies: [
             "RemitCore", "RemitSQL", "RemitStore", "RemitProcessor", "RemitFraud", "RemitAlerts",
@@ -91,7 +101,7 @@ let package = Package(
         // Composition root: configuration, engines, services, the application.
         .target(name: "RemitApp", dependencies: [
             "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore", "RemitAPI", "RemitFraud",
-            "RemitAlerts", "RemitWebhooks", "RemitETL",
+            "RemitAlerts", "RemitWebhooks", "RemitETL", "RemitStreaming", "StreamEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -109,6 +119,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "remit", dependencies: [
             "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting", "RemitWebhooks", "Parquet", "RemitETL",
+            "RemitStreaming", "StreamEngine", "RemitSQL",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -130,6 +141,7 @@ let package = Package(
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
+        .testTarget(name: "StreamEngineTests", dependencies: ["StreamEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitETLTests", dependencies: ["RemitETL", "RemitStore", "RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitWebhooksTests", dependencies: ["RemitWebhooks"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
@@ -137,7 +149,7 @@ let package = Package(
         .testTarget(name: "RemitFraudTests", dependencies: ["RemitFraud", "GradientBoosting"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitAPITests", dependencies: [
             "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore", "RemitFraud", "GradientBoosting",
-            "RemitBench", "RemitWebhooks", "RemitAlerts", "RemitETL",
+            "RemitBench", "RemitWebhooks", "RemitAlerts", "RemitETL", "RemitStreaming", "StreamEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

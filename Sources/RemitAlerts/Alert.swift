@@ -17,6 +17,9 @@ public struct Alert: Sendable, Equatable {
     /// Flat key → value details (rendered as JSON by the table and the HTTP sinks).
     public var details: [String: String]
     public var created: Date
+    /// This alert ends the condition an earlier one with the same source, kind and subject raised (sinks that track
+    /// incidents, such as PagerDuty, resolve it).
+    public var resolves = false
 
     public init(source: String, kind: String, severity: Severity, subject: String, accountID: String? = nil,
                 summary: String, details: [String: String] = [:], created: Date) {

@@ -23,7 +23,8 @@ public struct ChatWebhookAlertSink: AlertSink {
 
 /// Triggers a PagerDuty incident through the Events API v2 (`REMIT_ALERT_PAGERDUTY_URL`, default
 /// `https://events.pagerduty.com/v2/enqueue`, and `REMIT_ALERT_PAGERDUTY_ROUTING_KEY`). Alerts about one
-/// subject share a `dedup_key`, so a repeating condition stays one incident.
+/// subject share a `dedup_key`, so a repeating condition stays one incident, and an alert that `resolves` it
+/// resolves that incident.
 public struct PagerDutyAlertSink: AlertSink {
     public let name = "pagerduty"
     let url: String
@@ -43,7 +44,7 @@ public struct PagerDutyAlertSink: AlertSink {
         case .info: "info"
         }
         let payload: [String: Any] = [
-            "routing_key": routingKey, "event_action": "trigger",
+            "routing_key": routingKey, "event_action": alert.resolves ? "resolve" : "trigger",
             "dedup_key": "remit/\(alert.source)/\(alert.kind)/\(alert.subject)",
             "payload": [
                 "summary": String(alert.summary.prefix(1024)), "source": "remit", "severity": severity,

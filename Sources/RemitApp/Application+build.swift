@@ -10,6 +10,7 @@ import RemitProcessor
 import RemitSQL
 import RemitFraud
 import RemitStore
+import RemitStreaming
 import ServiceLifecycle
 
 /// The parts of a running Remit, shared by `remit serve`, the tests and the other commands.
@@ -24,6 +25,8 @@ public struct RemitRuntime: Sendable {
     /// Every flow raises alerts here: the log, the `alerts` table, and the configured HTTP sinks.
     public let alerting: Alerting
     let webhookMetrics: WebhookMetrics
+    /// The stream processor's figures (`/metrics`, `GET /admin/stream/stats`).
+    public let streamStats: StreamStats
     /// Opened once migrations ran: services that touch the store wait for it.
     public let ready = Readiness()
 
@@ -57,6 +60,15 @@ public struct RemitRuntime: Sendable {
         }
         alerting = Alerting(sinks: sinks, logger: logger)
         webhookMetrics = WebhookMetrics(registry: metrics.registry)
+        streamStats = StreamStats(registry: metrics.registry, thresholds: configuration.stream.thresholds)
+    }
+
+    /// The stream processor (flow 3), as `remit serve` runs it and `remit stream run` runs it alone.
+    public func streamProcessor(logger: Logger) -> StreamProcessor {
+        StreamProcessor(store: store.database, warehouse: warehouse.database, configuration: configuration.stream,
+                        alerting: alerting, clock: ledger.clock, stats: streamStats,
+                        node: ProcessInfo.processInfo.hostName + ":\(ProcessInfo.processInfo.processIdentifier):stream",
+                        logger: logger)
     }
 
     /// The webhook delivery worker of this node (also what `remit webhooks work` runs alone). It starts once
@@ -117,6 +129,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
                 }
                 return report
             },
+            "stream/stats": { runtime.streamStats.json(nowMs: clock.unixMilliseconds()) },
         ])
     let fraudWatcher = FraudModelWatcher(ledger: runtime.ledger, ready: runtime.ready, interval: .seconds(10), logger: logger)
     let retraining = FraudRetraining(database: runtime.store.database, clock: runtime.ledger.clock)
@@ -173,6 +186,10 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
                           interval: .seconds(300), logger: logger),
         runtime.webhookHealthMonitor(logger: logger))
     if let worker { app.addServices(worker) }
+    if runtime.configuration.streamProcessor {
+        app.addServices(StreamProcessorService(processor: runtime.streamProcessor(logger: logger), ready: runtime.ready,
+                                               logger: logger))
+    }
     app.beforeServerStarts {
         try await runtime.prepare(logger: logger)
         try await fraudWatcher.loadNow()

@@ -2,6 +2,7 @@ import Foundation
 import RemitFraud
 import RemitCore
 import RemitETL
+import RemitStreaming
 import RemitSQLite
 
 /// Everything `remit serve` can be told, with documented defaults.
@@ -56,6 +57,10 @@ public struct RemitConfiguration: Sendable {
     /// The pipeline's limits: the share of rows that may be quarantined (`REMIT_ETL_MAX_QUARANTINE`, default 0.01),
     /// the run timeout (`REMIT_ETL_TIMEOUT`, default 4h), the source retries.
     public var etl = EtlPipeline.Configuration()
+    /// Whether this node runs the stream processor (`remit serve --no-stream-processor` leaves it to other nodes).
+    public var streamProcessor = true
+    /// The stream processor's event-time policy, alert minimum and limits (`REMIT_STREAM_*`).
+    public var stream = StreamProcessor.Configuration()
 
     public var lakePath: String { lakeDirectory ?? (dataDirectory as NSString).appendingPathComponent("lake") }
 
@@ -109,6 +114,7 @@ public struct RemitConfiguration: Sendable {
             }
             etl.timeout = value
         }
+        try applyStreamEnvironment(environment)
         if let fee = environment["REMIT_FEE"] {
             guard let policy = FeePolicy(parsing: fee) else { throw ConfigurationError("REMIT_FEE must look like 2.9%+30") }
             fees = policy

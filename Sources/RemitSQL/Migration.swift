@@ -14,14 +14,18 @@ public struct Migration: Sendable {
     }
 }
 
-/// Applies migrations in order, each in its own transaction, recording them in `schema_migrations`.
+/// Applies migrations in order, each in its own transaction, recording them in `schema_migrations` (or in a
+/// ledger of their own, when several components keep their tables in one database: the warehouse holds the ETL's
+/// star schema and the stream processor's tables).
 public enum Migrator {
-    public static func migrate(_ database: some SQLDatabase, _ migrations: [Migration]) async throws {
+    public static func migrate(_ database: some SQLDatabase, _ migrations: [Migration],
+                               ledger table: String = "schema_migrations") async throws {
+        precondition(table.allSatisfy { $0.isLetter || $0 == "_" }, "a plain table name")
         precondition(migrations.map(\.id) == Array(1...migrations.count), "migration ids must be 1…n")
         if let scoped = database as? any SQLSchemaScoped { try await scoped.createSchemaIfNeeded() }
         _ = try await database.write { connection in
             try await connection.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (id BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS \(raw: table) (id BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
         }
         for migration in migrations {
@@ -30,14 +34,14 @@ public enum Migrator {
                     // Several nodes may start at once: one migrates, the others wait here.
                     try await connection.execute("SELECT pg_advisory_xact_lock(7265746)")
                 }
-                let applied = try await connection.queryFirst("SELECT id FROM schema_migrations WHERE id = \(migration.id)")
+                let applied = try await connection.queryFirst("SELECT id FROM \(raw: table) WHERE id = \(migration.id)")
                 guard applied == nil else { return }
                 for statement in migration.statements(connection.dialect) {
                     try await connection.execute(SQL(stringLiteral: statement))
                 }
                 let now = Timestamp.now()
                 try await connection.execute(
-                    "INSERT INTO schema_migrations (id, name, applied_at) VALUES (\(migration.id), \(migration.name), \(now))"
+                    "INSERT INTO \(raw: table) (id, name, applied_at) VALUES (\(migration.id), \(migration.name), \(now))"
                 )
             }
         }

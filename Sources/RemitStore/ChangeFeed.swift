@@ -44,30 +44,6 @@ public struct ChangeRecord: Sendable {
     }
 }
 
-/// One API request log document (the seed's `api_logs`), as the request log feed returns it.
-public struct APILogEntry: Sendable, Equatable {
-    public var logID: String
-    public var merchantID: String?
-    public var endpoint: String
-    public var method: String
-    public var statusCode: Int
-    public var latencyMs: Double
-    public var timestamp: String
-    public var requestID: String
-
-    public init(logID: String, merchantID: String?, endpoint: String, method: String, statusCode: Int,
-                latencyMs: Double, timestamp: String, requestID: String) {
-        self.logID = logID
-        self.merchantID = merchantID
-        self.endpoint = endpoint
-        self.method = method
-        self.statusCode = statusCode
-        self.latencyMs = latencyMs
-        self.timestamp = timestamp
-        self.requestID = requestID
-    }
-}
-
 /// Reads the change capture and the request log in commit order, so that a reader that has read up to
 /// the horizon never later finds a row at or below it (research data.md §1.3).
 ///
@@ -150,51 +126,6 @@ public struct ChangeFeed: Sendable {
                     table: row.string("table_name"),
                     operation: ChangeRecord.Operation(rawValue: row.int("op")) ?? .insert,
                     rowKey: row.string("row_key"), rowData: row.string("row_data"), changedAt: row.string("changed_at"))
-            }
-        }
-    }
-
-    /// API log documents after `position` up to LSN `through`, in commit order.
-    public func apiLogs(after position: FeedPosition, through: Int64, limit: Int) async throws
-        -> [(FeedPosition, APILogEntry)]
-    {
-        precondition(limit > 0 && limit <= 100_000)
-        return try await database.read { connection in
-            try await connection.query("""
-                SELECT * FROM api_logs
-                WHERE (tx_lsn > \(position.lsn) OR (tx_lsn = \(position.lsn) AND log_seq > \(position.sequence)))
-                  AND tx_lsn <= \(through)
-                ORDER BY tx_lsn, log_seq LIMIT \(limit)
-                """).map { row in
-                (FeedPosition(lsn: row.int("tx_lsn"), sequence: row.int("log_seq")),
-                 APILogEntry(
-                    logID: row.string("log_id"), merchantID: row.optionalString("merchant_id"),
-                    endpoint: row.string("endpoint"), method: row.string("method"),
-                    statusCode: Int(row.int("status_code")), latencyMs: row.double("latency_ms"),
-                    timestamp: row.string("timestamp"), requestID: row.string("request_id")))
-            }
-        }
-    }
-}
-
-extension Ledger {
-    /// Appends a batch of request log documents in one transaction (stamped with its LSN).
-    public func appendAPILogs(_ entries: [APILogEntry]) async throws {
-        guard !entries.isEmpty else { return }
-        let rowsPerStatement = 200
-        try await transaction { connection in
-            let lsn = ChangeFeed.currentLSN(connection.dialect)
-            var start = 0
-            while start < entries.count {
-                let slice = entries[start..<min(start + rowsPerStatement, entries.count)]
-                let values = SQL.join(slice.map { (e: APILogEntry) -> SQL in
-                    "(\(raw: lsn), \(e.logID), \(e.merchantID), \(e.endpoint), \(e.method), \(e.statusCode), \(e.latencyMs), \(e.timestamp), \(e.requestID))"
-                }, separator: ", ")
-                try await connection.execute("""
-                    INSERT INTO api_logs (tx_lsn, log_id, merchant_id, endpoint, method, status_code, latency_ms,
-                        timestamp, request_id) VALUES \(sql: values)
-                    """)
-                start += rowsPerStatement
             }
         }
     }

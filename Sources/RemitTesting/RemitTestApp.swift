@@ -15,6 +15,8 @@ public struct RemitTestApp: Sendable {
         // Tests run jobs explicitly; a scheduled retrain starting mid-test would race them.
         configuration.fraudRetraining = false
         configuration.etlHour = nil
+        // The stream processor runs in the tests that are about it (they turn it on, or drive it directly).
+        configuration.streamProcessor = false
         configure(&configuration)
         let runtime = try RemitRuntime(configuration: configuration, logger: makeTestLogger(), clock: clock, ids: ids)
         return RemitTestApp(runtime: runtime, adminKey: configuration.adminKey ?? TestEngine.adminKey)

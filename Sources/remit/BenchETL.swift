@@ -10,7 +10,7 @@ import RemitStore
 import Synchronization
 
 /// `remit bench etl`: generates days of history through the store (merchants, customers, charges in USD, EUR and
-/// GBP, refunds, customer updates) with the ledger's clock set to each day, then times the nightly run of each
+/// GBP, refunds, disputes, customer updates) with the ledger's clock set to each day, then times the nightly run of each
 /// day end to end (extract, stage to the lake, transform, load and validate, publish).
 struct BenchETL: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -106,7 +106,8 @@ struct BenchETL: AsyncParsableCommand {
         return formatter.string(from: date)
     }
 
-    /// One day's payments: 80 % USD, 15 % EUR, 5 % GBP; every 30th refunded in part; every 20th customer update.
+    /// One day's payments: 80 % USD, 15 % EUR, 5 % GBP; every 30th refunded in part; one in 200 disputed; every 20th
+    /// with a customer update.
     static func generate(_ count: Int, accounts: [(id: String, customers: [String])], ledger: Ledger, writers: Int,
                          day: Date, now: BenchClock) async throws {
         let next = Counter()
@@ -122,8 +123,10 @@ struct BenchETL: AsyncParsableCommand {
                         let account = accounts[index % accounts.count]
                         let customer = account.customers[(index / accounts.count) % account.customers.count]
                         let currency: Currency = index % 20 < 16 ? .usd : (index % 20 < 19 ? Currency("eur")! : Currency("gbp")!)
+                        // One charge in 200 is disputed (Stripe's dispute test card opens the dispute with the charge).
+                        let card = index % 200 == 7 ? "tok_createDispute" : "tok_visa"
                         let request = ChargeRequest(amount: Int64(500 + (index * 7919) % 20_000), currency: currency,
-                                                    customerID: customer, instrument: .reference("tok_visa"))
+                                                    customerID: customer, instrument: .reference(card))
                         _ = try await ledger.perform(context(account.id), idempotency: nil) { transaction in
                             let result = try await transaction.createCharge(request)
                             if index % 30 == 0 {

@@ -10,6 +10,10 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var webhooks: WebhookOptions
+    @OptionGroup var stream: StreamOptions
+
+    @Flag(name: .customLong("no-stream-processor"), help: "Do not run the stream processor on this node (run `remit stream run` elsewhere).")
+    var noStreamProcessor = false
 
     @Flag(name: .customLong("no-webhook-worker"), help: "Do not deliver webhooks on this node (run `remit webhooks work` elsewhere).")
     var noWebhookWorker = false
@@ -60,6 +64,8 @@ struct Serve: AsyncParsableCommand {
         }
         try webhooks.apply(to: &configuration)
         configuration.webhookWorker = !noWebhookWorker
+        try stream.apply(to: &configuration)
+        if noStreamProcessor { configuration.streamProcessor = false }
         if let fraudBlockAt { configuration.fraudPolicy.blockThreshold = fraudBlockAt }
         if let fraudReviewAt { configuration.fraudPolicy.reviewThreshold = fraudReviewAt }
         let policy = configuration.fraudPolicy

@@ -111,7 +111,7 @@ struct ChangeCaptureTests {
             var logs: [APILogEntry] = []
             for _ in 0..<500 where logs.count < 4 {
                 try await Task.sleep(for: .milliseconds(20))
-                logs = try await feed.apiLogs(after: .start, through: try await feed.horizon(), limit: 100).map(\.1)
+                logs = try await feed.apiLogs(after: .start, through: try await feed.horizon(), limit: 100).map(\.entry)
             }
             #expect(logs.count == 4)
             let retrieves = logs.filter { $0.endpoint == "/v1/charges/{id}" }

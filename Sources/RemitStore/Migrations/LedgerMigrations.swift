@@ -12,5 +12,6 @@ public enum LedgerMigrations {
         Migration0007WebhookNotify.migration,
         Migration0008FXRates.migration,
         Migration0009CaptureClock.migration,
+        Migration0010StreamSources.migration,
     ]
 }
