@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "RemitETL", dependencies: [
             "RemitStore", "RemitSQL", "RemitCore", "Parquet",
             .product(name: "Crypto", package: "swift-crypto"),
-        ], swiftSettings: swiftSettings),
+        ], resources: [.copy("Resources/ecb-eurofxref-hist-2026.csv")], swiftSettings: swiftSettings),
         // Streaming analytics (flow 3): the request log's change feed through the window engine into the warehouse,
         // with checkpoints, partition leases and the error-rate alert.
         .target(name: "RemitStreaming", dependencies: [

@@ -115,6 +115,12 @@ public struct RemitConfiguration: Sendable {
             etl.timeout = value
         }
         try applyStreamEnvironment(environment)
+        if let lease = environment["REMIT_ETL_LOCK_LEASE"], !lease.isEmpty {
+            guard let value = try? DurationText.parse(lease), value >= .seconds(1) else {
+                throw ConfigurationError("REMIT_ETL_LOCK_LEASE must be a duration of at least 1s")
+            }
+            etl.lockLease = value
+        }
         if let fee = environment["REMIT_FEE"] {
             guard let policy = FeePolicy(parsing: fee) else { throw ConfigurationError("REMIT_FEE must look like 2.9%+30") }
             fees = policy

@@ -29,6 +29,11 @@ extension StoreConnection {
     /// The warehouse: `url` (`postgres://…`, a database of its own) or `<data-dir>/warehouse.sqlite`.
     public static func openWarehouse(_ configuration: RemitConfiguration, url: String?, logger: Logger) throws -> StoreConnection {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        if let url, url.hasPrefix("sqlite:") {
+            let path = String(url.dropFirst("sqlite:".count))
+            let database = try SQLiteDatabase(path: path, synchronous: configuration.sqliteSynchronous)
+            return StoreConnection(database: database, services: [], description: "SQLite warehouse at \(path)")
+        }
         if let url {
             let database = try PostgresDatabase(url: url, maximumConnections: 4, logger: logger)
             return StoreConnection(database: database, services: [database], description: "PostgreSQL warehouse")

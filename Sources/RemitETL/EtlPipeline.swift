@@ -17,6 +17,9 @@ public struct EtlPipeline: Sendable {
         public var timeout: Duration = .seconds(4 * 3600)
         /// Reads of the source (the OLTP store) that fail are retried this many times.
         public var sourceRetry = RetryPolicy()
+        /// The run's hold on the warehouse lasts this long and is renewed a third of the way through, so a run that
+        /// dies (kill -9, a lost node) frees the warehouse for the next one within this time.
+        public var lockLease: Duration = .seconds(120)
 
         public init() {}
     }
@@ -89,13 +92,28 @@ public struct EtlPipeline: Sendable {
     public func run(date: String, through: Int64? = nil, runID: String,
                     progress: @Sendable @escaping (String) -> Void = { _ in }) async throws -> EtlRunReport {
         try await Migrator.migrate(warehouse, WarehouseSchema.migrations)
-        try await EtlLock(warehouse: warehouse).acquire(runID, lease: configuration.timeout + .seconds(300))
+        let lock = EtlLock(warehouse: warehouse)
+        let lease = configuration.lockLease
+        try await lock.acquire(runID, lease: lease)
         do {
-            let report = try await runLocked(date: date, through: through, runID: runID, progress: progress)
-            try await EtlLock(warehouse: warehouse).release(runID)
+            let report = try await withThrowingTaskGroup(of: EtlRunReport?.self) { group in
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: lease / 3)
+                        try await lock.renew(runID, lease: lease)
+                    }
+                }
+                group.addTask { try await runLocked(date: date, through: through, runID: runID, progress: progress) }
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let report = result { return report }
+                }
+                preconditionFailure("the run ended without a report")
+            }
+            try await lock.release(runID)
             return report
         } catch {
-            try? await EtlLock(warehouse: warehouse).release(runID)
+            try? await lock.release(runID)
             throw error
         }
     }
@@ -193,6 +211,8 @@ public struct EtlPipeline: Sendable {
             try Task.checkCancellation()
             let checks = try await validation.checks(on: connection)
             guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
+            // Fenced: a run whose lease lapsed (it stalled and another took over) must not publish.
+            try await EtlLock.confirm(runID, on: connection)
             try await EtlRuns.publish(runID, quarantined: quality.quarantined.count, at: finishedAt, on: connection)
             return (checks, dimensionRows)
         }

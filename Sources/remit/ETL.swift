@@ -14,7 +14,7 @@ struct ETL: AsyncParsableCommand {
     /// The options of the commands that run the pipeline.
     struct PipelineOptions: ParsableArguments {
         @Option(name: .customLong("lake-dir"), help: "The lake (default: <data-dir>/lake).") var lakeDirectory: String?
-        @Option(name: .customLong("warehouse-url"), help: "postgres://… for the warehouse (default: <data-dir>/warehouse.sqlite).")
+        @Option(name: .customLong("warehouse-url"), help: "postgres://…[?schema=name] or sqlite:PATH for the warehouse (default: <data-dir>/warehouse.sqlite).")
         var warehouseURL: String?
         @Option(name: .customLong("max-quarantine"),
                 help: "The share of rows the quality rules may quarantine before the run fails (default 0.01).")
@@ -43,6 +43,7 @@ struct ETL: AsyncParsableCommand {
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() async throws {
+            lineBufferedOutput()
             var configuration = try store.configuration()
             try pipeline.apply(to: &configuration)
             let logger = makeLogger(level: .warning)
@@ -96,6 +97,7 @@ struct ETL: AsyncParsableCommand {
         }
 
         func run() async throws {
+            lineBufferedOutput()
             var configuration = try store.configuration()
             try pipeline.apply(to: &configuration)
             let logger = makeLogger(level: .warning)

@@ -11,15 +11,24 @@ struct FX: AsyncParsableCommand {
 
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load the ECB's euro reference rates (eurofxref.csv or eurofxref-hist.csv) into the store.")
+            abstract: "Load the ECB's euro reference rates (eurofxref.csv or eurofxref-hist.csv) into the store.",
+            discussion: """
+                --shipped loads the rates Remit ships: the ECB's published history from \(ShippedRates.firstDay) to \
+                \(ShippedRates.lastDay), for demos and tests.
+                """)
 
         @OptionGroup var store: StoreOptions
-        @Argument(help: "The CSV file.") var file: String
+        @Argument(help: "The CSV file.") var file: String?
+        @Flag(help: "Load the rates shipped with Remit instead of a file.") var shipped = false
+
+        func validate() throws {
+            guard (file == nil) != !shipped else { throw ValidationError("give a CSV file, or --shipped") }
+        }
 
         func run() async throws {
-            let text = try String(contentsOfFile: file, encoding: .utf8)
+            let text = shipped ? try ShippedRates.text() : try String(contentsOfFile: file ?? "", encoding: .utf8)
             let rates = try ECBRatesFile.parse(text)
-            guard !rates.isEmpty else { throw ValidationError("\(file) holds no rates") }
+            guard !rates.isEmpty else { throw ValidationError("\(file ?? "the shipped file") holds no rates") }
             let logger = makeLogger(level: .warning)
             let runtime = try RemitRuntime(configuration: try store.configuration(), logger: logger)
             let rows = rates.map { (day: $0.date, currency: $0.currency, perEuro: $0.perEuro.description) }

@@ -25,6 +25,7 @@ struct Logs: AsyncParsableCommand {
         @Flag(name: .customLong("skip-invalid"), help: "Import the valid lines and report the others.") var skipInvalid = false
 
         func run() async throws {
+            lineBufferedOutput()
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let (documents, invalid) = APILogFile.parse(String(decoding: data, as: UTF8.self))
             for problem in invalid.prefix(10) { print("invalid: \(problem)") }

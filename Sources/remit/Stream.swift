@@ -22,13 +22,14 @@ struct Stream: AsyncParsableCommand {
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var stream: StreamOptions
-        @Option(name: .customLong("warehouse-url"), help: "postgres://… for the warehouse (default: <data-dir>/warehouse.sqlite).")
+        @Option(name: .customLong("warehouse-url"), help: "postgres://…[?schema=name] or sqlite:PATH for the warehouse (default: <data-dir>/warehouse.sqlite).")
         var warehouseURL: String?
         @Flag(name: .customLong("until-caught-up"), help: "Exit once everything there is has been processed.")
         var untilCaughtUp = false
         @Flag(help: "Print the summary as JSON.") var json = false
 
         func run() async throws {
+            lineBufferedOutput()
             var configuration = try store.configuration()
             if let warehouseURL { configuration.warehouseURL = warehouseURL }
             try stream.apply(to: &configuration)

@@ -56,3 +56,19 @@ struct CurrencyConversionTests {
         #expect(throws: CurrencyConverter.MissingRate.self) { try converter.perEuro("USD", on: "2026-11-09") }
     }
 }
+
+struct ShippedRatesTests {
+    @Test func theShippedECBHistoryCoversItsDaysAndConverts() throws {
+        let rates = try ShippedRates.rates()
+        let days = Set(rates.map(\.date)).sorted()
+        #expect(days.count == 213 && days.first == ShippedRates.firstDay && days.last == ShippedRates.lastDay)
+        #expect(rates.first { $0.date == "2026-10-30" && $0.currency == "USD" }?.perEuro.description == "1.1172")
+        #expect(Set(rates.map(\.currency)).isSuperset(of: ["USD", "GBP", "JPY", "CHF", "SEK"]))
+        let converter = CurrencyConverter(rates)
+        // Sunday 1 November 2026 takes Friday's rate: 10.00 EUR × 1.1172 = 11.172 USD → 1117 cents.
+        #expect(try converter.usdCents(1000, currency: "EUR", exponent: 2, on: "2026-11-01") == 1117)
+        #expect(throws: CurrencyConverter.MissingRate.self) {
+            _ = try converter.usdCents(1000, currency: "EUR", exponent: 2, on: "2026-11-07")
+        }
+    }
+}
