@@ -170,60 +170,85 @@ public struct EtlPipeline: Sendable {
         let to = max(from, min(through ?? horizon, horizon))
         box.update { $0.toLSN = to }
         try await EtlRuns(warehouse: warehouse).setRange(runID, to: to)
-        var clock = ContinuousClock.now
-        func step(_ name: String, rows: Int) {
-            let elapsed = ContinuousClock.now - clock
-            box.update { $0.steps.append(.init(name: name, seconds: Double(elapsed.components.seconds)
-                                                + Double(elapsed.components.attoseconds) / 1e18, rows: rows)) }
-            progress("\(name): \(rows) rows")
-            clock = ContinuousClock.now
-        }
+        let step = box.stepTimer(progress: progress)
         let extracted = try await retryingSource {
             try await ChangeRangeExtractor(database: store).extract(afterLSN: from, throughLSN: to, progress: progress)
         }
-        step("extract", rows: extracted.values.reduce(0) { $0 + $1.count })
+        step("extract", extracted.values.reduce(0) { $0 + $1.count })
         try Task.checkCancellation()
         let rules = QualityRules(maximumRate: configuration.maximumQuarantineRate)
         let known = try await EtlRuns(warehouse: warehouse).knownCharges(QualityRules.chargesToLookUp(extracted),
                                                                           refunds: extracted["refund"]?.changes.map(\.key) ?? [])
         let quality = rules.judge(extracted, known: known)
         box.update { $0.quarantined = quality.quarantined.count }
-        step("quality", rows: quality.quarantined.count)
+        step("quality", quality.quarantined.count)
         let (year, month, dayOfMonth) = civilDay
-        _ = try LakeStager(lakeDirectory: lakeDirectory).stage(
-            quality.accepted, quarantined: quality.quarantined, date: (Int(year), Int(month), Int(dayOfMonth)),
-            run: runID, progress: progress)
-        step("stage", rows: quality.accepted.values.reduce(0) { $0 + $1.count })
-        try Task.checkCancellation()
         let rates = try await retryingSource { try await FXRateStore(database: store).all() }.compactMap { row in
             ExchangeRate(row.perEuro).map { ECBRatesFile.Rate(date: row.day, currency: row.currency, perEuro: $0) }
         }
+        // The lake is written while the warehouse loads (two cores, two jobs); the load publishes only once the
+        // staging succeeded, and a failed staging rolls the load back.
+        let gate = StagingGate()
+        let lakeDirectory = self.lakeDirectory
+        let checks = try await withThrowingTaskGroup(of: [EtlRunReport.Check]?.self) { group in
+            group.addTask {
+                let started = ContinuousClock.now
+                do {
+                    _ = try LakeStager(lakeDirectory: lakeDirectory).stage(
+                        quality.accepted, quarantined: quality.quarantined, date: (Int(year), Int(month), Int(dayOfMonth)),
+                        run: runID, progress: progress)
+                    let rows = quality.accepted.values.reduce(0) { $0 + $1.count }
+                    box.record("stage (beside the load)", seconds: ContinuousClock.now - started, rows: rows)
+                    progress("stage: \(rows) rows (beside the load)")
+                    gate.open(.success(()))
+                    return nil
+                } catch {
+                    gate.open(.failure(error))
+                    throw error
+                }
+            }
+            group.addTask {
+                try await self.transformAndLoad(quality, rates: rates, runID: runID, report: box, gate: gate, step: step)
+            }
+            var checks: [EtlRunReport.Check] = []
+            for try await result in group { if let result { checks = result } }
+            return checks
+        }
+        box.update { $0.checks = checks }
+        step("commit", 0)
+        try await EtlRuns(warehouse: warehouse).analyze()
+        step("analyze", 0)
+        box.update { $0.status = "published" }
+        let published = box.value
+        try await EtlRuns(warehouse: warehouse).finish(published, at: Self.now())
+        return published
+    }
+
+    /// Transforms the accepted rows, then loads, validates and publishes them in one warehouse transaction (after
+    /// the staging has succeeded).
+    func transformAndLoad(_ quality: QualityRules.Outcome, rates: [ECBRatesFile.Rate], runID: String, report box: ReportBox,
+                          gate: StagingGate, step: @escaping @Sendable (String, Int) -> Void) async throws -> [EtlRunReport.Check] {
         let logicalDate = box.value.logicalDate
         let transform = WarehouseTransform(tables: quality.accepted, converter: CurrencyConverter(rates), logicalDate: logicalDate)
-        step("transform", rows: transform.payments.count + transform.refunds.count + transform.disputes.count
+        step("transform", transform.payments.count + transform.refunds.count + transform.disputes.count
              + transform.movements.count)
         try Task.checkCancellation()
         let validation = WarehouseValidation(transform: transform, quality: quality,
-                                             maximumQuarantineRate: configuration.maximumQuarantineRate, store: store)
+                                             maximumQuarantineRate: configuration.maximumQuarantineRate, store: store,
+                                             range: (box.value.fromLSN, box.value.toLSN))
         let finishedAt = Self.now()
-        let (checks, dimensionRows) = try await warehouse.write { connection in
-            let dimensionRows = try await transform.load(on: connection, runID: runID, quarantined: quality.quarantined)
+        return try await warehouse.write { connection in
+            let keys = try await transform.load(on: connection, runID: runID, quarantined: quality.quarantined, step: step)
             try Task.checkCancellation()
-            let checks = try await validation.checks(on: connection)
+            let checks = try await validation.checks(on: connection, keys: keys)
+            step("validate", checks.count)
             guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
+            try await gate.wait()
             // Fenced: a run whose lease lapsed (it stalled and another took over) must not publish.
             try await EtlLock.confirm(runID, on: connection)
             try await EtlRuns.publish(runID, quarantined: quality.quarantined.count, at: finishedAt, on: connection)
-            return (checks, dimensionRows)
+            return checks
         }
-        box.update { $0.checks = checks }
-        step("load+validate", rows: transform.payments.count + transform.refunds.count + transform.disputes.count
-             + transform.movements.count + dimensionRows)
-        try await EtlRuns(warehouse: warehouse).analyze()
-        box.update { $0.status = "published" }
-        let published = box.value
-        try await EtlRuns(warehouse: warehouse).finish(published, at: finishedAt)
-        return published
     }
 
     /// The first steps of a run without the load (`remit etl stage`): extract `(after, through]`, judge it, and
@@ -280,7 +305,28 @@ public struct EtlPipeline: Sendable {
 /// The report of the run in progress, readable when a step fails or the run times out.
 final class ReportBox: Sendable {
     private let state: Mutex<EtlRunReport>
+    private let lap = Mutex(ContinuousClock.now)
     init(_ report: EtlRunReport) { state = Mutex(report) }
     var value: EtlRunReport { state.withLock { $0 } }
     func update(_ change: (inout EtlRunReport) -> Void) { state.withLock { change(&$0) } }
+
+    /// Records a step that ran beside the others, with its own duration.
+    func record(_ name: String, seconds elapsed: Duration, rows: Int) {
+        update { $0.steps.append(.init(name: name, seconds: Double(elapsed.components.seconds)
+                                       + Double(elapsed.components.attoseconds) / 1e18, rows: rows)) }
+    }
+
+    /// Records a step that ended now (its time since the last one) and tells the terminal.
+    func stepTimer(progress: @Sendable @escaping (String) -> Void) -> @Sendable (String, Int) -> Void {
+        lap.withLock { $0 = ContinuousClock.now }
+        return { name, rows in
+            let elapsed = self.lap.withLock { start in
+                defer { start = ContinuousClock.now }
+                return ContinuousClock.now - start
+            }
+            self.update { $0.steps.append(.init(name: name, seconds: Double(elapsed.components.seconds)
+                                                + Double(elapsed.components.attoseconds) / 1e18, rows: rows)) }
+            progress("\(name): \(rows) rows")
+        }
+    }
 }

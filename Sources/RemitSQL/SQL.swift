@@ -62,6 +62,24 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation {
         return result
     }
 
+    /// `(a, b, …), (c, d, …)`: the rows of a multi-row `VALUES`, built in one pass (a bulk load builds thousands).
+    public static func rows(_ rows: some Collection<[SQL]>) -> SQL {
+        var result: SQL = ""
+        result.pieces = []
+        result.pieces.reserveCapacity(rows.count * ((rows.first?.count ?? 1) * 2 + 1))
+        var first = true
+        for row in rows {
+            result.pieces.append(.text(first ? "(" : ", ("))
+            first = false
+            for (index, cell) in row.enumerated() {
+                if index > 0 { result.pieces.append(.text(", ")) }
+                result.pieces.append(contentsOf: cell.pieces)
+            }
+            result.pieces.append(.text(")"))
+        }
+        return result
+    }
+
     public struct StringInterpolation: StringInterpolationProtocol, Sendable {
         var pieces: [Piece] = []
 

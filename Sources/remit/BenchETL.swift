@@ -22,11 +22,13 @@ struct BenchETL: AsyncParsableCommand {
     @Option var merchants = 20
     @Option(help: "Customers per merchant.") var customers = 250
     @Option(help: "Concurrent writers generating the history.") var writers = 16
+    @Option(name: .customLong("keep-in"), help: "Keep the generated store in this directory (to profile a run on it).")
+    var keepIn: String?
 
     func run() async throws {
         var configuration = try store.configuration()
         if configuration.databaseURL == nil {
-            configuration.dataDirectory = FileManager.default.temporaryDirectory
+            configuration.dataDirectory = keepIn ?? FileManager.default.temporaryDirectory
                 .appendingPathComponent("remit-bench-etl-\(UUID().uuidString.prefix(8))").path
         }
         configuration.fraudRetraining = false
@@ -90,7 +92,7 @@ struct BenchETL: AsyncParsableCommand {
                 }
             }
         }
-        if store.databaseURL == nil { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+        if store.databaseURL == nil && keepIn == nil { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
     }
 
     static func context(_ account: String) -> OperationContext { OperationContext(accountID: account, requestID: "req_bench") }

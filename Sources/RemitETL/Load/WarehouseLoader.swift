@@ -8,8 +8,16 @@ extension WarehouseTransform {
     /// Rows per multi-row `INSERT`: fewer statements, well under both engines' bind limits.
     static let rowsPerInsert = 100
 
-    /// Loads everything; returns how many dimension rows were written.
-    func load(on connection: any SQLConnection, runID: String, quarantined: [QuarantinedRow]) async throws -> Int {
+    /// The dimension keys the run's facts point at, for the referential-integrity check.
+    struct FactKeys: Sendable {
+        var merchants = Set<Int64>()
+        var customers = Set<Int64>()
+        var dates = Set<Int64>()
+    }
+
+    /// Loads everything, timing each part with `step`; returns the keys its facts point at.
+    func load(on connection: any SQLConnection, runID: String, quarantined: [QuarantinedRow],
+              step: (String, Int) -> Void = { _, _ in }) async throws -> FactKeys {
         var dimensionRows = 0
         dimensionRows += try await loadDimension("dim_merchant", key: "merchant_id", sk: "merchant_sk",
                                                  columns: Self.merchantAttributes, source: merchants, on: connection)
@@ -18,13 +26,16 @@ extension WarehouseTransform {
         dimensionRows += try await loadDimension("dim_subscription", key: "subscription_id", sk: "subscription_sk",
                                                  columns: Self.subscriptionAttributes, source: subscriptions, on: connection)
         try await loadDates(on: connection)
-        try await loadFacts(on: connection)
+        step("load dimensions", dimensionRows)
+        let keys = try await loadFacts(on: connection)
         try await Self.insert(into: "etl_quarantine",
                               ["run_id", "table_name", "row_key", "lsn", "reason", "row_data"],
                               quarantined.map { ["\(runID)", "\($0.table)", "\($0.key)", "\($0.lsn)", "\($0.reason)", "\($0.rowData)"] },
                               conflict: "ON CONFLICT (run_id, table_name, row_key) DO NOTHING", on: connection)
-        try await loadAggregates(on: connection)
-        return dimensionRows
+        step("load facts", payments.count + refunds.count + disputes.count + movements.count + quarantined.count)
+        let pairs = try await loadAggregates(on: connection)
+        step("aggregates", pairs)
+        return keys
     }
 
     func loadDates(on connection: any SQLConnection) async throws {
@@ -40,14 +51,33 @@ extension WarehouseTransform {
                               conflict: "ON CONFLICT (date_key) DO NOTHING", on: connection)
     }
 
-    func loadFacts(on connection: any SQLConnection) async throws {
+    func loadFacts(on connection: any SQLConnection) async throws -> FactKeys {
+        let merchantKeys = Set(payments.map(\.merchant) + refunds.map(\.merchant) + disputes.map(\.merchant)
+                               + movements.map(\.merchant))
+        let merchantVersions = try await DimensionVersions.load("dim_merchant", key: "merchant_id", sk: "merchant_sk",
+                                                                keys: merchantKeys, on: connection)
+        let customerVersions = try await DimensionVersions.load("dim_customer", key: "customer_id", sk: "customer_sk",
+                                                                keys: Set(payments.compactMap(\.customer)), on: connection)
+        var keys = FactKeys()
+        keys.dates = Set((payments.map(\.dateKey) + refunds.map(\.dateKey) + disputes.map(\.dateKey)
+                          + movements.map(\.dateKey)).map(Int64.init))
+        func merchant(_ id: String, _ time: Int64) -> SQL {
+            let key = merchantVersions.surrogateKey(of: id, at: time)
+            keys.merchants.insert(key)
+            return "\(key)"
+        }
+        func customer(_ id: String?, _ time: Int64) -> SQL {
+            let key = customerVersions.surrogateKey(of: id, at: time)
+            keys.customers.insert(key)
+            return "\(key)"
+        }
         try await Self.insert(into: "fact_payment", [
             "payment_id", "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd",
             "amount_usd_cents", "amount_refunded", "status", "captured", "disputed", "lsn",
         ], payments.map { payment in
             let cents = payment.usdCents ?? 0
-            return ["\(payment.id)", Self.merchantKey(payment.merchant, payment.created),
-                    Self.asOf("dim_customer", "customer_sk", "customer_id", payment.customer, payment.created),
+            return ["\(payment.id)", merchant(payment.merchant, payment.created),
+                    customer(payment.customer, payment.created),
                     "\(Int64(payment.dateKey))", "\(payment.created)", "\(payment.amount)", "\(payment.currency)",
                     Self.decimal(cents), "\(cents)", "\(payment.refunded)", "\(payment.status)", "\(payment.captured)",
                     "\(payment.disputed)", "\(payment.lsn)"]
@@ -59,7 +89,7 @@ extension WarehouseTransform {
             "refund_id", "payment_id", "merchant_sk", "date_key", "created", "amount", "currency", "amount_usd_cents",
             "status", "lsn",
         ], refunds.map { refund in
-            ["\(refund.id)", "\(refund.payment)", Self.merchantKey(refund.merchant, refund.created), "\(Int64(refund.dateKey))",
+            ["\(refund.id)", "\(refund.payment)", merchant(refund.merchant, refund.created), "\(Int64(refund.dateKey))",
              "\(refund.created)", "\(refund.amount)", "\(refund.currency)", "\(refund.usdCents ?? 0)", "\(refund.status)",
              "\(refund.lsn)"]
         }, conflict: Self.upsert("refund_id", ["status", "amount", "amount_usd_cents", "lsn"]), on: connection)
@@ -68,7 +98,7 @@ extension WarehouseTransform {
             "amount_usd_cents", "reason", "status", "lsn",
         ], disputes.map { dispute in
             let cents = dispute.usdCents ?? 0
-            return ["\(dispute.id)", "\(dispute.payment)", Self.merchantKey(dispute.merchant, dispute.created),
+            return ["\(dispute.id)", "\(dispute.payment)", merchant(dispute.merchant, dispute.created),
                     "\(Int64(dispute.dateKey))", "\(dispute.created)", "\(dispute.amount)", "\(dispute.currency)",
                     Self.decimal(cents), "\(cents)", "\(dispute.reason)", "\(dispute.status)", "\(dispute.lsn)"]
         }, conflict: Self.upsert("dispute_id", ["status", "reason", "amount", "amount_usd", "amount_usd_cents", "lsn"]),
@@ -77,57 +107,58 @@ extension WarehouseTransform {
             "balance_transaction_id", "merchant_sk", "date_key", "created", "type", "reporting_category", "amount", "fee",
             "net", "currency", "amount_usd_cents", "fee_usd_cents", "net_usd_cents", "source_id", "lsn",
         ], movements.map { movement in
-            ["\(movement.id)", Self.merchantKey(movement.merchant, movement.created), "\(Int64(movement.dateKey))",
+            ["\(movement.id)", merchant(movement.merchant, movement.created), "\(Int64(movement.dateKey))",
              "\(movement.created)", "\(movement.type)", "\(movement.category)", "\(movement.amount)", "\(movement.fee)",
              "\(movement.net)", "\(movement.currency)", "\(movement.amountUSD ?? 0)", "\(movement.feeUSD ?? 0)",
              "\(movement.netUSD ?? 0)", "\(movement.source)", "\(movement.lsn)"]
         }, conflict: Self.upsert("balance_transaction_id", ["lsn"]), on: connection)
+        return keys
     }
 
     /// The daily aggregates of every (merchant, day) this run touched, recomputed from the facts: succeeded
     /// payments and their gross, refunds and disputes opened that day, the fees of that day's balance movements,
-    /// and net = gross − refunds − disputes − fees; per currency, with the USD figures beside.
-    func loadAggregates(on connection: any SQLConnection) async throws {
-        var touched = Set<Pair>()
-        for payment in payments { touched.insert(Pair(merchant: payment.merchant, dateKey: payment.dateKey)) }
-        for refund in refunds { touched.insert(Pair(merchant: refund.merchant, dateKey: refund.dateKey)) }
-        for dispute in disputes { touched.insert(Pair(merchant: dispute.merchant, dateKey: dispute.dateKey)) }
-        for movement in movements { touched.insert(Pair(merchant: movement.merchant, dateKey: movement.dateKey)) }
-        for pair in touched.sorted(by: { ($0.merchant, $0.dateKey) < ($1.merchant, $1.dateKey) }) {
-            let (merchant, dateKey) = (pair.merchant, Int64(pair.dateKey))
-            try await connection.execute("DELETE FROM agg_merchant_daily WHERE merchant_id = \(merchant) AND date_key = \(dateKey)")
-            try await connection.execute("""
-                INSERT INTO agg_merchant_daily (merchant_id, date_key, currency, payments, gross, refunds, disputes, fees,
-                    net, gross_usd_cents, refunds_usd_cents, disputes_usd_cents, fees_usd_cents, net_usd_cents)
-                SELECT \(merchant), \(dateKey), currency, SUM(payments), SUM(gross), SUM(refunds), SUM(disputes), SUM(fees),
-                    SUM(gross) - SUM(refunds) - SUM(disputes) - SUM(fees), SUM(gross_usd), SUM(refunds_usd), SUM(disputes_usd),
-                    SUM(fees_usd), SUM(gross_usd) - SUM(refunds_usd) - SUM(disputes_usd) - SUM(fees_usd)
-                FROM (
-                    SELECT p.currency, 1 AS payments, p.amount AS gross, 0 AS refunds, 0 AS disputes, 0 AS fees,
-                        p.amount_usd_cents AS gross_usd, 0 AS refunds_usd, 0 AS disputes_usd, 0 AS fees_usd
-                    FROM fact_payment p JOIN dim_merchant d ON d.merchant_sk = p.merchant_sk
-                    WHERE d.merchant_id = \(merchant) AND p.date_key = \(dateKey) AND p.status = 'succeeded'
-                    UNION ALL
-                    SELECT r.currency, 0, 0, r.amount, 0, 0, 0, r.amount_usd_cents, 0, 0
-                    FROM fact_refund r JOIN dim_merchant d ON d.merchant_sk = r.merchant_sk
-                    WHERE d.merchant_id = \(merchant) AND r.date_key = \(dateKey) AND r.status <> 'failed'
-                    UNION ALL
-                    SELECT x.currency, 0, 0, 0, x.amount, 0, 0, 0, x.amount_usd_cents, 0
-                    FROM fact_dispute x JOIN dim_merchant d ON d.merchant_sk = x.merchant_sk
-                    WHERE d.merchant_id = \(merchant) AND x.date_key = \(dateKey)
-                    UNION ALL
-                    SELECT b.currency, 0, 0, 0, 0, b.fee, 0, 0, 0, b.fee_usd_cents
-                    FROM fact_balance_transaction b JOIN dim_merchant d ON d.merchant_sk = b.merchant_sk
-                    WHERE d.merchant_id = \(merchant) AND b.date_key = \(dateKey) AND b.fee <> 0
-                ) AS day
-                GROUP BY currency
-                """)
+    /// and net = gross − refunds − disputes − fees; per currency, with the USD figures beside. One statement per day
+    /// (and per 500 merchants): each fact table is read once for the day, not once per merchant. Returns how many
+    /// (merchant, day) pairs were recomputed.
+    func loadAggregates(on connection: any SQLConnection) async throws -> Int {
+        var touched: [Int: Set<String>] = [:]
+        for payment in payments { touched[payment.dateKey, default: []].insert(payment.merchant) }
+        for refund in refunds { touched[refund.dateKey, default: []].insert(refund.merchant) }
+        for dispute in disputes { touched[dispute.dateKey, default: []].insert(dispute.merchant) }
+        for movement in movements { touched[movement.dateKey, default: []].insert(movement.merchant) }
+        for (day, merchants) in touched.sorted(by: { $0.key < $1.key }) {
+            let dateKey = Int64(day)
+            let sorted = merchants.sorted()
+            for chunk in stride(from: 0, to: sorted.count, by: 500) {
+                let list = SQL.join(sorted[chunk..<min(chunk + 500, sorted.count)].map { "\($0)" }, separator: ", ")
+                try await connection.execute("DELETE FROM agg_merchant_daily WHERE date_key = \(dateKey) AND merchant_id IN (\(sql: list))")
+                try await connection.execute("""
+                    INSERT INTO agg_merchant_daily (merchant_id, date_key, currency, payments, gross, refunds, disputes, fees,
+                        net, gross_usd_cents, refunds_usd_cents, disputes_usd_cents, fees_usd_cents, net_usd_cents)
+                    SELECT d.merchant_id, \(dateKey), x.currency, SUM(x.payments), SUM(x.gross), SUM(x.refunds),
+                        SUM(x.disputes), SUM(x.fees), SUM(x.gross) - SUM(x.refunds) - SUM(x.disputes) - SUM(x.fees),
+                        SUM(x.gross_usd), SUM(x.refunds_usd), SUM(x.disputes_usd), SUM(x.fees_usd),
+                        SUM(x.gross_usd) - SUM(x.refunds_usd) - SUM(x.disputes_usd) - SUM(x.fees_usd)
+                    FROM (
+                        SELECT merchant_sk AS sk, currency, 1 AS payments, amount AS gross, 0 AS refunds, 0 AS disputes,
+                            0 AS fees, amount_usd_cents AS gross_usd, 0 AS refunds_usd, 0 AS disputes_usd, 0 AS fees_usd
+                        FROM fact_payment WHERE date_key = \(dateKey) AND status = 'succeeded'
+                        UNION ALL
+                        SELECT merchant_sk, currency, 0, 0, amount, 0, 0, 0, amount_usd_cents, 0, 0
+                        FROM fact_refund WHERE date_key = \(dateKey) AND status <> 'failed'
+                        UNION ALL
+                        SELECT merchant_sk, currency, 0, 0, 0, amount, 0, 0, 0, amount_usd_cents, 0
+                        FROM fact_dispute WHERE date_key = \(dateKey)
+                        UNION ALL
+                        SELECT merchant_sk, currency, 0, 0, 0, 0, fee, 0, 0, 0, fee_usd_cents
+                        FROM fact_balance_transaction WHERE date_key = \(dateKey) AND fee <> 0
+                    ) AS x JOIN dim_merchant d ON d.merchant_sk = x.sk
+                    WHERE d.merchant_id IN (\(sql: list))
+                    GROUP BY d.merchant_id, x.currency
+                    """)
+            }
         }
-    }
-
-    struct Pair: Hashable {
-        var merchant: String
-        var dateKey: Int
+        return touched.values.reduce(0) { $0 + $1.count }
     }
 
     /// SCD2 for one dimension; returns how many rows it wrote.
@@ -172,7 +203,7 @@ extension WarehouseTransform {
         while start < rows.count {
             try Task.checkCancellation()
             let chunk = rows[start..<min(start + rowsPerInsert, rows.count)]
-            let values = SQL.join(chunk.map { "(" + SQL.join($0, separator: ", ") + ")" }, separator: ", ")
+            let values = SQL.rows(chunk)
             try await connection.execute("""
                 INSERT INTO \(raw: table) (\(raw: columns.joined(separator: ", "))) VALUES \(sql: values) \(sql: conflict)
                 """)
@@ -183,19 +214,6 @@ extension WarehouseTransform {
     /// `ON CONFLICT (key) DO UPDATE SET c = excluded.c, …`.
     static func upsert(_ key: String, _ columns: [String]) -> SQL {
         "ON CONFLICT (\(raw: key)) DO UPDATE SET \(raw: columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))"
-    }
-
-    static func merchantKey(_ merchant: String, _ time: Int64) -> SQL {
-        asOf("dim_merchant", "merchant_sk", "merchant_id", merchant, time)
-    }
-
-    /// The surrogate key of the version valid at `time` (half-open), or -1.
-    static func asOf(_ table: String, _ sk: String, _ key: String, _ id: String?, _ time: Int64) -> SQL {
-        guard let id else { return "-1" }
-        return """
-            COALESCE((SELECT \(raw: sk) FROM \(raw: table) WHERE \(raw: key) = \(id) AND valid_from <= \(time)
-                      AND (valid_to IS NULL OR \(time) < valid_to) AND \(raw: sk) <> -1), -1)
-            """
     }
 
     /// US cents as a `DECIMAL(18,2)` literal, exact (never through a floating-point number).

@@ -125,6 +125,11 @@ public enum WarehouseSchema {
                 "ALTER TABLE agg_merchant_daily ADD COLUMN fees_usd_cents BIGINT NOT NULL DEFAULT 0",
                 "ALTER TABLE agg_merchant_daily ADD COLUMN net_usd_cents BIGINT NOT NULL DEFAULT 0",
                 "ALTER TABLE etl_run ADD COLUMN quarantined BIGINT NOT NULL DEFAULT 0",
+                // A run's facts by its LSN range: its reconciliation reads what it loaded, not the whole table.
+                "CREATE INDEX fact_payment_lsn ON fact_payment (lsn)",
+                "CREATE INDEX fact_refund_lsn ON fact_refund (lsn)",
+                "CREATE INDEX fact_dispute_lsn ON fact_dispute (lsn)",
+                "CREATE INDEX fact_balance_transaction_lsn ON fact_balance_transaction (lsn)",
             ]
         },
     ]
