@@ -15,11 +15,21 @@ public enum PostgresAdmin {
                 username: configuration.username, password: configuration.password,
                 database: configuration.database, tls: .disable),
             id: 1, logger: logger)
-        do {
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-        } catch {
-            try? await connection.close()
-            throw error
+        // Two CREATE DATABASE at once may fail with "source database template1 is being accessed by other users"
+        // (each copies template1): a parallel test suite does that, so a failure is tried again a few times.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+                break
+            } catch {
+                guard attempt < 10 else {
+                    try? await connection.close()
+                    throw error
+                }
+                try await Task.sleep(for: .milliseconds(Int64.random(in: 50...300)))
+            }
         }
         try await connection.close()
         guard var components = URLComponents(string: url) else { return url }

@@ -62,6 +62,31 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation {
         return result
     }
 
+    /// `(?, ?, …), (?, ?, …)` binding `rows`, built in one pass straight from the values (a bulk load builds millions
+    /// of cells); the columns in `casts` are bound as `CAST(? AS type)` (e.g. text into `NUMERIC` on PostgreSQL).
+    public static func rows(values rows: some Collection<[SQLValue]>, casts: [Int: String] = [:]) -> SQL {
+        var result: SQL = ""
+        result.pieces = []
+        result.pieces.reserveCapacity(rows.count * ((rows.first?.count ?? 1) * 2 + 1))
+        var first = true
+        for row in rows {
+            result.pieces.append(.text(first ? "(" : ", ("))
+            first = false
+            for (index, value) in row.enumerated() {
+                if let type = casts[index] {
+                    result.pieces.append(.text(index > 0 ? ", CAST(" : "CAST("))
+                    result.pieces.append(.bind(value))
+                    result.pieces.append(.text(" AS \(type))"))
+                } else {
+                    if index > 0 { result.pieces.append(.text(", ")) }
+                    result.pieces.append(.bind(value))
+                }
+            }
+            result.pieces.append(.text(")"))
+        }
+        return result
+    }
+
     /// `(a, b, …), (c, d, …)`: the rows of a multi-row `VALUES`, built in one pass (a bulk load builds thousands).
     public static func rows(_ rows: some Collection<[SQL]>) -> SQL {
         var result: SQL = ""

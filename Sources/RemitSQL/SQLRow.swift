@@ -16,6 +16,45 @@ public struct SQLRow: Sendable {
         return values[index]
     }
 
+    /// Positional reads, for hot loops over a known column list (no lookup by name).
+    public func int(at index: Int) -> Int64 { Self.int(values[index], columns.names[index]) }
+    public func optionalInt(at index: Int) -> Int64? {
+        if case .null = values[index] { return nil }
+        return int(at: index)
+    }
+    public func string(at index: Int) -> String { Self.string(values[index], columns.names[index]) }
+    public func optionalString(at index: Int) -> String? {
+        if case .null = values[index] { return nil }
+        return string(at: index)
+    }
+    public func double(at index: Int) -> Double { Self.double(values[index], columns.names[index]) }
+
+    static func int(_ value: SQLValue, _ name: String) -> Int64 {
+        switch value {
+        case .integer(let value): return value
+        case .real(let value): return Int64(value)
+        case .text(let text): return Int64(text) ?? 0
+        default: preconditionFailure("column '\(name)' is not an integer: \(value)")
+        }
+    }
+
+    static func string(_ value: SQLValue, _ name: String) -> String {
+        switch value {
+        case .text(let text): return text
+        case .integer(let value): return String(value)
+        case .blob(let bytes): return String(decoding: bytes, as: UTF8.self)
+        default: preconditionFailure("column '\(name)' is not text: \(value)")
+        }
+    }
+
+    static func double(_ value: SQLValue, _ name: String) -> Double {
+        switch value {
+        case .real(let value): return value
+        case .integer(let value): return Double(value)
+        default: preconditionFailure("column '\(name)' is not a number: \(value)")
+        }
+    }
+
     public func int(_ name: String) -> Int64 {
         switch self[name] {
         case .integer(let value): return value

@@ -114,18 +114,20 @@ public struct ChangeFeed: Sendable {
     /// Changes after `position` up to and including LSN `through`, in commit order, at most `limit`.
     public func changes(after position: FeedPosition, through: Int64, limit: Int) async throws -> [ChangeRecord] {
         precondition(limit > 0 && limit <= 100_000)
+        // `tx_lsn >= position` first: the index range starts at the position. With the OR alone, SQLite (bound
+        // parameters) scanned the index from its start on every page: reading a range was quadratic.
         return try await database.read { connection in
             try await connection.query("""
                 SELECT change_id, tx_lsn, table_name, op, row_key, row_data, changed_at FROM change_log
-                WHERE (tx_lsn > \(position.lsn) OR (tx_lsn = \(position.lsn) AND change_id > \(position.sequence)))
+                WHERE tx_lsn >= \(position.lsn) AND (tx_lsn > \(position.lsn) OR change_id > \(position.sequence))
                   AND tx_lsn <= \(through)
                 ORDER BY tx_lsn, change_id LIMIT \(limit)
                 """).map { row in
+                // By position, in the SELECT's order: this runs once per change read.
                 ChangeRecord(
-                    position: FeedPosition(lsn: row.int("tx_lsn"), sequence: row.int("change_id")),
-                    table: row.string("table_name"),
-                    operation: ChangeRecord.Operation(rawValue: row.int("op")) ?? .insert,
-                    rowKey: row.string("row_key"), rowData: row.string("row_data"), changedAt: row.string("changed_at"))
+                    position: FeedPosition(lsn: row.int(at: 1), sequence: row.int(at: 0)), table: row.string(at: 2),
+                    operation: ChangeRecord.Operation(rawValue: row.int(at: 3)) ?? .insert,
+                    rowKey: row.string(at: 4), rowData: row.string(at: 5), changedAt: row.string(at: 6))
             }
         }
     }

@@ -67,23 +67,25 @@ extension ChangeFeed {
         let filter: SQL = partitions.map { owned in
             owned.isEmpty ? "AND 1 = 0" : "AND partition_id IN (\(sql: SQL.join(owned.map { "\(Int64($0))" }, separator: ", ")))"
         } ?? ""
+        // `tx_lsn >= position` first: the index range starts at the position. With the OR alone, SQLite (bound
+        // parameters) scanned the index from its start on every page: reading a range was quadratic.
         return try await database.read { connection in
             try await connection.query("""
                 SELECT log_seq, tx_lsn, log_id, merchant_id, endpoint, method, status_code, latency_ms, timestamp,
                     request_id, received_ms, source, partition_id FROM api_logs
-                WHERE (tx_lsn > \(position.lsn) OR (tx_lsn = \(position.lsn) AND log_seq > \(position.sequence)))
+                WHERE tx_lsn >= \(position.lsn) AND (tx_lsn > \(position.lsn) OR log_seq > \(position.sequence))
                   AND tx_lsn <= \(through) \(sql: filter)
                 ORDER BY tx_lsn, log_seq LIMIT \(limit)
                 """).map { row in
+                // By position, in the SELECT's order: this runs once per document read.
                 FedAPILog(
-                    position: FeedPosition(lsn: row.int("tx_lsn"), sequence: row.int("log_seq")),
-                    partition: Int(row.int("partition_id")),
+                    position: FeedPosition(lsn: row.int(at: 1), sequence: row.int(at: 0)),
+                    partition: Int(row.int(at: 12)),
                     entry: APILogEntry(
-                        logID: row.string("log_id"), merchantID: row.optionalString("merchant_id"),
-                        endpoint: row.string("endpoint"), method: row.string("method"),
-                        statusCode: Int(row.int("status_code")), latencyMs: row.double("latency_ms"),
-                        timestamp: row.string("timestamp"), requestID: row.string("request_id"),
-                        receivedMs: row.optionalInt("received_ms"), source: row.optionalString("source")))
+                        logID: row.string(at: 2), merchantID: row.optionalString(at: 3), endpoint: row.string(at: 4),
+                        method: row.string(at: 5), statusCode: Int(row.int(at: 6)), latencyMs: row.double(at: 7),
+                        timestamp: row.string(at: 8), requestID: row.string(at: 9), receivedMs: row.optionalInt(at: 10),
+                        source: row.optionalString(at: 11)))
             }
         }
     }

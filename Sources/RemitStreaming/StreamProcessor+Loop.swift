@@ -17,6 +17,10 @@ extension StreamProcessor {
         var surplus: [Int] = []
         var pending = StreamStateStore.Commit()
         var imports: [APILogImport] = []
+        /// The next batch, read while the previous one was processed: valid from `after`, for `partitions`.
+        var prefetched: (after: FeedPosition, partitions: [Int]?, documents: [FedAPILog])?
+        /// The source of the last document processed in this step's batch.
+        var lastSource: (partition: Int, name: String, index: Int)?
 
         init(processor: StreamProcessor, part: Int64) {
             self.processor = processor
@@ -38,10 +42,13 @@ extension StreamProcessor {
             pending = StreamStateStore.Commit()
             surplus = []
             lastRebalanceMs = 0
+            lastSource = nil
+            prefetched = nil
         }
 
         /// One batch: read, process, close, commit when due. Returns whether the feed is caught up.
         mutating func step(untilCaughtUp: Bool = false) async throws -> Bool {
+            lastSource = nil  // closing windows and rebalancing renumber sources: the cache lives one batch
             let now = processor.clock.unixMilliseconds()
             try await rebalanceIfDue(now: now)
             let owned = self.owned
@@ -50,8 +57,20 @@ extension StreamProcessor {
             let horizon = try await feed.horizon()
             let cursor = owned.map { partitions[$0]!.position }.min()!
             let limit = processor.configuration.batchSize
-            let batch = try await feed.apiLogs(after: cursor, through: horizon, limit: limit,
-                                               partitions: owned.count == APILogPartitions.count ? nil : owned)
+            let filter = owned.count == APILogPartitions.count ? nil : owned
+            let batch: [FedAPILog]
+            if let prefetched, prefetched.after == cursor, prefetched.partitions == filter {
+                batch = prefetched.documents
+            } else {
+                batch = try await feed.apiLogs(after: cursor, through: horizon, limit: limit, partitions: filter)
+            }
+            prefetched = nil
+            // While this batch is processed and committed, the next one is read (the feed's reader and the engine
+            // run on different cores).
+            let full = batch.count == limit
+            let nextAfter = batch.last?.position ?? cursor
+            async let upcoming: [FedAPILog]? = full
+                ? feed.apiLogs(after: nextAfter, through: horizon, limit: limit, partitions: filter) : nil
             let before = counters()
             var conversionErrors: Int64 = 0
             for document in batch {
@@ -84,6 +103,7 @@ extension StreamProcessor {
             let due = !pending.rows.isEmpty || !pending.transitions.isEmpty || !pending.quarantine.isEmpty || !surplus.isEmpty
                 || (dirty && (untilCaughtUp && caughtUp || now - lastCommitMs >= processor.configuration.checkpointInterval.milliseconds))
             if due { try await commit(now: processor.clock.unixMilliseconds()) }
+            if let documents = try await upcoming { prefetched = (nextAfter, filter, documents) }
             processor.stats.progress(watermarkDelayMs: watermarkDelay(now: now), owned: self.owned,
                                      firing: partitions.compactMap { $0 }.reduce(0) { total, state in
                                          total + state.engine.sources.reduce(0) { $0 + ($1.alerts?.firing.count ?? 0) }
@@ -102,7 +122,15 @@ extension StreamProcessor {
                 return "status_code is not an HTTP status: \(entry.statusCode)"
             }
             let partition = document.partition
-            let source = partitions[partition]!.engine.source(entry.source ?? "live")
+            let name = entry.source ?? "live"
+            let source: Int
+            // Documents come in runs of one source: the last one's index saves a lookup by name per document.
+            if let last = lastSource, last.partition == partition, last.name == name {
+                source = last.index
+            } else {
+                source = partitions[partition]!.engine.source(name)
+                lastSource = (partition, name, source)
+            }
             let merchant = partitions[partition]!.engine.interner.id(entry.merchantID)
             let endpoint = partitions[partition]!.engine.interner.id(entry.endpoint)
             partitions[partition]!.engine.process(source: source, eventTime: micros.floorDiv(1000), arrival: entry.receivedMs,

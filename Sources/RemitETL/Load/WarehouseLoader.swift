@@ -61,56 +61,57 @@ extension WarehouseTransform {
         var keys = FactKeys()
         keys.dates = Set((payments.map(\.dateKey) + refunds.map(\.dateKey) + disputes.map(\.dateKey)
                           + movements.map(\.dateKey)).map(Int64.init))
-        func merchant(_ id: String, _ time: Int64) -> SQL {
+        func merchant(_ id: String, _ time: Int64) -> SQLValue {
             let key = merchantVersions.surrogateKey(of: id, at: time)
             keys.merchants.insert(key)
-            return "\(key)"
+            return .integer(key)
         }
-        func customer(_ id: String?, _ time: Int64) -> SQL {
+        func customer(_ id: String?, _ time: Int64) -> SQLValue {
             let key = customerVersions.surrogateKey(of: id, at: time)
             keys.customers.insert(key)
-            return "\(key)"
+            return .integer(key)
         }
-        try await Self.insert(into: "fact_payment", [
+        try await Self.insertValues(into: "fact_payment", [
             "payment_id", "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd",
             "amount_usd_cents", "amount_refunded", "status", "captured", "disputed", "lsn",
         ], payments.map { payment in
             let cents = payment.usdCents ?? 0
-            return ["\(payment.id)", merchant(payment.merchant, payment.created),
-                    customer(payment.customer, payment.created),
-                    "\(Int64(payment.dateKey))", "\(payment.created)", "\(payment.amount)", "\(payment.currency)",
-                    Self.decimal(cents), "\(cents)", "\(payment.refunded)", "\(payment.status)", "\(payment.captured)",
-                    "\(payment.disputed)", "\(payment.lsn)"]
-        }, conflict: Self.upsert("payment_id", [
+            return [.text(payment.id), merchant(payment.merchant, payment.created), customer(payment.customer, payment.created),
+                    .integer(Int64(payment.dateKey)), .integer(payment.created), .integer(payment.amount),
+                    .text(payment.currency), .text(Self.decimalText(cents)), .integer(cents), .integer(payment.refunded),
+                    .text(payment.status), payment.captured.sqlValue, payment.disputed.sqlValue, .integer(payment.lsn)]
+        }, casts: [7: "DECIMAL(18,2)"], conflict: Self.upsert("payment_id", [
             "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd", "amount_usd_cents",
             "amount_refunded", "status", "captured", "disputed", "lsn",
         ]), on: connection)
-        try await Self.insert(into: "fact_refund", [
+        try await Self.insertValues(into: "fact_refund", [
             "refund_id", "payment_id", "merchant_sk", "date_key", "created", "amount", "currency", "amount_usd_cents",
             "status", "lsn",
         ], refunds.map { refund in
-            ["\(refund.id)", "\(refund.payment)", merchant(refund.merchant, refund.created), "\(Int64(refund.dateKey))",
-             "\(refund.created)", "\(refund.amount)", "\(refund.currency)", "\(refund.usdCents ?? 0)", "\(refund.status)",
-             "\(refund.lsn)"]
+            [.text(refund.id), .text(refund.payment), merchant(refund.merchant, refund.created), .integer(Int64(refund.dateKey)),
+             .integer(refund.created), .integer(refund.amount), .text(refund.currency), .integer(refund.usdCents ?? 0),
+             .text(refund.status), .integer(refund.lsn)]
         }, conflict: Self.upsert("refund_id", ["status", "amount", "amount_usd_cents", "lsn"]), on: connection)
-        try await Self.insert(into: "fact_dispute", [
+        try await Self.insertValues(into: "fact_dispute", [
             "dispute_id", "payment_id", "merchant_sk", "date_key", "created", "amount", "currency", "amount_usd",
             "amount_usd_cents", "reason", "status", "lsn",
         ], disputes.map { dispute in
             let cents = dispute.usdCents ?? 0
-            return ["\(dispute.id)", "\(dispute.payment)", merchant(dispute.merchant, dispute.created),
-                    "\(Int64(dispute.dateKey))", "\(dispute.created)", "\(dispute.amount)", "\(dispute.currency)",
-                    Self.decimal(cents), "\(cents)", "\(dispute.reason)", "\(dispute.status)", "\(dispute.lsn)"]
-        }, conflict: Self.upsert("dispute_id", ["status", "reason", "amount", "amount_usd", "amount_usd_cents", "lsn"]),
+            return [.text(dispute.id), .text(dispute.payment), merchant(dispute.merchant, dispute.created),
+                    .integer(Int64(dispute.dateKey)), .integer(dispute.created), .integer(dispute.amount),
+                    .text(dispute.currency), .text(Self.decimalText(cents)), .integer(cents), .text(dispute.reason),
+                    .text(dispute.status), .integer(dispute.lsn)]
+        }, casts: [7: "DECIMAL(18,2)"],
+           conflict: Self.upsert("dispute_id", ["status", "reason", "amount", "amount_usd", "amount_usd_cents", "lsn"]),
            on: connection)
-        try await Self.insert(into: "fact_balance_transaction", [
+        try await Self.insertValues(into: "fact_balance_transaction", [
             "balance_transaction_id", "merchant_sk", "date_key", "created", "type", "reporting_category", "amount", "fee",
             "net", "currency", "amount_usd_cents", "fee_usd_cents", "net_usd_cents", "source_id", "lsn",
         ], movements.map { movement in
-            ["\(movement.id)", merchant(movement.merchant, movement.created), "\(Int64(movement.dateKey))",
-             "\(movement.created)", "\(movement.type)", "\(movement.category)", "\(movement.amount)", "\(movement.fee)",
-             "\(movement.net)", "\(movement.currency)", "\(movement.amountUSD ?? 0)", "\(movement.feeUSD ?? 0)",
-             "\(movement.netUSD ?? 0)", "\(movement.source)", "\(movement.lsn)"]
+            [.text(movement.id), merchant(movement.merchant, movement.created), .integer(Int64(movement.dateKey)),
+             .integer(movement.created), .text(movement.type), .text(movement.category), .integer(movement.amount),
+             .integer(movement.fee), .integer(movement.net), .text(movement.currency), .integer(movement.amountUSD ?? 0),
+             .integer(movement.feeUSD ?? 0), .integer(movement.netUSD ?? 0), .text(movement.source), .integer(movement.lsn)]
         }, conflict: Self.upsert("balance_transaction_id", ["lsn"]), on: connection)
         return keys
     }
@@ -140,6 +141,11 @@ extension WarehouseTransform {
                         SUM(x.gross_usd), SUM(x.refunds_usd), SUM(x.disputes_usd), SUM(x.fees_usd),
                         SUM(x.gross_usd) - SUM(x.refunds_usd) - SUM(x.disputes_usd) - SUM(x.fees_usd)
                     FROM (
+                      -- Summed per merchant version first: the join to the dimension then sees a few rows, not every fact.
+                      SELECT sk, currency, SUM(payments) AS payments, SUM(gross) AS gross, SUM(refunds) AS refunds,
+                          SUM(disputes) AS disputes, SUM(fees) AS fees, SUM(gross_usd) AS gross_usd,
+                          SUM(refunds_usd) AS refunds_usd, SUM(disputes_usd) AS disputes_usd, SUM(fees_usd) AS fees_usd
+                      FROM (
                         SELECT merchant_sk AS sk, currency, 1 AS payments, amount AS gross, 0 AS refunds, 0 AS disputes,
                             0 AS fees, amount_usd_cents AS gross_usd, 0 AS refunds_usd, 0 AS disputes_usd, 0 AS fees_usd
                         FROM fact_payment WHERE date_key = \(dateKey) AND status = 'succeeded'
@@ -152,6 +158,7 @@ extension WarehouseTransform {
                         UNION ALL
                         SELECT merchant_sk, currency, 0, 0, 0, 0, fee, 0, 0, 0, fee_usd_cents
                         FROM fact_balance_transaction WHERE date_key = \(dateKey) AND fee <> 0
+                      ) AS facts GROUP BY sk, currency
                     ) AS x JOIN dim_merchant d ON d.merchant_sk = x.sk
                     WHERE d.merchant_id IN (\(sql: list))
                     GROUP BY d.merchant_id, x.currency
@@ -211,17 +218,35 @@ extension WarehouseTransform {
         }
     }
 
+    /// Like ``insert(into:_:_:conflict:on:)`` for rows of plain values (no SQL fragments): built without a `SQL`
+    /// per cell. `casts` binds some columns as `CAST(? AS type)`.
+    static func insertValues(into table: String, _ columns: [String], _ rows: [[SQLValue]], casts: [Int: String] = [:],
+                             conflict: SQL, on connection: any SQLConnection) async throws {
+        let rowsPerStatement = max(1, rowsPerInsertValues / columns.count)
+        var start = 0
+        while start < rows.count {
+            try Task.checkCancellation()
+            let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
+            try await connection.execute("""
+                INSERT INTO \(raw: table) (\(raw: columns.joined(separator: ", "))) VALUES \(sql: SQL.rows(values: chunk, casts: casts)) \(sql: conflict)
+                """)
+            start += rowsPerStatement
+        }
+    }
+
+    /// Values per multi-row `INSERT` of plain values (about 500 rows of a fact: under both engines' bind limits).
+    static let rowsPerInsertValues = 7_000
+
     /// `ON CONFLICT (key) DO UPDATE SET c = excluded.c, …`.
     static func upsert(_ key: String, _ columns: [String]) -> SQL {
         "ON CONFLICT (\(raw: key)) DO UPDATE SET \(raw: columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))"
     }
 
-    /// US cents as a `DECIMAL(18,2)` literal, exact (never through a floating-point number).
-    static func decimal(_ cents: Int64) -> SQL {
+    /// US cents as `DECIMAL(18,2)` text, exact (never through a floating-point number); bound with a cast.
+    static func decimalText(_ cents: Int64) -> String {
         let sign = cents < 0 ? "-" : ""
         let magnitude = cents.magnitude
         let minor = String(magnitude % 100)
-        let text = "\(sign)\(magnitude / 100).\(minor.count == 1 ? "0" + minor : minor)"
-        return "CAST(\(text) AS DECIMAL(18,2))"
+        return "\(sign)\(magnitude / 100).\(minor.count == 1 ? "0" + minor : minor)"
     }
 }
