@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Money, currencies, identifiers, clocks: no dependencies.
@@ -98,10 +99,19 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
+        // The dashboards (the seed's Power BI) as web pages: sessions, the pages' queries, server-side SVG charts,
+        // Mustache templates (HTML escaped by default). Nothing fetched from elsewhere.
+        .target(name: "RemitDashboard", dependencies: [
+            "RemitAPI", "RemitCore", "RemitSQL", "RemitStore", "RemitStreaming",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ], swiftSettings: swiftSettings),
         // Composition root: configuration, engines, services, the application.
         .target(name: "RemitApp", dependencies: [
             "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore", "RemitAPI", "RemitFraud",
-            "RemitAlerts", "RemitWebhooks", "RemitETL", "RemitStreaming", "StreamEngine",
+            "RemitAlerts", "RemitWebhooks", "RemitETL", "RemitStreaming", "StreamEngine", "RemitDashboard",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),

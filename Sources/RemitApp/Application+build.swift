@@ -5,6 +5,7 @@ import Prometheus
 import RemitAPI
 import RemitAlerts
 import RemitCore
+import RemitDashboard
 import RemitETL
 import RemitProcessor
 import RemitSQL
@@ -98,6 +99,9 @@ public struct RemitRuntime: Sendable {
     /// Migrates the store and makes sure the platform key is registered.
     public func prepare(logger: Logger) async throws {
         try await ledger.migrate()
+        // The warehouse's tables exist before any page, run or processor reads them.
+        try await Migrator.migrate(warehouse.database, WarehouseSchema.migrations)
+        try await Migrator.migrate(warehouse.database, StreamSchema.migrations, ledger: StreamSchema.ledger)
         try await AdminKey.ensure(configuration, ledger: ledger, logger: logger)
         ready.open()
     }
@@ -131,6 +135,10 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
             },
             "stream/stats": { runtime.streamStats.json(nowMs: clock.unixMilliseconds()) },
         ])
+    DashboardController(ledger: runtime.ledger,
+                        sources: DashboardSources(store: database, warehouse: runtime.warehouse.database, clock: clock,
+                                                  streamStats: runtime.streamStats))
+        .register(on: router)
     let fraudWatcher = FraudModelWatcher(ledger: runtime.ledger, ready: runtime.ready, interval: .seconds(10), logger: logger)
     let retraining = FraudRetraining(database: runtime.store.database, clock: runtime.ledger.clock)
     let defaultModel = try? DefaultFraudModel.shared.get()

@@ -29,6 +29,15 @@ extension Ledger {
         }
     }
 
+    /// The SHA-256 of every platform key (the dashboards sign their sessions with them).
+    public func platformKeyHashes() async throws -> [String] {
+        try await read { connection in
+            try await connection.query("""
+                SELECT k.key_hash FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE a.is_platform = 1
+                """).map { $0.string("key_hash") }
+        }
+    }
+
     /// Whether the platform account exists and has at least one key.
     public func platformHasKey() async throws -> Bool {
         try await read { connection in

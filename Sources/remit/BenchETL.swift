@@ -136,7 +136,7 @@ struct BenchETL: AsyncParsableCommand {
                                                                                      amount: result.charge.amount / 2))
                             }
                             if index % 20 == 0 {
-                                _ = try await transaction.updateCustomer(customer, CustomerFields(name: "name \(index)"))
+                                _ = try await transaction.updateCustomer(customer, CustomerFields(name: "name \(index) on \(Self.isoDay(day))"))
                             }
                             return StoredResponse(status: 200, body: "")
                         }

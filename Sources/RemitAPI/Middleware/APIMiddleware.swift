@@ -44,6 +44,8 @@ struct APIMiddleware: RouterMiddleware {
         let status = Int(response.status.code)
         metrics.record(route: route, method: request.method.rawValue, status: status, duration: elapsed)
         let latencyMs = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        // The request log is the API's: the dashboards' own pages are not API traffic.
+        guard !Authenticator.isDashboard(request.uri.path) else { return response }
         let accepted = requestLog.append(APILogEntry(
             logID: ids("log"), merchantID: context.caller?.accountID, endpoint: route, method: request.method.rawValue,
             statusCode: status, latencyMs: latencyMs, timestamp: Timestamp.iso8601(clock.now()),

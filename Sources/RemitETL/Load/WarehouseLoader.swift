@@ -73,16 +73,18 @@ extension WarehouseTransform {
         }
         try await Self.insertValues(into: "fact_payment", [
             "payment_id", "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd",
-            "amount_usd_cents", "amount_refunded", "status", "captured", "disputed", "lsn",
+            "amount_usd_cents", "amount_refunded", "status", "captured", "disputed", "lsn", "outcome_type", "risk_level",
+            "risk_score",
         ], payments.map { payment in
             let cents = payment.usdCents ?? 0
             return [.text(payment.id), merchant(payment.merchant, payment.created), customer(payment.customer, payment.created),
                     .integer(Int64(payment.dateKey)), .integer(payment.created), .integer(payment.amount),
                     .text(payment.currency), .text(Self.decimalText(cents)), .integer(cents), .integer(payment.refunded),
-                    .text(payment.status), payment.captured.sqlValue, payment.disputed.sqlValue, .integer(payment.lsn)]
+                    .text(payment.status), payment.captured.sqlValue, payment.disputed.sqlValue, .integer(payment.lsn),
+                    .text(payment.outcomeType), .text(payment.riskLevel), .integer(payment.riskScore)]
         }, casts: [7: "DECIMAL(18,2)"], conflict: Self.upsert("payment_id", [
             "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd", "amount_usd_cents",
-            "amount_refunded", "status", "captured", "disputed", "lsn",
+            "amount_refunded", "status", "captured", "disputed", "lsn", "outcome_type", "risk_level", "risk_score",
         ]), on: connection)
         try await Self.insertValues(into: "fact_refund", [
             "refund_id", "payment_id", "merchant_sk", "date_key", "created", "amount", "currency", "amount_usd_cents",
@@ -164,6 +166,23 @@ extension WarehouseTransform {
                     GROUP BY d.merchant_id, x.currency
                     """)
             }
+        }
+        // The fraud decisions of the touched days, by merchant, outcome and risk score in tens.
+        for day in Set(payments.map(\.dateKey)).sorted() {
+            let dateKey = Int64(day)
+            try await connection.execute("DELETE FROM agg_fraud_daily WHERE date_key = \(dateKey)")
+            try await connection.execute("""
+                INSERT INTO agg_fraud_daily (date_key, merchant_id, outcome_type, risk_bucket, charges, amount_usd_cents)
+                SELECT \(dateKey), d.merchant_id, x.outcome_type, x.bucket, SUM(x.charges), SUM(x.usd)
+                FROM (
+                    SELECT merchant_sk AS sk, COALESCE(outcome_type, '') AS outcome_type,
+                        CASE WHEN COALESCE(risk_score, 0) >= 90 THEN 9 WHEN COALESCE(risk_score, 0) < 0 THEN 0
+                             ELSE COALESCE(risk_score, 0) / 10 END AS bucket,
+                        count(*) AS charges, SUM(amount_usd_cents) AS usd
+                    FROM fact_payment WHERE date_key = \(dateKey) GROUP BY 1, 2, 3
+                ) AS x JOIN dim_merchant d ON d.merchant_sk = x.sk
+                GROUP BY d.merchant_id, x.outcome_type, x.bucket
+                """)
         }
         return touched.values.reduce(0) { $0 + $1.count }
     }

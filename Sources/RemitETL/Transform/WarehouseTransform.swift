@@ -8,6 +8,8 @@ struct WarehouseTransform: Sendable {
         var id: String, merchant: String, customer: String?, created: Int64, dateKey: Int
         var amount: Int64, currency: String, usdCents: Int64?, refunded: Int64, status: String
         var captured: Bool, disputed: Bool, lsn: Int64
+        /// Stripe's outcome: `authorized`, `manual_review`, `blocked`, `issuer_declined`, …; the risk level and score.
+        var outcomeType: String, riskLevel: String, riskScore: Int64
     }
 
     struct Refund: Sendable {
@@ -91,6 +93,8 @@ struct WarehouseTransform: Sendable {
         let (created, amount, currency) = (rows.integer("created"), rows.integer("amount"), rows.text("currency"))
         let (account, customer, refunded) = (rows.text("account_id"), rows.text("customer_id"), rows.integer("amount_refunded"))
         let (status, captured, disputed) = (rows.text("status"), rows.flag("captured"), rows.flag("disputed"))
+        let (outcome, level, score) = (rows.text("outcome_type"), rows.text("outcome_risk_level"),
+                                       rows.integer("outcome_risk_score"))
         for row in rows.changes.indices where rows.changes[row].kind == .upsert {
             let change = rows.changes[row]
             let time = created[row] ?? 0
@@ -100,7 +104,8 @@ struct WarehouseTransform: Sendable {
                 id: change.key, merchant: account[row] ?? "", customer: customer[row], created: time, dateKey: day.key,
                 amount: amount[row] ?? 0, currency: code, usdCents: usdCents(amount[row] ?? 0, code, day.iso, change.key, converter),
                 refunded: refunded[row] ?? 0, status: status[row] ?? "", captured: captured[row] ?? false,
-                disputed: disputed[row] ?? false, lsn: change.lsn))
+                disputed: disputed[row] ?? false, lsn: change.lsn, outcomeType: outcome[row] ?? "",
+                riskLevel: level[row] ?? "", riskScore: score[row] ?? 0))
         }
     }
 

@@ -132,5 +132,21 @@ public enum WarehouseSchema {
                 "CREATE INDEX fact_balance_transaction_lsn ON fact_balance_transaction (lsn)",
             ]
         },
+        // The fraud decisions of every payment (Stripe's outcome) and their daily counts by decision and risk score,
+        // for the fraud dashboard.
+        Migration(id: 4, name: "fraud outcomes") { _ in
+            [
+                "ALTER TABLE fact_payment ADD COLUMN outcome_type TEXT",
+                "ALTER TABLE fact_payment ADD COLUMN risk_level TEXT",
+                "ALTER TABLE fact_payment ADD COLUMN risk_score INTEGER",
+                """
+                CREATE TABLE agg_fraud_daily (
+                    date_key INTEGER NOT NULL, merchant_id TEXT NOT NULL, outcome_type TEXT NOT NULL, risk_bucket INTEGER NOT NULL,
+                    charges BIGINT NOT NULL, amount_usd_cents BIGINT NOT NULL,
+                    PRIMARY KEY (date_key, merchant_id, outcome_type, risk_bucket)
+                )
+                """,
+            ]
+        },
     ]
 }
