@@ -129,7 +129,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "remit", dependencies: [
             "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting", "RemitWebhooks", "Parquet", "RemitETL",
-            "RemitStreaming", "StreamEngine", "RemitSQL",
+            "RemitStreaming", "StreamEngine", "RemitSQL", "RemitAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -2,10 +2,20 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A single form POST on a fresh connection, for benchmark set-up (creating the merchant).
+/// A single request on a fresh connection, for benchmark set-up (creating the merchant) and the demo's traffic.
 public enum OneShot {
     public static func post(host: String, port: Int, path: String, form: String, basicUser: String) async throws
         -> (status: Int, body: String)
+    {
+        try await request(.POST, host: host, port: port, path: path, form: form, basicUser: basicUser)
+    }
+
+    public static func get(host: String, port: Int, path: String, basicUser: String) async throws -> (status: Int, body: String) {
+        try await request(.GET, host: host, port: port, path: path, form: nil, basicUser: basicUser)
+    }
+
+    static func request(_ method: HTTPMethod, host: String, port: Int, path: String, form: String?, basicUser: String)
+        async throws -> (status: Int, body: String)
     {
         let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: port) { channel in
@@ -16,14 +26,18 @@ public enum OneShot {
                 }
             }
         return try await connection.executeThenClose { inbound, outbound in
-            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
+            var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
             let credentials = ByteBuffer(string: basicUser + ":")
             head.headers.add(name: "Host", value: "\(host):\(port)")
             head.headers.add(name: "Authorization", value: "Basic " + base64(Array(credentials.readableBytesView)))
-            head.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            head.headers.add(name: "Content-Length", value: String(form.utf8.count))
             head.headers.add(name: "Connection", value: "close")
-            try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(string: form))), .end(nil)])
+            if let form {
+                head.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                head.headers.add(name: "Content-Length", value: String(form.utf8.count))
+                try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(string: form))), .end(nil)])
+            } else {
+                try await outbound.write(contentsOf: [.head(head), .end(nil)])
+            }
             var status = 0
             var body = ""
             for try await part in inbound {

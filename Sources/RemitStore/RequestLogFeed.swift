@@ -12,7 +12,8 @@ public struct APILogEntry: Sendable, Equatable {
     /// The event time, as written (ISO-8601; the stream processor parses it and counts what does not parse).
     public var timestamp: String
     public var requestID: String
-    /// When Remit's own API received it (milliseconds since 1970, the ledger's clock); nil for imported history.
+    /// When Remit received the document (milliseconds since 1970, the ledger's clock): its own API stamps it as the
+    /// request ends, so its documents are never late; nil for imported history.
     public var receivedMs: Int64?
     /// The import it came from (`import:<name>`), or nil for Remit's own live traffic.
     public var source: String?
@@ -109,8 +110,8 @@ extension ChangeFeed {
 }
 
 extension Ledger {
-    /// Appends a batch of Remit's own request log documents in one transaction (stamped with its LSN, and received
-    /// now by the ledger's clock).
+    /// Appends a batch of Remit's own request log documents in one transaction (stamped with its LSN; those not yet
+    /// stamped as received are received now, by the ledger's clock).
     public func appendAPILogs(_ entries: [APILogEntry]) async throws {
         guard !entries.isEmpty else { return }
         let received = clock.unixMilliseconds()

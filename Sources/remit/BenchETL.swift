@@ -36,7 +36,7 @@ struct BenchETL: AsyncParsableCommand {
         let logger = makeLogger(level: .error)
         let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
                          - Double(days + 1) * 86_400)
-        let now = BenchClock(start)
+        let now = SettableClock(start)
         let clock = WallClock { now.date }
         let runtime = try RemitRuntime(configuration: configuration, logger: logger, clock: clock)
         print("etl bench: store \(runtime.store.description), warehouse \(runtime.warehouse.description),",
@@ -111,7 +111,7 @@ struct BenchETL: AsyncParsableCommand {
     /// One day's payments: 80 % USD, 15 % EUR, 5 % GBP; every 30th refunded in part; one in 200 disputed; every 20th
     /// with a customer update.
     static func generate(_ count: Int, accounts: [(id: String, customers: [String])], ledger: Ledger, writers: Int,
-                         day: Date, now: BenchClock) async throws {
+                         day: Date, now: SettableClock) async throws {
         let next = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<writers {
@@ -146,12 +146,4 @@ struct BenchETL: AsyncParsableCommand {
             try await group.waitForAll()
         }
     }
-}
-
-/// The generated history's time: the ledger stamps each day's payments inside that day.
-final class BenchClock: Sendable {
-    private let now: Mutex<Date>
-    init(_ date: Date) { now = Mutex(date) }
-    var date: Date { now.withLock { $0 } }
-    func set(_ date: Date) { now.withLock { $0 = date } }
 }

@@ -32,18 +32,10 @@ struct LiveSimulation {
         for (index, charge) in charges.prefix(count).enumerated() {
             let due = start + .seconds(Double(charge.time) / speedup)
             if due > ContinuousClock.now { try await Task.sleep(until: due) }
-            var form = "amount=\(max(50, Int((charge.amount * 100).rounded())))&currency=usd"
-            if charge.key.hasPrefix("customer:") {
-                if customerIDs[charge.key] == nil {
-                    customerIDs[charge.key] = try await createCustomer(charge, host: host, port: port, key: merchantKey)
-                }
-                form += "&customer=\(customerIDs[charge.key]!)"
+            if charge.key.hasPrefix("customer:"), customerIDs[charge.key] == nil {
+                customerIDs[charge.key] = try await Self.createCustomer(charge, host: host, port: port, key: merchantKey)
             }
-            form += "&source[object]=card&source[number]=\(Self.cardNumber(for: charge.key))"
-            form += "&source[exp_month]=12&source[exp_year]=2031"
-            if let device = charge.device { form += "&radar_options[device_id]=\(device)" }
-            if let billing = charge.billingCountry { form += "&radar_options[billing_country]=\(billing)" }
-            if let age = charge.emailDomainAgeDays, age < 60 { form += "&radar_options[email]=buyer%40new-\(Int(age)).example" }
+            let form = Self.chargeForm(charge, currency: "usd", customer: customerIDs[charge.key])
             let (status, body) = try await OneShot.post(host: host, port: port, path: "/v1/charges", form: form, basicUser: merchantKey)
             let outcome = Self.outcome(status: status, body: body)
             outcomes[charge.scenario.rawValue, default: [:]][outcome, default: 0] += 1
@@ -58,7 +50,20 @@ struct LiveSimulation {
         }
     }
 
-    private func createCustomer(_ charge: SimulatedCharge, host: String, port: Int, key: String) async throws -> String {
+    /// The `POST /v1/charges` form of a simulated charge: a raw card number per card key, and the buyer signals
+    /// (device, billing country, a young email domain) as `radar_options`.
+    static func chargeForm(_ charge: SimulatedCharge, currency: String, customer: String?) -> String {
+        var form = "amount=\(max(50, Int((charge.amount * 100).rounded())))&currency=\(currency)"
+        if let customer { form += "&customer=\(customer)" }
+        form += "&source[object]=card&source[number]=\(cardNumber(for: charge.key))"
+        form += "&source[exp_month]=12&source[exp_year]=2031"
+        if let device = charge.device { form += "&radar_options[device_id]=\(device)" }
+        if let billing = charge.billingCountry { form += "&radar_options[billing_country]=\(billing)" }
+        if let age = charge.emailDomainAgeDays, age < 60 { form += "&radar_options[email]=buyer%40new-\(Int(age)).example" }
+        return form
+    }
+
+    static func createCustomer(_ charge: SimulatedCharge, host: String, port: Int, key: String) async throws -> String {
         var form = "description=simulated%20\(charge.key.replacingOccurrences(of: ":", with: "%3A"))"
         if let country = charge.billingCountry { form += "&address[country]=\(country)" }
         let (status, body) = try await OneShot.post(host: host, port: port, path: "/v1/customers", form: form, basicUser: key)
