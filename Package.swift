@@ -152,6 +152,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
         .testTarget(name: "StreamEngineTests", dependencies: ["StreamEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitDashboardTests", dependencies: ["RemitDashboard"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitETLTests", dependencies: ["RemitETL", "RemitStore", "RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitWebhooksTests", dependencies: ["RemitWebhooks"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),

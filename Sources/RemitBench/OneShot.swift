@@ -14,8 +14,27 @@ public enum OneShot {
         try await request(.GET, host: host, port: port, path: path, form: nil, basicUser: basicUser)
     }
 
+    /// A GET with `Authorization: Bearer <token>`, returning the response's headers too (lowercased names).
+    public static func get(host: String, port: Int, path: String, bearer: String) async throws
+        -> (status: Int, headers: [String: String], body: String)
+    {
+        let response = try await exchange(.GET, host: host, port: port, path: path, form: nil, authorization: "Bearer " + bearer)
+        var headers: [String: String] = [:]
+        for (name, value) in response.headers { headers[name.lowercased()] = value }
+        return (response.status, headers, response.body)
+    }
+
     static func request(_ method: HTTPMethod, host: String, port: Int, path: String, form: String?, basicUser: String)
         async throws -> (status: Int, body: String)
+    {
+        let credentials = ByteBuffer(string: basicUser + ":")
+        let response = try await exchange(method, host: host, port: port, path: path, form: form,
+                                          authorization: "Basic " + base64(Array(credentials.readableBytesView)))
+        return (response.status, response.body)
+    }
+
+    static func exchange(_ method: HTTPMethod, host: String, port: Int, path: String, form: String?, authorization: String)
+        async throws -> (status: Int, headers: HTTPHeaders, body: String)
     {
         let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: port) { channel in
@@ -27,9 +46,8 @@ public enum OneShot {
             }
         return try await connection.executeThenClose { inbound, outbound in
             var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
-            let credentials = ByteBuffer(string: basicUser + ":")
             head.headers.add(name: "Host", value: "\(host):\(port)")
-            head.headers.add(name: "Authorization", value: "Basic " + base64(Array(credentials.readableBytesView)))
+            head.headers.add(name: "Authorization", value: authorization)
             head.headers.add(name: "Connection", value: "close")
             if let form {
                 head.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
@@ -39,15 +57,16 @@ public enum OneShot {
                 try await outbound.write(contentsOf: [.head(head), .end(nil)])
             }
             var status = 0
+            var headers = HTTPHeaders()
             var body = ""
             for try await part in inbound {
                 switch part {
-                case .head(let response): status = Int(response.status.code)
+                case .head(let response): (status, headers) = (Int(response.status.code), response.headers)
                 case .body(let buffer): body += String(buffer: buffer)
-                case .end: return (status, body)
+                case .end: return (status, headers, body)
                 }
             }
-            return (status, body)
+            return (status, headers, body)
         }
     }
 

@@ -6,7 +6,8 @@ import RemitCore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks, run from a separate process against a live server.",
-        subcommands: [Charges.self, BenchFraud.self, BenchWebhooks.self, BenchParquet.self, BenchETL.self, BenchStream.self])
+        subcommands: [Charges.self, BenchFraud.self, BenchWebhooks.self, BenchParquet.self, BenchETL.self, BenchStream.self,
+                      BenchDashboard.self])
 
     struct Charges: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -46,27 +46,7 @@ struct BenchETL: AsyncParsableCommand {
             try await runtime.warehouse.running(logger: logger) {
                 try await runtime.prepare(logger: logger)
                 let ledger = runtime.ledger
-                var accounts: [(id: String, customers: [String])] = []
-                for _ in 0..<merchantCount {
-                    let account = Mutex("")
-                    _ = try await ledger.perform(Self.context("bench"), idempotency: nil) { transaction in
-                        let created = try await transaction.createAccount(AccountRequest(type: "custom"))
-                        account.withLock { $0 = created.0.id }
-                        return StoredResponse(status: 200, body: "")
-                    }
-                    let id = account.withLock { $0 }
-                    let ids = Mutex<[String]>([])
-                    for chunk in stride(from: 0, to: customerCount, by: 50) {
-                        _ = try await ledger.perform(Self.context(id), idempotency: nil) { transaction in
-                            for index in chunk..<min(chunk + 50, customerCount) {
-                                let customer = try await transaction.createCustomer(CustomerFields(email: "c\(index)@example.com"))
-                                ids.withLock { $0.append(customer.id) }
-                            }
-                            return StoredResponse(status: 200, body: "")
-                        }
-                    }
-                    accounts.append((id, ids.withLock { $0 }))
-                }
+                let accounts = try await Self.createAccounts(merchantCount, customers: customerCount, ledger: ledger)
                 var rates: [(day: String, currency: String, perEuro: String)] = []
                 for offset in 0...(days + 1) {
                     let day = Self.isoDay(start.addingTimeInterval(Double(offset) * 86_400))
@@ -95,6 +75,32 @@ struct BenchETL: AsyncParsableCommand {
         if store.databaseURL == nil && keepIn == nil { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
     }
 
+    /// `count` merchants with `customers` customers each, created through the ledger.
+    static func createAccounts(_ count: Int, customers: Int, ledger: Ledger) async throws -> [(id: String, customers: [String])] {
+        var accounts: [(id: String, customers: [String])] = []
+        for _ in 0..<count {
+            let account = Mutex("")
+            _ = try await ledger.perform(Self.context("bench"), idempotency: nil) { transaction in
+                let created = try await transaction.createAccount(AccountRequest(type: "custom"))
+                account.withLock { $0 = created.0.id }
+                return StoredResponse(status: 200, body: "")
+            }
+            let id = account.withLock { $0 }
+            let ids = Mutex<[String]>([])
+            for chunk in stride(from: 0, to: customers, by: 50) {
+                _ = try await ledger.perform(Self.context(id), idempotency: nil) { transaction in
+                    for index in chunk..<min(chunk + 50, customers) {
+                        let customer = try await transaction.createCustomer(CustomerFields(email: "c\(index)@example.com"))
+                        ids.withLock { $0.append(customer.id) }
+                    }
+                    return StoredResponse(status: 200, body: "")
+                }
+            }
+            accounts.append((id, ids.withLock { $0 }))
+        }
+        return accounts
+    }
+
     static func context(_ account: String) -> OperationContext { OperationContext(accountID: account, requestID: "req_bench") }
 
     static func seconds(_ duration: Duration) -> Double {
@@ -109,34 +115,38 @@ struct BenchETL: AsyncParsableCommand {
     }
 
     /// One day's payments: 80 % USD, 15 % EUR, 5 % GBP; every 30th refunded in part; one in 200 disputed; every 20th
-    /// with a customer update.
+    /// with a customer update. Each writer commits `perTransaction` payments of one merchant at a time (1: one
+    /// transaction per payment, as the API commits them).
     static func generate(_ count: Int, accounts: [(id: String, customers: [String])], ledger: Ledger, writers: Int,
-                         day: Date, now: SettableClock) async throws {
+                         day: Date, now: SettableClock, perTransaction: Int = 1) async throws {
         let next = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<writers {
                 group.addTask {
                     while true {
-                        let index = next.value.add(1, ordering: .relaxed).oldValue
-                        guard index < count else { return }
-                        if index % 1000 == 0 {
-                            now.set(day.addingTimeInterval(3600 + Double(index) / Double(count) * 72_000))
+                        let first = next.value.add(perTransaction, ordering: .relaxed).oldValue
+                        guard first < count else { return }
+                        if first % 1000 < perTransaction {
+                            now.set(day.addingTimeInterval(3600 + Double(first) / Double(count) * 72_000))
                         }
-                        let account = accounts[index % accounts.count]
-                        let customer = account.customers[(index / accounts.count) % account.customers.count]
-                        let currency: Currency = index % 20 < 16 ? .usd : (index % 20 < 19 ? Currency("eur")! : Currency("gbp")!)
-                        // One charge in 200 is disputed (Stripe's dispute test card opens the dispute with the charge).
-                        let card = index % 200 == 7 ? "tok_createDispute" : "tok_visa"
-                        let request = ChargeRequest(amount: Int64(500 + (index * 7919) % 20_000), currency: currency,
-                                                    customerID: customer, instrument: .reference(card))
+                        let account = accounts[(first / perTransaction) % accounts.count]
+                        let indices = first..<min(first + perTransaction, count)
                         _ = try await ledger.perform(context(account.id), idempotency: nil) { transaction in
-                            let result = try await transaction.createCharge(request)
-                            if index % 30 == 0 {
-                                _ = try await transaction.createRefund(RefundRequest(chargeID: result.charge.id,
-                                                                                     amount: result.charge.amount / 2))
-                            }
-                            if index % 20 == 0 {
-                                _ = try await transaction.updateCustomer(customer, CustomerFields(name: "name \(index) on \(Self.isoDay(day))"))
+                            for index in indices {
+                                let customer = account.customers[(index / accounts.count) % account.customers.count]
+                                let currency: Currency = index % 20 < 16 ? .usd : (index % 20 < 19 ? Currency("eur")! : Currency("gbp")!)
+                                // One charge in 200 is disputed (Stripe's dispute test card opens the dispute with the charge).
+                                let card = index % 200 == 7 ? "tok_createDispute" : "tok_visa"
+                                let request = ChargeRequest(amount: Int64(500 + (index * 7919) % 20_000), currency: currency,
+                                                            customerID: customer, instrument: .reference(card))
+                                let result = try await transaction.createCharge(request)
+                                if index % 30 == 0 {
+                                    _ = try await transaction.createRefund(RefundRequest(chargeID: result.charge.id,
+                                                                                         amount: result.charge.amount / 2))
+                                }
+                                if index % 20 == 0 {
+                                    _ = try await transaction.updateCustomer(customer, CustomerFields(name: "name \(index) on \(Self.isoDay(day))"))
+                                }
                             }
                             return StoredResponse(status: 200, body: "")
                         }

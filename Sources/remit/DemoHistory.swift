@@ -46,11 +46,10 @@ struct DemoHistory {
         self.logger = logger
     }
 
+    // The day's work lives in its own functions: Swift 6.3's release build crashed splitting one long coroutine
+    // (LLVM's CoroSplit, around a swifterror value) when all of it was in `run`.
     mutating func run(firstDay: Int64, days: Int) async throws {
-        try await FXRateStore(database: runtime.store.database).load(try ShippedRates.rates().map {
-            (day: $0.date, currency: $0.currency, perEuro: $0.perEuro.description)
-        })
-        print("demo: ECB rates loaded (\(ShippedRates.firstDay) to \(ShippedRates.lastDay), shipped with Remit)")
+        try await Self.loadShippedRates(runtime)
         try await createMerchants()
         var settings = TrafficGenerator.Settings()
         settings.customers = customers
@@ -61,27 +60,47 @@ struct DemoHistory {
         print("demo: \(charges.count) charges from \(customers) customers over \(days) simulated days, through the API")
         let started = ContinuousClock.now
         for day in 0..<days {
-            let dayStart = (firstDay + Int64(day)) * 86_400
-            let todays = charges.filter { $0.time / 86_400 == Int64(day) }
-            for (index, charge) in todays.enumerated() {
-                clock.set(Date(timeIntervalSince1970: Double(dayStart + charge.time % 86_400)))
-                try await send(charge, index: index)
-            }
-            let date = Timestamp.isoDate(days: firstDay + Int64(day))
-            if day == days - 1 { try await errorSpike(onDay: firstDay + Int64(day)) }
-            // The day is over: its request log written, its nightly run, its windows closed.
-            clock.set(Date(timeIntervalSince1970: Double(dayStart + 86_399)))
-            try await flushRequestLog()
-            let runner = runtime.etlRunner(logger: logger)
-            let report = try await runner.run(date: date, through: try await runner.pipeline.lastLSN(ofDay: date),
-                                              runID: "demo-\(date)")
-            let stream = try await runtime.streamProcessor(logger: logger).run(untilCaughtUp: true)
-            let seconds = Double((ContinuousClock.now - started).components.seconds)
-            print(String(format: "demo: day %2d/%d %@  %4d charges · ETL %@ · %d windows · %3.0f s", day + 1, days, date,
-                         todays.count, report.status, stream.windows, seconds))
+            try await play(day: day, of: days, firstDay: firstDay, charges: charges.filter { $0.time / 86_400 == Int64(day) },
+                           started: started)
         }
+        let deliveries = try await webhookDeliveries()
         print("demo: \(counts.charges) charges (\(counts.declines) declined or blocked), \(counts.refunds) refunds, "
-              + "\(counts.disputes) disputes; \(try await webhookDeliveries()) webhook deliveries so far")
+              + "\(counts.disputes) disputes; \(deliveries) webhook deliveries so far")
+    }
+
+    @inline(never)
+    static func loadShippedRates(_ runtime: RemitRuntime) async throws {
+        let rates = try ShippedRates.rates().map { (day: $0.date, currency: $0.currency, perEuro: $0.perEuro.description) }
+        try await FXRateStore(database: runtime.store.database).load(rates)
+        print("demo: ECB rates loaded (\(ShippedRates.firstDay) to \(ShippedRates.lastDay), shipped with Remit)")
+    }
+
+    /// One simulated day: its charges through the API, then, the day over, its request log written, its nightly
+    /// run and its windows closed.
+    @inline(never)
+    mutating func play(day: Int, of days: Int, firstDay: Int64, charges todays: [SimulatedCharge],
+                       started: ContinuousClock.Instant) async throws {
+        let dayStart = (firstDay + Int64(day)) * 86_400
+        for (index, charge) in todays.enumerated() {
+            clock.set(Date(timeIntervalSince1970: Double(dayStart + charge.time % 86_400)))
+            try await send(charge, index: index)
+        }
+        let date = Timestamp.isoDate(days: firstDay + Int64(day))
+        if day == days - 1 { try await errorSpike(onDay: firstDay + Int64(day)) }
+        clock.set(Date(timeIntervalSince1970: Double(dayStart + 86_399)))
+        try await flushRequestLog()
+        let status = try await nightlyRun(date: date)
+        let windows = try await runtime.streamProcessor(logger: logger).run(untilCaughtUp: true).windows
+        let seconds = Double((ContinuousClock.now - started).components.seconds)
+        print(String(format: "demo: day %2d/%d %@  %4d charges · ETL %@ · %d windows · %3.0f s", day + 1, days, date,
+                     todays.count, status, windows, seconds))
+    }
+
+    @inline(never)
+    func nightlyRun(date: String) async throws -> String {
+        let runner = runtime.etlRunner(logger: logger)
+        let through = try await runner.pipeline.lastLSN(ofDay: date)
+        return try await runner.run(date: date, through: through, runID: "demo-\(date)").status
     }
 
     /// Two merchants: a coffee roaster in the US (dollars) and a bakery in France (euros), and a webhook endpoint.

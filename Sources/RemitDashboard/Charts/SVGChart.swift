@@ -98,17 +98,25 @@ struct SVGChart: Sendable {
         return svg
     }
 
+    static let markersMax = 96
+
     func lines(slot: Double, plotHeight: Double, maximum: Double) -> String {
         var svg = ""
         for (position, series) in series.enumerated() {
             let color = Self.palette[position % Self.palette.count]
             var path = ""
             var points = ""
+            var afterGap = true
+            // Past a few dozen points the markers (each with its tooltip) weigh more than they tell: the line alone.
+            let markers = labels.count <= Self.markersMax
             for (index, value) in series.values.enumerated() {
-                guard let value else { continue }
+                // A missing value breaks the line: the next point starts a new subpath rather than bridging the gap.
+                guard let value else { afterGap = true; continue }
                 let x = Self.margin.left + slot * (Double(index) + 0.5)
                 let y = Self.margin.top + plotHeight * (1 - value / maximum)
-                path += path.isEmpty ? "M\(f(x)),\(f(y))" : " L\(f(x)),\(f(y))"
+                path += (afterGap ? (path.isEmpty ? "M" : " M") : " L") + "\(f(x)),\(f(y))"
+                afterGap = false
+                guard markers else { continue }
                 points += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"2.5\" fill=\"\(color)\"><title>\(Self.escape("\(labels[safe: index] ?? "") · \(series.name): \(format(value))"))</title></circle>"
             }
             svg += "<path class=\"line\" d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>" + points

@@ -61,17 +61,17 @@ enum OverviewPage {
         let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($0.element, $0.offset) })
         let currencyNames = Array(Set(daily.map { $0.string("currency") })).sorted()
         var volume = currencyNames.map { SVGChart.Series(name: $0.uppercased(), values: Array(repeating: nil, count: keys.count)) }
-        var revenue = ["Fees", "Refunds", "Disputes"].map { SVGChart.Series(name: $0, values: Array(repeating: 0, count: keys.count)) }
+        var revenue = ["Fees", "Refunds", "Disputes"].map { SVGChart.Series(name: $0, values: Array(repeating: nil, count: keys.count)) }
         for row in daily {
             guard let position = index[row.int("date_key")] else { continue }
             if let series = currencyNames.firstIndex(of: row.string("currency")) {
                 volume[series].values[position] = (volume[series].values[position] ?? 0) + Double(row.int("gross")) / 100
             }
-            revenue[0].values[position]! += Double(row.int("fees")) / 100
-            revenue[1].values[position]! += Double(row.int("refunds")) / 100
-            revenue[2].values[position]! += Double(row.int("disputes")) / 100
+            // A day without aggregate rows (no ETL run for it yet) stays a gap in the line, not a fall to zero.
+            for (series, column) in ["fees", "refunds", "disputes"].enumerated() {
+                revenue[series].values[position] = (revenue[series].values[position] ?? 0) + Double(row.int(column)) / 100
+            }
         }
-        if daily.isEmpty { revenue = revenue.map { SVGChart.Series(name: $0.name, values: Array(repeating: nil, count: keys.count)) } }
         let labels = keys.map(Format.shortDay(key:))
         page.charts = [
             .init(id: "volume", heading: "Payment volume per day (USD)", caption: "Succeeded payments, stacked by currency.",
