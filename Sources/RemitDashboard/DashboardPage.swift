@@ -1,3 +1,5 @@
+import Mustache
+
 /// One dashboard page as data: the template draws it.
 struct DashboardPage: Sendable {
     struct Tile: Sendable {
@@ -56,16 +58,32 @@ struct DashboardPage: Sendable {
                 [
                     "id": table.id, "caption": table.caption, "width": table.columns.count, "empty": table.empty,
                     "columns": table.columns.map { ["name": $0.name, "numeric": $0.numeric] },
-                    "rows": table.rows.map { row in
-                        ["cells": row.map { cell -> [String: Any] in
-                            var values: [String: Any] = ["text": cell.text]
-                            if let style = cell.style { values["style"] = style }
-                            if let href = cell.href { values["href"] = href }
-                            return values
-                        }]
-                    },
+                    "rows": table.rows.map(RowContext.init),
                 ]
             },
         ]
+    }
+}
+
+// Table rows and cells are most of what a page renders. As typed parents, Mustache reads their keys with one
+// switch; as `[String: Any]` each lookup went through conditional-conformance casts (most of a page's render time).
+// Every key the cell template asks for answers (false when unset): a missing key would send Mustache up the
+// whole context stack.
+struct RowContext: MustacheParent {
+    let cells: [DashboardPage.Cell]
+
+    init(_ cells: [DashboardPage.Cell]) { self.cells = cells }
+
+    func child(named name: String) -> Any? { name == "cells" ? cells : nil }
+}
+
+extension DashboardPage.Cell: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": text
+        case "style": style ?? false
+        case "href": href ?? false
+        default: nil
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GradientBoosting
 import Logging
 import RemitApp
 import RemitBench
@@ -30,11 +31,13 @@ struct BenchDashboard: AsyncParsableCommand {
     var requestsPerPayment = 2
     @Option(help: "Requests per page, measured after five unmeasured ones.") var samples = 200
     @Option(help: "Port of the server under test.") var port = 4343
+    @Option(help: "The pages to measure, comma-separated paths (default: all five).")
+    var pages = Self.allPages.joined(separator: ",")
     @Option(name: .customLong("keep-in"), help: "Keep the generated history in this directory.") var keepIn: String?
     @Flag(name: .customLong("reuse"), help: "Measure the pages over --keep-in as it is, generating nothing.")
     var reuse = false
 
-    static let pages = ["/dashboard", "/dashboard/api", "/dashboard/fraud", "/dashboard/webhooks", "/dashboard/etl"]
+    static let allPages = ["/dashboard", "/dashboard/api", "/dashboard/fraud", "/dashboard/webhooks", "/dashboard/etl"]
     static let endpoints = ["/v1/charges", "/v1/refunds", "/v1/customers", "/v1/charges/{id}", "/v1/balance"]
 
     func validate() throws {
@@ -46,13 +49,7 @@ struct BenchDashboard: AsyncParsableCommand {
 
     func run() async throws {
         lineBufferedOutput()
-        var configuration = try store.configuration()
-        if configuration.databaseURL == nil {
-            configuration.dataDirectory = keepIn ?? FileManager.default.temporaryDirectory
-                .appendingPathComponent("remit-bench-dashboard-\(UUID().uuidString.prefix(8))").path
-        }
-        configuration.fraudRetraining = false
-        configuration.etlHour = nil
+        var configuration = try store.benchConfiguration("dashboard", keepIn: keepIn)
         configuration.streamProcessor = false
         configuration.port = port
         configuration.adminKey = SecretKey.generate()
@@ -64,6 +61,7 @@ struct BenchDashboard: AsyncParsableCommand {
         let runtime = try RemitRuntime(configuration: configuration, logger: logger, clock: WallClock { now.date })
         print("dashboard bench: store \(runtime.store.description), warehouse \(runtime.warehouse.description)")
         let (adminKey, port, samples, reuse) = (configuration.adminKey!, self.port, self.samples, self.reuse)
+        let pages = self.pages.split(separator: ",").map(String.init)
         let generate: @Sendable () async throws -> Void = { try await self.generateHistory(runtime: runtime, firstDay: firstDay, now: now, logger: logger) }
         try await runtime.withStore(logger: logger) {
             try await runtime.warehouse.running(logger: logger) {
@@ -78,7 +76,7 @@ struct BenchDashboard: AsyncParsableCommand {
                     group.addTask { try await services.run() }
                     do {
                         try await Demo.waitForServer(host: "127.0.0.1", port: port)
-                        try await Self.measure(port: port, adminKey: adminKey, samples: samples)
+                        try await Self.measure(pages, port: port, adminKey: adminKey, samples: samples)
                     } catch {
                         await services.triggerGracefulShutdown()
                         throw error
@@ -88,7 +86,7 @@ struct BenchDashboard: AsyncParsableCommand {
                 }
             }
         }
-        if store.databaseURL == nil && keepIn == nil { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+        store.removeBenchData(configuration, keepIn: keepIn)
     }
 
     /// The days of payments through the ledger, each loaded by its nightly run, then the request log windowed.
@@ -122,21 +120,14 @@ struct BenchDashboard: AsyncParsableCommand {
         }
         let summary = try await runtime.streamProcessor(logger: logger).run(untilCaughtUp: true)
         print("stream processor: \(summary.events) events, \(summary.windows) window rows")
-        print("(render: the server's Server-Timing, from the page's queries to its HTML; round trip: the client's, on a fresh connection)")
     }
 
     /// One day's request log in event-time order, up to half a second out of order, 2 % server errors. On the last
     /// day the first merchant also sends a burst from 12:00 to 13:00, two requests a second, 40 % of them answered
     /// 502: enough requests per minute for the error-rate alert to fire, then resolve.
     static func requestLog(day: Int, last: Bool, start: Date, count: Int, merchants: [String]) -> [APILogEntry] {
-        var state = UInt64(0xDA5B_0A2D) &+ UInt64(day)
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SeededGenerator(seed: 0xDA5B_0A2D &+ UInt64(day))
+        func next() -> UInt64 { random.next() }
         let startMs = Int64(start.timeIntervalSince1970 * 1000)
         var requests: [(time: Int64, merchant: Int, status: Int)] = (0..<count).map { index in
             let time = max(startMs, startMs + Int64(index) * 86_400_000 / Int64(count) + Int64(next() % 1_001) - 500)
@@ -168,12 +159,15 @@ struct BenchDashboard: AsyncParsableCommand {
     }
 
     /// Each page `samples` times in turn, one request at a time on a fresh connection.
-    static func measure(port: Int, adminKey: String, samples: Int) async throws {
+    static func measure(_ pages: [String], port: Int, adminKey: String, samples: Int) async throws {
+        print("(render: the server's Server-Timing, from the page's queries to its HTML; data: its queries, figures and "
+              + "charts, the rest being templates; round trip: the client's, on a fresh connection)")
         func column(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
         print("page".padding(toLength: 20, withPad: " ", startingAt: 0)
-              + ["render p50", "render p99", "render max", "KiB", "round trip p50", "round trip p99"].map { column($0, 15) }.joined())
+              + ["render p50", "render p99", "render max", "data p50", "KiB", "round trip p50", "round trip p99"].map { column($0, 15) }.joined())
         for page in pages {
             var render: [Double] = []
+            var data: [Double] = []
             var roundTrip: [Double] = []
             var size = 0
             for sample in 0..<(samples + 5) {
@@ -183,11 +177,15 @@ struct BenchDashboard: AsyncParsableCommand {
                 guard response.status == 200 else {
                     throw ValidationError("\(page) answered \(response.status): \(response.body.prefix(300))")
                 }
-                guard let timing = response.headers["server-timing"],
-                      let value = timing.split(separator: "=").last.flatMap({ Double($0) })
-                else { throw ValidationError("\(page) sent no Server-Timing") }
+                // "render;dur=T, data;dur=D, template;dur=P"
+                let timing = (response.headers["server-timing"] ?? "").split(separator: ",").compactMap { part in
+                    part.split(separator: "=").last.flatMap { Double($0) }
+                }
+                guard timing.count == 3 else { throw ValidationError("\(page) sent no Server-Timing") }
+                let value = timing[0]
                 guard sample >= 5 else { continue }
                 render.append(value)
+                data.append(timing[1])
                 roundTrip.append(elapsed)
                 size = response.body.utf8.count
             }
@@ -195,7 +193,7 @@ struct BenchDashboard: AsyncParsableCommand {
                 let sorted = values.sorted()
                 return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded(.up)))]
             }
-            let figures = [quantile(render, 0.5), quantile(render, 0.99), render.max() ?? 0, Double(size) / 1024,
+            let figures = [quantile(render, 0.5), quantile(render, 0.99), render.max() ?? 0, quantile(data, 0.5), Double(size) / 1024,
                            quantile(roundTrip, 0.5), quantile(roundTrip, 0.99)]
             print(page.padding(toLength: 20, withPad: " ", startingAt: 0)
                   + figures.map { column(String(format: "%.2f", $0), 15) }.joined())

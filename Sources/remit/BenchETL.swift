@@ -26,13 +26,7 @@ struct BenchETL: AsyncParsableCommand {
     var keepIn: String?
 
     func run() async throws {
-        var configuration = try store.configuration()
-        if configuration.databaseURL == nil {
-            configuration.dataDirectory = keepIn ?? FileManager.default.temporaryDirectory
-                .appendingPathComponent("remit-bench-etl-\(UUID().uuidString.prefix(8))").path
-        }
-        configuration.fraudRetraining = false
-        configuration.etlHour = nil
+        let configuration = try store.benchConfiguration("etl", keepIn: keepIn)
         let logger = makeLogger(level: .error)
         let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
                          - Double(days + 1) * 86_400)
@@ -72,7 +66,7 @@ struct BenchETL: AsyncParsableCommand {
                 }
             }
         }
-        if store.databaseURL == nil && keepIn == nil { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+        store.removeBenchData(configuration, keepIn: keepIn)
     }
 
     /// `count` merchants with `customers` customers each, created through the ledger.

@@ -123,13 +123,7 @@ struct BenchStream: AsyncParsableCommand {
 
     /// (b) and (c): through a fresh store.
     func storeRuns() async throws {
-        var configuration = try store.configuration()
-        if configuration.databaseURL == nil {
-            configuration.dataDirectory = keepIn ?? FileManager.default.temporaryDirectory
-                .appendingPathComponent("remit-bench-stream-\(UUID().uuidString.prefix(8))").path
-        }
-        configuration.fraudRetraining = false
-        configuration.etlHour = nil
+        var configuration = try store.benchConfiguration("stream", keepIn: keepIn)
         configuration.stream.policy.outOfOrderToleranceMs = 5_000
         let logger = makeLogger(level: .error)
         let runtime = try RemitRuntime(configuration: configuration, logger: logger)
@@ -142,7 +136,7 @@ struct BenchStream: AsyncParsableCommand {
                 if liveSeconds > 0 { try await Self.live(seconds: liveSeconds, rate: liveRate, runtime: runtime, logger: logger) }
             }
         }
-        if store.databaseURL == nil && keepIn == nil { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
+        store.removeBenchData(configuration, keepIn: keepIn)
     }
 
     static func entries(_ events: Events, from: Int, to: Int, received: Int64?) -> [APILogEntry] {

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Logging
 import RemitApp
@@ -27,6 +28,26 @@ struct StoreOptions: ParsableArguments {
             configuration.sqliteSynchronous = value.value
         }
         return configuration
+    }
+}
+
+extension StoreOptions {
+    /// A benchmark's configuration: its own fresh SQLite directory (or `keepIn`) unless a database URL is given, and
+    /// no scheduled work (fraud retraining, the nightly ETL) that would run in the middle of the measure.
+    func benchConfiguration(_ bench: String, keepIn: String?) throws -> RemitConfiguration {
+        var configuration = try self.configuration()
+        if configuration.databaseURL == nil {
+            configuration.dataDirectory = keepIn ?? FileManager.default.temporaryDirectory
+                .appendingPathComponent("remit-bench-\(bench)-\(UUID().uuidString.prefix(8))").path
+        }
+        configuration.fraudRetraining = false
+        configuration.etlHour = nil
+        return configuration
+    }
+
+    /// Removes a benchmark's temporary directory (not a kept one, not a PostgreSQL database).
+    func removeBenchData(_ configuration: RemitConfiguration, keepIn: String?) {
+        if databaseURL == nil && keepIn == nil { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
     }
 }
 

@@ -3,6 +3,7 @@ import RemitApp
 import RemitETL
 import RemitSQL
 import RemitStore
+import RemitStreaming
 import RemitTesting
 import Testing
 
@@ -79,6 +80,50 @@ struct DashboardTests {
             let etl = try await client.get("/dashboard/etl", key: app.adminKey)
             #expect(etl.body.contains("status-published") && etl.body.contains("reconciliation") == false)
             #expect(etl.body.contains("row_count"), "the latest run's checks are listed")
+        }
+    }
+
+    /// Request logs imported and windowed by the real processor: the day's totals, the busiest endpoints' lines, the
+    /// last hour's table.
+    @Test(arguments: TestEngine.available)
+    func theAPIPageSumsTheDayAndTablesTheLastHour(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        let base = StreamProcessorTests.base
+        var history: [APILogEntry] = []
+        // Three hours of traffic on six endpoints; /v1/tokens only in the first hour, so not in the last hour's table.
+        let endpoints = ["/v1/charges", "/v1/refunds", "/v1/customers", "/v1/balance", "/v1/events", "/v1/tokens"]
+        for index in 0..<1_800 {
+            let at = base + Int64(index) * 6_000
+            let endpoint = index < 600 && index % 3 == 0 ? endpoints[5] : endpoints[index % 5]
+            history.append(StreamProcessorTests.document(index, merchant: index % 4 == 0 ? "acct_b" : "acct_a",
+                                                           endpoint: endpoint, status: index % 10 == 0 ? 503 : 200,
+                                                           latency: Double(10 + index % 90), at: at))
+        }
+        let documents = history
+        try await app.test { client in
+            _ = try await app.runtime.ledger.importAPILogs(documents, name: "gateway", file: "gateway.jsonl") { _ in }
+            _ = try await StreamProcessorTests.processor(app).run(untilCaughtUp: true)
+            let (requests, pairs) = try await app.runtime.warehouse.database.read { connection in
+                let end = try await connection.queryFirst("SELECT MAX(window_end_ms) AS t FROM fact_api_performance_realtime")!.int("t")
+                return (try await connection.queryFirst("""
+                            SELECT SUM(request_count) AS n FROM fact_api_performance_realtime WHERE window_end_ms > \(end - 86_400_000)
+                            """)!.int("n"),
+                        try await connection.query("""
+                            SELECT DISTINCT merchant_id, endpoint FROM fact_api_performance_realtime
+                            WHERE window_end_ms > \(end - 3_600_000)
+                            """).map { $0.string("merchant_id") + " " + $0.string("endpoint") })
+            }
+            #expect(requests == 1_800)
+            let page = try await client.get("/dashboard/api", key: app.adminKey)
+            #expect(page.status == 200)
+            #expect(page.body.contains("data-metric=\"requests\">1,800<"))
+            #expect(page.body.contains("data-metric=\"errors\">180<"))
+            let table = try #require(page.body.components(separatedBy: "<table id=\"endpoints\">").last?
+                .components(separatedBy: "</table>").first)
+            #expect(table.components(separatedBy: "<tr>").count - 2 == pairs.count, "one row per pair of the last hour")
+            #expect(!table.contains("/v1/tokens") && page.body.contains("/v1/tokens") == false,
+                    "the first hour's endpoint is neither in the table nor among the five busiest lines")
+            #expect(page.body.contains("data-series=\"5\""), "the five busiest endpoints' p99 lines")
         }
     }
 }

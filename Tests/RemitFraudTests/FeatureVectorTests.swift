@@ -43,6 +43,17 @@ import Testing
         #expect(FeatureVector(json: vector.json) == vector)
     }
 
+    @Test func theJSONFormIsReadBackTolerantly() throws {
+        let read = try #require(FeatureVector(json: " { \"amount\" : 12.5, \"velocity_24h\":null, \"unknown\": 3 ,\"email_domain_age_days\":7} "))
+        #expect(read[.amount] == 12.5)
+        #expect(read[.velocity24h].isNaN, "null is missing")
+        #expect(read[.emailDomainAgeDays] == 7)
+        #expect(read[.ipCountryMismatch].isNaN, "absent is missing")
+        #expect(FeatureVector(json: "{}").map { $0.values.allSatisfy(\.isNaN) } == true)
+        #expect(FeatureVector(json: "[1, 2]") == nil)
+        #expect(FeatureVector(json: "{\"amount\" 12}") == nil, "a pair without a colon")
+    }
+
     @Test func reasonsAreWordedWithTheirValues() {
         var inputs = FeatureInputs(amount: 900)
         inputs.attemptsLastDay = 23

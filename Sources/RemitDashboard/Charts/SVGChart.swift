@@ -132,7 +132,14 @@ struct SVGChart: Sendable {
         return 10 * power
     }
 
-    func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    /// A coordinate with one decimal, by integer arithmetic: a chart prints thousands of them, and `String(format:)`
+    /// goes through Foundation's formatter each time.
+    func f(_ value: Double) -> String {
+        let tenths = (value * 10).rounded()
+        guard tenths.isFinite, tenths.magnitude < 1e15 else { return "0.0" }
+        let scaled = Int64(tenths)
+        return (scaled < 0 ? "-" : "") + String(scaled.magnitude / 10) + "." + String(scaled.magnitude % 10)
+    }
 
     static func escape(_ text: String) -> String { HTML.escape(text) }
 
