@@ -20,8 +20,13 @@ extension StoreConnection {
 }
 
 extension RemitRuntime {
-    /// Runs `body` with the store's services running (the PostgreSQL pool), for one-shot commands.
+    /// Runs `body` with the store's and the warehouse's services running (their PostgreSQL pools), for one-shot
+    /// commands and tests. Both: ``prepare(logger:)`` migrates the warehouse too, and a pool that is not running
+    /// makes every lease wait for ever.
     public func withStore<T: Sendable>(logger: Logger, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
-        try await store.running(logger: logger, body)
+        let warehouse = self.warehouse
+        return try await store.running(logger: logger) {
+            try await warehouse.running(logger: logger, body)
+        }
     }
 }

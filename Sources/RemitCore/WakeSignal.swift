@@ -58,6 +58,27 @@ public final class WakeSignal: Sendable {
         }
     }
 
+    /// Returns when signaled (since the last wait), whether or not the task is cancelled: for a task that must
+    /// outlive its cancellation until someone tells it to stop (in a loop, `wait(upTo:)` would return at once, over
+    /// and over). The signaller must come.
+    public func waitForSignal() async {
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.signaled {
+                    state.signaled = false
+                    return true
+                }
+                state.waiter = (id, continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
     /// Ends wait `id` if it is still waiting, without leaving a signal.
     private func endWait(_ id: Int) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in

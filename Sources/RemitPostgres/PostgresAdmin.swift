@@ -4,6 +4,9 @@ import PostgresNIO
 
 /// Maintenance statements outside any pool (test databases, benchmarks).
 public enum PostgresAdmin {
+    /// The advisory lock that makes CREATE DATABASE take turns (an arbitrary key, "remitcdb" in ASCII).
+    static let createDatabaseLock: Int64 = 0x72656D6974636462
+
     /// Creates a database on the server of `url` (connecting to the database `url` names).
     /// Returns the URL of the new database.
     public static func createDatabase(named name: String, serverURL url: String, logger: Logger) async throws -> String {
@@ -16,7 +19,9 @@ public enum PostgresAdmin {
                 database: configuration.database, tls: .disable),
             id: 1, logger: logger)
         // Two CREATE DATABASE at once may fail with "source database template1 is being accessed by other users"
-        // (each copies template1): a parallel test suite does that, so a failure is tried again a few times.
+        // (each copies template1), and a parallel test suite creates dozens at once: they take turns, by a
+        // session-level advisory lock on the server, across processes. A failure is still tried again a few times.
+        try await connection.query("SELECT pg_advisory_lock(\(Self.createDatabaseLock))", logger: logger)
         var attempt = 0
         while true {
             attempt += 1

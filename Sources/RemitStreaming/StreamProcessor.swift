@@ -114,6 +114,8 @@ public struct StreamProcessor: Sendable {
             } catch let error as NoPartitions {
                 throw error
             } catch {
+                // Cancelled mid-query, PostgreSQL's client fails the query with its own error: a stop all the same.
+                if Task.isCancelled { return }
                 stats.runtimeError()
                 logger.error("stream processing failed; going on from the last checkpoint", metadata: ["error": "\(error)"])
                 if untilCaughtUp { throw error }

@@ -64,26 +64,24 @@ struct BenchDashboard: AsyncParsableCommand {
         let pages = self.pages.split(separator: ",").map(String.init)
         let generate: @Sendable () async throws -> Void = { try await self.generateHistory(runtime: runtime, firstDay: firstDay, now: now, logger: logger) }
         try await runtime.withStore(logger: logger) {
-            try await runtime.warehouse.running(logger: logger) {
-                try await runtime.prepare(logger: logger)
-                if !reuse { try await generate() }
-                // "Today" is the day after the history: the overview's 30 days end yesterday, as after a nightly run.
-                now.set(firstDay.addingTimeInterval(Double(days) * 86_400 + 3_600))
-                try await Self.describeWarehouse(runtime)
-                let app = buildApplication(runtime, logger: logger)
-                let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await services.run() }
-                    do {
-                        try await Demo.waitForServer(host: "127.0.0.1", port: port)
-                        try await Self.measure(pages, port: port, adminKey: adminKey, samples: samples)
-                    } catch {
-                        await services.triggerGracefulShutdown()
-                        throw error
-                    }
+            try await runtime.prepare(logger: logger)
+            if !reuse { try await generate() }
+            // "Today" is the day after the history: the overview's 30 days end yesterday, as after a nightly run.
+            now.set(firstDay.addingTimeInterval(Double(days) * 86_400 + 3_600))
+            try await Self.describeWarehouse(runtime)
+            let app = buildApplication(runtime, logger: logger)
+            let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await services.run() }
+                do {
+                    try await Demo.waitForServer(host: "127.0.0.1", port: port)
+                    try await Self.measure(pages, port: port, adminKey: adminKey, samples: samples)
+                } catch {
                     await services.triggerGracefulShutdown()
-                    try await group.waitForAll()
+                    throw error
                 }
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
             }
         }
         store.removeBenchData(configuration, keepIn: keepIn)

@@ -37,33 +37,31 @@ struct BenchETL: AsyncParsableCommand {
               "\(days) day(s) × \(payments) payments, \(merchants) merchants × \(customers) customers")
         let (payments, merchantCount, customerCount, writers, days) = (self.payments, merchants, customers, self.writers, self.days)
         try await runtime.withStore(logger: logger) {
-            try await runtime.warehouse.running(logger: logger) {
-                try await runtime.prepare(logger: logger)
-                let ledger = runtime.ledger
-                let accounts = try await Self.createAccounts(merchantCount, customers: customerCount, ledger: ledger)
-                var rates: [(day: String, currency: String, perEuro: String)] = []
-                for offset in 0...(days + 1) {
-                    let day = Self.isoDay(start.addingTimeInterval(Double(offset) * 86_400))
-                    rates += [(day, "USD", "1.0500"), (day, "GBP", "0.8500")]
-                }
-                try await FXRateStore(database: runtime.store.database).load(rates)
-                let pipeline = runtime.etlRunner(logger: logger)
-                for day in 0..<days {
-                    let dayStart = start.addingTimeInterval(Double(day) * 86_400)
-                    now.set(dayStart.addingTimeInterval(3600))
-                    let generated = ContinuousClock.now
-                    try await Self.generate(payments, accounts: accounts, ledger: ledger, writers: writers, day: dayStart, now: now)
-                    let elapsed = ContinuousClock.now - generated
-                    print(String(format: "day %d (%@): %d payments generated in %.1f s", day + 1, Self.isoDay(dayStart),
-                                 payments, Self.seconds(elapsed)))
-                    let feed = ChangeFeed(database: runtime.store.database)
-                    _ = try await feed.waitForHorizon(try await feed.latestWritten())
-                    let timed = ContinuousClock.now
-                    let report = try await pipeline.run(date: Self.isoDay(dayStart), runID: "bench-\(day + 1)")
-                    let total = ContinuousClock.now - timed
-                    print(report.text)
-                    print(String(format: "nightly run, end to end: %.2f s for %d payments", Self.seconds(total), payments))
-                }
+            try await runtime.prepare(logger: logger)
+            let ledger = runtime.ledger
+            let accounts = try await Self.createAccounts(merchantCount, customers: customerCount, ledger: ledger)
+            var rates: [(day: String, currency: String, perEuro: String)] = []
+            for offset in 0...(days + 1) {
+                let day = Self.isoDay(start.addingTimeInterval(Double(offset) * 86_400))
+                rates += [(day, "USD", "1.0500"), (day, "GBP", "0.8500")]
+            }
+            try await FXRateStore(database: runtime.store.database).load(rates)
+            let pipeline = runtime.etlRunner(logger: logger)
+            for day in 0..<days {
+                let dayStart = start.addingTimeInterval(Double(day) * 86_400)
+                now.set(dayStart.addingTimeInterval(3600))
+                let generated = ContinuousClock.now
+                try await Self.generate(payments, accounts: accounts, ledger: ledger, writers: writers, day: dayStart, now: now)
+                let elapsed = ContinuousClock.now - generated
+                print(String(format: "day %d (%@): %d payments generated in %.1f s", day + 1, Self.isoDay(dayStart),
+                             payments, Self.seconds(elapsed)))
+                let feed = ChangeFeed(database: runtime.store.database)
+                _ = try await feed.waitForHorizon(try await feed.latestWritten())
+                let timed = ContinuousClock.now
+                let report = try await pipeline.run(date: Self.isoDay(dayStart), runID: "bench-\(day + 1)")
+                let total = ContinuousClock.now - timed
+                print(report.text)
+                print(String(format: "nightly run, end to end: %.2f s for %d payments", Self.seconds(total), payments))
             }
         }
         store.removeBenchData(configuration, keepIn: keepIn)

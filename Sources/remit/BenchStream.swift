@@ -130,11 +130,9 @@ struct BenchStream: AsyncParsableCommand {
         print("store \(runtime.store.description), warehouse \(runtime.warehouse.description)")
         let (documents, liveSeconds, liveRate) = (endToEnd, self.liveSeconds, self.liveRate)
         try await runtime.withStore(logger: logger) {
-            try await runtime.warehouse.running(logger: logger) {
-                try await runtime.prepare(logger: logger)
-                if documents > 0 { try await Self.endToEnd(documents, runtime: runtime, logger: logger) }
-                if liveSeconds > 0 { try await Self.live(seconds: liveSeconds, rate: liveRate, runtime: runtime, logger: logger) }
-            }
+            try await runtime.prepare(logger: logger)
+            if documents > 0 { try await Self.endToEnd(documents, runtime: runtime, logger: logger) }
+            if liveSeconds > 0 { try await Self.live(seconds: liveSeconds, rate: liveRate, runtime: runtime, logger: logger) }
         }
         store.removeBenchData(configuration, keepIn: keepIn)
     }

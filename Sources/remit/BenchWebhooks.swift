@@ -47,7 +47,7 @@ struct BenchWebhooks: AsyncParsableCommand {
         let gate = Readiness()
         let worker = runtime.webhookWorker(logger: logger, startWhen: gate)
         let services = ServiceGroup(configuration: .init(
-            services: runtime.store.services.map { .init(service: $0) } + [.init(service: worker)], logger: logger))
+            services: (runtime.store.services + runtime.warehouse.services).map { .init(service: $0) } + [.init(service: worker)], logger: logger))
         let failRate = self.failRate
         let successes = Atomic<Int>(0)
         let receiver = WebhookReceiver(keepBodies: false) { _, _ in

@@ -53,15 +53,13 @@ struct ETL: AsyncParsableCommand {
             let (toLSN, json) = (self.toLSN, self.json)
             let runner = runtime.etlRunner(logger: logger)
             let outcome: Result<EtlRunReport, EtlPipeline.Failure> = try await runtime.withStore(logger: logger) {
-                try await runtime.warehouse.running(logger: logger) {
-                    try await runtime.ledger.migrate()
-                    do {
-                        return .success(try await runner.run(date: logical, through: toLSN, runID: Stage.runName()) { line in
-                            if !json { print(line) }
-                        })
-                    } catch let failure as EtlPipeline.Failure {
-                        return .failure(failure)
-                    }
+                try await runtime.ledger.migrate()
+                do {
+                    return .success(try await runner.run(date: logical, through: toLSN, runID: Stage.runName()) { line in
+                        if !json { print(line) }
+                    })
+                } catch let failure as EtlPipeline.Failure {
+                    return .failure(failure)
                 }
             }
             switch outcome {
@@ -106,24 +104,22 @@ struct ETL: AsyncParsableCommand {
             let (first, last, json) = (Timestamp.days(fromISODate: from)!, Timestamp.days(fromISODate: to)!, self.json)
             let suffix = Stage.runName()
             let failed: EtlPipeline.Failure? = try await runtime.withStore(logger: logger) {
-                try await runtime.warehouse.running(logger: logger) {
-                    try await runtime.ledger.migrate()
-                    for days in first...last {
-                        let day = Timestamp.isoDate(days: days)
-                        let through = try await runner.pipeline.lastLSN(ofDay: day)
-                        if !json { print("==> \(day) (\(days - first + 1) of \(last - first + 1)): changes up to LSN \(through)") }
-                        do {
-                            let report = try await runner.run(date: day, through: through, runID: "backfill-\(day)-\(suffix)") { line in
-                                if !json { print("    " + line) }
-                            }
-                            print(json ? report.json : report.text)
-                        } catch let failure as EtlPipeline.Failure {
-                            print(json ? failure.report.json : failure.report.text)
-                            return failure
+                try await runtime.ledger.migrate()
+                for days in first...last {
+                    let day = Timestamp.isoDate(days: days)
+                    let through = try await runner.pipeline.lastLSN(ofDay: day)
+                    if !json { print("==> \(day) (\(days - first + 1) of \(last - first + 1)): changes up to LSN \(through)") }
+                    do {
+                        let report = try await runner.run(date: day, through: through, runID: "backfill-\(day)-\(suffix)") { line in
+                            if !json { print("    " + line) }
                         }
+                        print(json ? report.json : report.text)
+                    } catch let failure as EtlPipeline.Failure {
+                        print(json ? failure.report.json : failure.report.text)
+                        return failure
                     }
-                    return nil
                 }
+                return nil
             }
             if failed != nil { throw ExitCode(1) }
         }
@@ -177,18 +173,16 @@ struct ETL: AsyncParsableCommand {
             let (fromLSN, toLSN, json) = (self.fromLSN, self.toLSN, self.json)
             let runner = runtime.etlRunner(logger: logger)
             let (through, reports) = try await runtime.withStore(logger: logger) {
-                try await runtime.warehouse.running(logger: logger) {
-                    try await runtime.ledger.migrate()
-                    let horizon = try await ChangeFeed(database: runtime.store.database).horizon()
-                    let through = toLSN ?? horizon
-                    guard through <= horizon else {
-                        throw ValidationError("--to-lsn \(through) is past the last final LSN (\(horizon))")
-                    }
-                    let reports = try await runner.pipeline.stage(afterLSN: fromLSN, throughLSN: through, date: day, runID: name) { line in
-                        if !json { print(line) }
-                    }
-                    return (through, reports)
+                try await runtime.ledger.migrate()
+                let horizon = try await ChangeFeed(database: runtime.store.database).horizon()
+                let through = toLSN ?? horizon
+                guard through <= horizon else {
+                    throw ValidationError("--to-lsn \(through) is past the last final LSN (\(horizon))")
                 }
+                let reports = try await runner.pipeline.stage(afterLSN: fromLSN, throughLSN: through, date: day, runID: name) { line in
+                    if !json { print(line) }
+                }
+                return (through, reports)
             }
             if json {
                 let document: [String: Any] = [

@@ -37,22 +37,20 @@ struct Stream: AsyncParsableCommand {
             let runtime = try RemitRuntime(configuration: configuration, logger: logger)
             let (untilCaughtUp, json) = (self.untilCaughtUp, self.json)
             let summary = try await runtime.withStore(logger: logger) {
-                try await runtime.warehouse.running(logger: logger) {
-                    try await runtime.ledger.migrate()
-                    let started = ContinuousClock.now
-                    let lastPrinted = Mutex(ContinuousClock.now)
-                    return try await runtime.streamProcessor(logger: logger).run(untilCaughtUp: untilCaughtUp) { summary in
-                        guard !json else { return }
-                        let due = lastPrinted.withLock { last -> Bool in
-                            guard ContinuousClock.now - last >= .seconds(1) else { return false }
-                            last = ContinuousClock.now
-                            return true
-                        }
-                        if due {
-                            let seconds = Double((ContinuousClock.now - started).components.seconds)
-                            print(String(format: "%lld events, %lld windows written, %lld conversion errors (%.0f s)",
-                                         summary.events, summary.windows, summary.conversionErrors, seconds))
-                        }
+                try await runtime.ledger.migrate()
+                let started = ContinuousClock.now
+                let lastPrinted = Mutex(ContinuousClock.now)
+                return try await runtime.streamProcessor(logger: logger).run(untilCaughtUp: untilCaughtUp) { summary in
+                    guard !json else { return }
+                    let due = lastPrinted.withLock { last -> Bool in
+                        guard ContinuousClock.now - last >= .seconds(1) else { return false }
+                        last = ContinuousClock.now
+                        return true
+                    }
+                    if due {
+                        let seconds = Double((ContinuousClock.now - started).components.seconds)
+                        print(String(format: "%lld events, %lld windows written, %lld conversion errors (%.0f s)",
+                                     summary.events, summary.windows, summary.conversionErrors, seconds))
                     }
                 }
             }

@@ -25,9 +25,9 @@ struct Webhooks: AsyncParsableCommand {
             let logger = makeLogger(level: level)
             let runtime = try RemitRuntime(configuration: configuration, logger: logger)
             let services = ServiceGroup(configuration: .init(
-                services: runtime.store.services.map { .init(service: $0) } + [.init(service: runtime.webhookWorker(logger: logger))],
+                services: (runtime.store.services + runtime.warehouse.services).map { .init(service: $0) } + [.init(service: runtime.webhookWorker(logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            // The store's pool runs as a service; the worker waits until the store is migrated.
+            // The store's and the warehouse's pools run as services; the worker waits until both are migrated.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await services.run() }
                 try await runtime.prepare(logger: logger)

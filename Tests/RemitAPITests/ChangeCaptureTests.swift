@@ -20,7 +20,7 @@ struct ChangeCaptureTests {
             _ = try await client.delete("/v1/customers/\(customer.id)", key: merchant.key)
             let feed = ChangeFeed(database: app.runtime.store.database)
             // On PostgreSQL the horizon waits for every older transaction of the cluster to finish.
-            #expect(try await feed.waitForHorizon(try await feed.latestWritten()))
+            #expect(try await feed.waitForHorizon(try await feed.latestWritten(), timeout: .seconds(120)))
             let changes = try await feed.changes(after: .start, through: try await feed.horizon(), limit: 10_000)
             func ops(_ table: String, _ key: String) -> [Int64] {
                 changes.filter { $0.table == table && $0.rowKey == key }.map(\.operation.rawValue)

@@ -17,9 +17,12 @@ struct EtlPipelineTests {
 
     /// Waits until every change written so far is final (on PostgreSQL other tests' open transactions hold the
     /// horizon back), so a run takes it.
+    /// Waits until every change written so far is final. On PostgreSQL the horizon is the cluster's: a long
+    /// transaction in any test's database holds it back, hence the generous wait, which must not run out.
     static func settle(_ database: any SQLDatabase) async throws {
         let feed = ChangeFeed(database: database)
-        _ = try await feed.waitForHorizon(try await feed.latestWritten())
+        let settled = try await feed.waitForHorizon(try await feed.latestWritten(), timeout: .seconds(120))
+        try #require(settled, "the change feed's horizon did not reach the last write")
     }
 
     @Test(arguments: TestEngine.available)

@@ -22,7 +22,7 @@ struct LakeStagingTests {
             }
             let database = app.runtime.store.database
             let feed = ChangeFeed(database: database)
-            _ = try await feed.waitForHorizon(try await feed.latestWritten())
+            try #require(try await feed.waitForHorizon(try await feed.latestWritten(), timeout: .seconds(120)))
             let horizon = try await feed.horizon()
             let lake = FileManager.default.temporaryDirectory.appendingPathComponent("lake-\(UUID().uuidString)").path
             let stager = EtlPipeline(store: database, warehouse: app.runtime.warehouse.database, lakeDirectory: lake)

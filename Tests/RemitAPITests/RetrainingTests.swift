@@ -28,18 +28,18 @@ struct RetrainingTests {
                 \(vector.json), \("approve"), \(false), \(label))
                 """)
         }
-        let statements = rows
-        try await database.write { connection in
-            let rows = statements
-            var position = 0
-            while position < rows.count {
-                let chunk = Array(rows[position..<min(rows.count, position + 300)])
+        // A transaction per chunk: on PostgreSQL the feed's horizon is the cluster's oldest open transaction, so one
+        // long seed would hold back every other test's change feed while the suite runs in parallel.
+        var position = 0
+        while position < rows.count {
+            let chunk = Array(rows[position..<min(rows.count, position + 300)])
+            _ = try await database.write { connection in
                 try await connection.execute("""
                     INSERT INTO fraud_features (charge_id, account_id, risk_key, created, amount_major, approved, vector,
                         decision, applied, label) VALUES
                     """ + SQL.join(chunk, separator: ", "))
-                position += chunk.count
             }
+            position += chunk.count
         }
     }
 

@@ -183,9 +183,15 @@ struct StreamProcessorTests {
                 $0.leaseDuration = .milliseconds(300)  // if it cannot hand over, its leases lapse quickly
             }
             // It stops (its task cancelled) once it has read a quarter of the documents: at a commit, as a kill
-            // between two commits would leave it (a kill inside one rolls that commit back).
-            let stopped = try await first.run { summary in
-                if summary.events >= 1_000 { withUnsafeCurrentTask { $0?.cancel() } }
+            // between two commits would leave it (a kill inside one rolls that commit back). Its own child task:
+            // cancelling the test's task would cancel everything the test does after it.
+            let stopped = try await withThrowingTaskGroup(of: StreamProcessor.Summary.self) { group in
+                group.addTask {
+                    try await first.run { summary in
+                        if summary.events >= 1_000 { withUnsafeCurrentTask { $0?.cancel() } }
+                    }
+                }
+                return try await group.next()!
             }
             #expect(stopped.events >= 1_000 && stopped.events < 2_000)
             try await Task.sleep(for: .milliseconds(400))

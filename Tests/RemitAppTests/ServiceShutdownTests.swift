@@ -31,7 +31,7 @@ struct ServiceShutdownTests {
                 }
             }
             let feed = ChangeFeed(database: runtime.store.database)
-            #expect(try await feed.waitForHorizon(try await feed.latestWritten()))
+            #expect(try await feed.waitForHorizon(try await feed.latestWritten(), timeout: .seconds(120)))
             let logs = try await feed.apiLogs(after: .start, through: Int64.max, limit: 10)
             #expect(logs.map(\.entry.logID) == ["log_0", "log_1", "log_2"])
         }

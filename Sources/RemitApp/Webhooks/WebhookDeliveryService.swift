@@ -226,10 +226,12 @@ public final class WebhookDeliveryService: Service {
 
     // MARK: Background loops
 
-    /// Commits outcomes in batches: whatever accumulated while the previous batch was being written.
+    /// Commits outcomes in batches: whatever accumulated while the previous batch was being written. It ends when
+    /// every send has ended, even once cancelled: each send's outcome and the end of the sends signal it, so a
+    /// cancelled writer waits for those signals instead of spinning on a timeout that no longer waits.
     private func writeLoop() async {
         while true {
-            await outcomesWaiting.wait(upTo: .seconds(1))
+            if Task.isCancelled { await outcomesWaiting.waitForSignal() } else { await outcomesWaiting.wait(upTo: .seconds(1)) }
             let (batch, done) = state.withLock { state in
                 defer { state.outcomes = [] }
                 return (state.outcomes, state.sendsDone)
