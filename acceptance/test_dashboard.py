@@ -21,22 +21,32 @@ PAGES = [("/dashboard", "Overview"), ("/dashboard/api", "API performance"), ("/d
 def demo():
     data_dir = tempfile.mkdtemp(prefix="remit-demo-")
     port = free_port()
+    # The demo's output goes to a file: read through a pipe that nobody drains after start-up, the server would block
+    # on its next log line once the pipe's buffer filled.
+    log_path = os.path.join(data_dir, "demo.log")
+    log = open(log_path, "w")
     process = subprocess.Popen([REMIT_BIN, "demo", "--days", "4", "--port", str(port), "--data-dir", data_dir],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    key, lines, deadline = None, [], time.time() + 300
-    while time.time() < deadline:
-        line = process.stdout.readline()
-        if not line:
+                               stdout=log, stderr=subprocess.STDOUT, text=True)
+    key, output, deadline = None, "", time.time() + 300
+    while time.time() < deadline and process.poll() is None:
+        with open(log_path) as reading:
+            output = reading.read()
+        if "Ctrl-C stops" in output:
             break
-        lines.append(line)
+        time.sleep(0.2)
+    for line in output.splitlines():
         if "Sign in with the platform key:" in line:
             key = line.rsplit(":", 1)[1].strip()
-        if "Ctrl-C stops" in line:
-            break
-    assert key, "the demo did not become ready:\n" + "".join(lines[-30:])
-    yield {"base": f"http://127.0.0.1:{port}", "key": key, "data_dir": data_dir, "output": "".join(lines)}
+    if not key or "Ctrl-C stops" not in output:
+        process.kill()
+        pytest.fail("the demo did not become ready:\n" + "\n".join(output.splitlines()[-30:]))
+    yield {"base": f"http://127.0.0.1:{port}", "key": key, "data_dir": data_dir, "output": output}
     process.terminate()
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +59,8 @@ def browser():
     options.binary_location = "/usr/bin/chromium"
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(30)
     yield driver
     driver.quit()
 
