@@ -23,7 +23,8 @@ def demo():
     port = free_port()
     # The demo's output goes to a file: read through a pipe that nobody drains after start-up, the server would block
     # on its next log line once the pipe's buffer filled.
-    log_path = os.path.join(data_dir, "demo.log")
+    # Beside the data directory, not in it: the demo refuses a directory that holds anything but a previous demo.
+    log_path = data_dir + ".log"
     log = open(log_path, "w")
     process = subprocess.Popen([REMIT_BIN, "demo", "--days", "4", "--port", str(port), "--data-dir", data_dir],
                                stdout=log, stderr=subprocess.STDOUT, text=True)
@@ -34,6 +35,8 @@ def demo():
         if "Ctrl-C stops" in output:
             break
         time.sleep(0.2)
+    with open(log_path) as reading:
+        output = reading.read()
     for line in output.splitlines():
         if "Sign in with the platform key:" in line:
             key = line.rsplit(":", 1)[1].strip()

@@ -91,12 +91,7 @@ struct BenchDashboard: AsyncParsableCommand {
     func generateHistory(runtime: RemitRuntime, firstDay: Date, now: SettableClock, logger: Logger) async throws {
         let ledger = runtime.ledger
         let accounts = try await BenchETL.createAccounts(merchants, customers: customers, ledger: ledger)
-        var rates: [(day: String, currency: String, perEuro: String)] = []
-        for offset in 0...(days + 1) {
-            let day = BenchETL.isoDay(firstDay.addingTimeInterval(Double(offset) * 86_400))
-            rates += [(day, "USD", "1.0500"), (day, "GBP", "0.8500")]
-        }
-        try await FXRateStore(database: runtime.store.database).load(rates)
+        try await BenchETL.loadRates(from: firstDay, days: days, into: runtime.store.database)
         let pipeline = runtime.etlRunner(logger: logger)
         let feed = ChangeFeed(database: runtime.store.database)
         let started = ContinuousClock.now

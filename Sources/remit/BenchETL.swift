@@ -40,12 +40,7 @@ struct BenchETL: AsyncParsableCommand {
             try await runtime.prepare(logger: logger)
             let ledger = runtime.ledger
             let accounts = try await Self.createAccounts(merchantCount, customers: customerCount, ledger: ledger)
-            var rates: [(day: String, currency: String, perEuro: String)] = []
-            for offset in 0...(days + 1) {
-                let day = Self.isoDay(start.addingTimeInterval(Double(offset) * 86_400))
-                rates += [(day, "USD", "1.0500"), (day, "GBP", "0.8500")]
-            }
-            try await FXRateStore(database: runtime.store.database).load(rates)
+            try await Self.loadRates(from: start, days: days, into: runtime.store.database)
             let pipeline = runtime.etlRunner(logger: logger)
             for day in 0..<days {
                 let dayStart = start.addingTimeInterval(Double(day) * 86_400)
@@ -97,6 +92,16 @@ struct BenchETL: AsyncParsableCommand {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// The benchmarks' own ECB-style rates (1 EUR = 1.05 USD = 0.85 GBP) for every day of the history and the next.
+    static func loadRates(from start: Date, days: Int, into database: any SQLDatabase) async throws {
+        var rates: [(day: String, currency: String, perEuro: String)] = []
+        for offset in 0...(days + 1) {
+            let day = isoDay(start.addingTimeInterval(Double(offset) * 86_400))
+            rates += [(day, "USD", "1.0500"), (day, "GBP", "0.8500")]
+        }
+        try await FXRateStore(database: database).load(rates)
     }
 
     static func isoDay(_ date: Date) -> String {
