@@ -39,18 +39,7 @@ public final class WakeSignal: Sendable {
                 self.endWait(id)
             }
             await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let now = state.withLock { state -> Bool in
-                        if state.signaled {
-                            state.signaled = false
-                            return true
-                        }
-                        if Task.isCancelled { return true }
-                        state.waiter = (id, continuation)
-                        return false
-                    }
-                    if now { continuation.resume() }
-                }
+                await withCheckedContinuation { park(id, $0, unlessCancelled: true) }
             } onCancel: {
                 self.endWait(id)
             }
@@ -66,17 +55,22 @@ public final class WakeSignal: Sendable {
             state.nextID += 1
             return state.nextID
         }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state -> Bool in
-                if state.signaled {
-                    state.signaled = false
-                    return true
-                }
-                state.waiter = (id, continuation)
-                return false
+        await withCheckedContinuation { park(id, $0, unlessCancelled: false) }
+    }
+
+    /// Waits with `continuation` as wait `id`, or resumes it at once: when a signal is pending (consumed), or when
+    /// `unlessCancelled` and the task is cancelled.
+    private func park(_ id: Int, _ continuation: CheckedContinuation<Void, Never>, unlessCancelled: Bool) {
+        let now = state.withLock { state -> Bool in
+            if state.signaled {
+                state.signaled = false
+                return true
             }
-            if now { continuation.resume() }
+            if unlessCancelled && Task.isCancelled { return true }
+            state.waiter = (id, continuation)
+            return false
         }
+        if now { continuation.resume() }
     }
 
     /// Ends wait `id` if it is still waiting, without leaving a signal.
