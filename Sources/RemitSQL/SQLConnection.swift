@@ -8,9 +8,17 @@ public protocol SQLConnection: Sendable {
     /// Runs a statement and returns the number of rows it changed.
     @discardableResult
     func execute(_ sql: SQL) async throws(DatabaseError) -> Int
+
+    /// Runs a query and hands each row to `row` as it is read, without materializing the result: for scans of many
+    /// rows on a hot path, where a row's values and strings would be allocated only to be thrown away.
+    func scan(_ sql: SQL, _ row: (any SQLCursor) -> Void) async throws(DatabaseError)
 }
 
 extension SQLConnection {
+    public func scan(_ sql: SQL, _ row: (any SQLCursor) -> Void) async throws(DatabaseError) {
+        for result in try await query(sql) { row(result) }
+    }
+
     public func queryFirst(_ sql: SQL) async throws(DatabaseError) -> SQLRow? {
         try await query(sql).first
     }

@@ -62,4 +62,8 @@ struct SQLiteConnection: SQLConnection {
     func execute(_ sql: SQL) async throws(DatabaseError) -> Int {
         try handle.run(sql).changes
     }
+
+    func scan(_ sql: SQL, _ row: (any SQLCursor) -> Void) async throws(DatabaseError) {
+        try handle.scan(sql, row)
+    }
 }

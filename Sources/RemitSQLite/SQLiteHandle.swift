@@ -72,6 +72,23 @@ final class SQLiteHandle: @unchecked Sendable {
         return (rows, Int(sqlite3_changes(db)))
     }
 
+    /// Runs one query and hands each row to `row` in place, as SQLite steps to it.
+    func scan(_ sql: SQL, _ row: (any SQLCursor) -> Void) throws(DatabaseError) {
+        let statement = try prepared(sql.text(for: .sqlite))
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        try bind(sql.binds, to: statement)
+        let cursor = StatementCursor(statement: statement)
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { break }
+            guard status == SQLITE_ROW else { throw error(status, String(cString: sqlite3_errmsg(db))) }
+            row(cursor)
+        }
+    }
+
     private func prepared(_ text: String) throws(DatabaseError) -> OpaquePointer {
         if let statement = statements[text] { return statement }
         var statement: OpaquePointer?
@@ -145,5 +162,22 @@ final class SQLiteHandle: @unchecked Sendable {
         case SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_FULL, SQLITE_CORRUPT: return DatabaseError(.connection, message)
         default: return DatabaseError(.statement, message)
         }
+    }
+}
+
+/// The row a statement has stepped to, read column by column with SQLite's own conversions.
+private struct StatementCursor: SQLCursor {
+    let statement: OpaquePointer
+
+    func isNull(at index: Int) -> Bool { sqlite3_column_type(statement, Int32(index)) == SQLITE_NULL }
+    func int(at index: Int) -> Int64 { sqlite3_column_int64(statement, Int32(index)) }
+    func double(at index: Int) -> Double { sqlite3_column_double(statement, Int32(index)) }
+    func string(at index: Int) -> String { withUTF8(at: index) { String(decoding: $0, as: UTF8.self) } }
+
+    func withUTF8<Result>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        // Text first, then its length: the order SQLite documents for a stable pointer.
+        let pointer = sqlite3_column_text(statement, Int32(index))
+        let count = Int(sqlite3_column_bytes(statement, Int32(index)))
+        return body(UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
     }
 }

@@ -65,9 +65,7 @@ extension ChangeFeed {
         -> [FedAPILog]
     {
         precondition(limit > 0 && limit <= 100_000)
-        let filter: SQL = partitions.map { owned in
-            owned.isEmpty ? "AND 1 = 0" : "AND partition_id IN (\(sql: SQL.join(owned.map { "\(Int64($0))" }, separator: ", ")))"
-        } ?? ""
+        let filter = Self.partitionFilter(partitions)
         // `tx_lsn >= position` first: the index range starts at the position. With the OR alone, SQLite (bound
         // parameters) scanned the index from its start on every page: reading a range was quadratic.
         return try await database.read { connection in
@@ -78,17 +76,25 @@ extension ChangeFeed {
                   AND tx_lsn <= \(through) \(sql: filter)
                 ORDER BY tx_lsn, log_seq LIMIT \(limit)
                 """).map { row in
-                // By position, in the SELECT's order: this runs once per document read.
-                FedAPILog(
-                    position: FeedPosition(lsn: row.int(at: 1), sequence: row.int(at: 0)),
-                    partition: Int(row.int(at: 12)),
-                    entry: APILogEntry(
-                        logID: row.string(at: 2), merchantID: row.optionalString(at: 3), endpoint: row.string(at: 4),
-                        method: row.string(at: 5), statusCode: Int(row.int(at: 6)), latencyMs: row.double(at: 7),
-                        timestamp: row.string(at: 8), requestID: row.string(at: 9), receivedMs: row.optionalInt(at: 10),
-                        source: row.optionalString(at: 11)))
+                FedAPILog(position: FeedPosition(lsn: row.int(at: 1), sequence: row.int(at: 0)),
+                          partition: Int(row.int(at: 12)), entry: Self.entry(row))
             }
         }
+    }
+
+    /// `AND partition_id IN (…)` for the partitions a processor owns; nothing when it reads them all.
+    static func partitionFilter(_ partitions: [Int]?) -> SQL {
+        partitions.map { owned in
+            owned.isEmpty ? "AND 1 = 0" : "AND partition_id IN (\(sql: SQL.join(owned.map { "\(Int64($0))" }, separator: ", ")))"
+        } ?? ""
+    }
+
+    /// A document from columns 2…11 of a row in the order the feed's reads select them.
+    static func entry(_ row: SQLRow) -> APILogEntry {
+        APILogEntry(logID: row.string(at: 2), merchantID: row.optionalString(at: 3), endpoint: row.string(at: 4),
+                    method: row.string(at: 5), statusCode: Int(row.int(at: 6)), latencyMs: row.double(at: 7),
+                    timestamp: row.string(at: 8), requestID: row.string(at: 9), receivedMs: row.optionalInt(at: 10),
+                    source: row.optionalString(at: 11))
     }
 
     /// The highest LSN of the request log written so far, committed or not yet visible.

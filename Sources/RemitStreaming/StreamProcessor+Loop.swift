@@ -18,7 +18,7 @@ extension StreamProcessor {
         var pending = StreamStateStore.Commit()
         var imports: [APILogImport] = []
         /// The next batch, read while the previous one was processed: valid from `after`, for `partitions`.
-        var prefetched: (after: FeedPosition, partitions: [Int]?, documents: [FedAPILog])?
+        var prefetched: (after: FeedPosition, partitions: [Int]?, documents: [APILogEvent])?
         /// The source of the last document processed in this step's batch.
         var lastSource: (partition: Int, name: String, index: Int)?
 
@@ -58,31 +58,30 @@ extension StreamProcessor {
             let cursor = owned.map { partitions[$0]!.position }.min()!
             let limit = processor.configuration.batchSize
             let filter = owned.count == APILogPartitions.count ? nil : owned
-            let batch: [FedAPILog]
+            let batch: [APILogEvent]
             if let prefetched, prefetched.after == cursor, prefetched.partitions == filter {
                 batch = prefetched.documents
             } else {
-                batch = try await feed.apiLogs(after: cursor, through: horizon, limit: limit, partitions: filter)
+                batch = try await feed.apiLogEvents(after: cursor, through: horizon, limit: limit, partitions: filter)
             }
             prefetched = nil
             // While this batch is processed and committed, the next one is read (the feed's reader and the engine
             // run on different cores).
             let full = batch.count == limit
             let nextAfter = batch.last?.position ?? cursor
-            async let upcoming: [FedAPILog]? = full
-                ? feed.apiLogs(after: nextAfter, through: horizon, limit: limit, partitions: filter) : nil
+            async let upcoming: [APILogEvent]? = full
+                ? feed.apiLogEvents(after: nextAfter, through: horizon, limit: limit, partitions: filter) : nil
             let before = counters()
-            var conversionErrors: Int64 = 0
+            var unconverted: [(position: FeedPosition, reason: String)] = []
             for document in batch {
                 guard partitions[document.partition] != nil,
                       document.position > partitions[document.partition]!.position else { continue }
                 partitions[document.partition]!.position = document.position
                 partitions[document.partition]!.dirty = true
-                if let reason = process(document) {
-                    conversionErrors += 1
-                    pending.quarantine.append((document.position, document.entry.logID, reason, Self.describe(document.entry)))
-                }
+                if let reason = process(document) { unconverted.append((document.position, reason)) }
             }
+            let conversionErrors = Int64(unconverted.count)
+            if !unconverted.isEmpty { try await quarantine(unconverted, from: feed) }
             if let last = batch.last?.position {
                 for partition in owned where partitions[partition]!.position < last {
                     partitions[partition]!.position = last
@@ -112,17 +111,18 @@ extension StreamProcessor {
         }
 
         /// Converts and admits one document; the reason when it cannot be converted.
-        mutating func process(_ document: FedAPILog) -> String? {
-            let entry = document.entry
-            guard let micros = Timestamp.unixMicroseconds(iso: entry.timestamp) else {
-                return "timestamp is not an ISO-8601 instant: \(entry.timestamp.prefix(64))"
+        mutating func process(_ document: APILogEvent) -> String? {
+            guard let micros = document.eventTimeMicros else {
+                return "timestamp is not an ISO-8601 instant: \((document.unparsedTimestamp ?? "").prefix(64))"
             }
-            guard entry.latencyMs.isFinite, entry.latencyMs >= 0 else { return "latency_ms is not a duration: \(entry.latencyMs)" }
-            guard let status = Int32(exactly: entry.statusCode), (100...999).contains(status) else {
-                return "status_code is not an HTTP status: \(entry.statusCode)"
+            guard document.latencyMs.isFinite, document.latencyMs >= 0 else {
+                return "latency_ms is not a duration: \(document.latencyMs)"
+            }
+            guard let status = Int32(exactly: document.statusCode), (100...999).contains(status) else {
+                return "status_code is not an HTTP status: \(document.statusCode)"
             }
             let partition = document.partition
-            let name = entry.source ?? "live"
+            let name = document.source ?? "live"
             let source: Int
             // Documents come in runs of one source: the last one's index saves a lookup by name per document.
             if let last = lastSource, last.partition == partition, last.name == name {
@@ -131,12 +131,23 @@ extension StreamProcessor {
                 source = partitions[partition]!.engine.source(name)
                 lastSource = (partition, name, source)
             }
-            let merchant = partitions[partition]!.engine.interner.id(entry.merchantID)
-            let endpoint = partitions[partition]!.engine.interner.id(entry.endpoint)
-            partitions[partition]!.engine.process(source: source, eventTime: micros.floorDiv(1000), arrival: entry.receivedMs,
+            let merchant = partitions[partition]!.engine.interner.id(document.merchantID)
+            let endpoint = partitions[partition]!.engine.interner.id(document.endpoint)
+            partitions[partition]!.engine.process(source: source, eventTime: micros.floorDiv(1000), arrival: document.receivedMs,
                                                   merchant: merchant, endpoint: endpoint, statusCode: status,
-                                                  latency: entry.latencyMs)
+                                                  latency: document.latencyMs)
             return nil
+        }
+
+        /// Documents that could not be converted go to the quarantine whole: read back from the store by position.
+        mutating func quarantine(_ unconverted: [(position: FeedPosition, reason: String)], from feed: ChangeFeed)
+            async throws
+        {
+            let documents = try await feed.apiLogs(at: unconverted.map(\.position))
+            for (position, reason) in unconverted {
+                let entry = documents[position]  // nil only if the row was deleted since it was read
+                pending.quarantine.append((position, entry?.logID ?? "", reason, entry.map(Self.describe) ?? "{}"))
+            }
         }
 
         static func describe(_ entry: APILogEntry) -> String {
