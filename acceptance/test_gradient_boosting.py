@@ -46,11 +46,11 @@ def remit(*args):
     return done.stdout
 
 
-def remit_scores(tmp_path, model_path, X, explain=True):
+def remit_scores(tmp_path, model_path, X, explain=True, method="automatic"):
     source, scored = tmp_path / "rows.csv", tmp_path / "scored.csv"
     write_csv(source, X)
     args = ["predict", "--model", str(model_path), "--input", str(source), "--output", str(scored), "--margin"]
-    remit(*(args + (["--explain"] if explain else [])))
+    remit(*(args + (["--explain", "--explain-method", method] if explain else [])))
     with open(scored) as f:
         rows = list(csv.DictReader(f))
     assert [r["id"] for r in rows] == [f"row{i}" for i in range(len(X))], "one output row per input row, in order"
@@ -74,8 +74,10 @@ VARIANTS = {
 }
 
 
+# automatic: the leaf-subset table precomputed per model (Fast TreeSHAP v2); recursive: path-dependent TreeSHAP.
+@pytest.mark.parametrize("method", ["automatic", "recursive"])
 @pytest.mark.parametrize("name", sorted(VARIANTS))
-def test_scores_and_contributions_match_xgboost(tmp_path, name):
+def test_scores_and_contributions_match_xgboost(tmp_path, name, method):
     variant = VARIANTS[name]
     categorical = variant.get("categorical", False)
     X, y = make_data(6000, seed=11, categorical=categorical)
@@ -88,7 +90,7 @@ def test_scores_and_contributions_match_xgboost(tmp_path, name):
     booster.save_model(str(model_path))
     test = xgb.DMatrix(Xt, feature_names=FEATURES, feature_types=types, enable_categorical=categorical)
 
-    score, margin, contribs = remit_scores(tmp_path, model_path, Xt)
+    score, margin, contribs = remit_scores(tmp_path, model_path, Xt, method=method)
     expected_margin = booster.predict(test, output_margin=True)
     expected = booster.predict(test)
     assert np.array_equal(margin, expected_margin), f"margins differ by {np.abs(margin - expected_margin).max()}"

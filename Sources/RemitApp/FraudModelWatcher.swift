@@ -29,6 +29,9 @@ struct FraudModelWatcher: Service {
 
     func run() async throws {
         guard await cancelWhenGracefulShutdown({ await ready.wait() }) else { return }
+        // The champion loaded before the server started (the default model, or the registry's) gets its
+        // explanation table here, off the startup path; a later promotion's is built as it is loaded.
+        ledger.fraud.current.champion?.prepareExplanations()
         await cancelWhenGracefulShutdown {
             while true {
                 do { try await Task.sleep(for: interval) } catch { return }
@@ -55,6 +58,7 @@ struct FraudModelWatcher: Service {
         let versions = try await registry.activeVersions()
         guard versions != loaded else { return versions }
         let (champion, shadow) = try await registry.active()
+        champion?.prepareExplanations()
         ledger.fraud.update { state in
             state.champion = champion
             state.shadow = shadow

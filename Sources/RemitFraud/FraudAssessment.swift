@@ -30,8 +30,10 @@ public struct FraudExplanation: Sendable {
         self.reasons = reasons
     }
 
-    public init(model: FraudModel, vector: FeatureVector, writer: ReasonWriter = ReasonWriter()) {
-        var explainer = TreeSHAP(model: model.ensemble)
+    /// `method`: ``TreeSHAP/Method/recursive`` for a model explained once (its table would cost more than it saves).
+    public init(model: FraudModel, vector: FeatureVector, writer: ReasonWriter = ReasonWriter(),
+                method: TreeSHAP.Method = .automatic) {
+        var explainer = TreeSHAP(model: model.ensemble, method: method)
         let phi = explainer.contributions(vector.values)
         contributions = Array(phi.dropLast())
         bias = phi.last ?? 0

@@ -82,18 +82,31 @@ struct BenchFraud: ParsableCommand {
         }
         print("single-row scoring, \(calls) calls: \(Percentiles(timings).text(unit: 1e-6, suffix: "µs"))  (checksum \(sink))")
 
+        let built = clock.now
         var explainer = TreeSHAP(model: model)
-        var phi = [Double](repeating: 0, count: featureCount + 1)
-        var shapTimings = [Double]()
+        let buildTime = clock.now - built
+        print(String(format: "TreeSHAP leaf-subset table: %@ in %.1f ms", explainer.usesLeafSubsetTable
+                     ? "\(model.leafSubsetTableEntries ?? 0) entries (\((model.leafSubsetTableEntries ?? 0) * 4 / 1_000_000) MB)"
+                     : "over budget, not built", seconds(buildTime) * 1e3))
+        var recursive = TreeSHAP(model: model, method: .recursive)
+        var phi = [Double](repeating: 0, count: featureCount + 1), check = phi
+        var shapTimings = [Double](), recursiveTimings = [Double]()
+        var largestDifference = 0.0
         features.values.withUnsafeBufferPointer { values in
             for call in 0..<min(explained, features.rowCount) {
                 let slice = UnsafeBufferPointer(rebasing: values[(call * featureCount)..<((call + 1) * featureCount)])
-                let start = clock.now
+                var start = clock.now
                 phi.withUnsafeMutableBufferPointer { explainer.contributions(slice, into: $0) }
                 shapTimings.append(seconds(clock.now - start))
+                start = clock.now
+                check.withUnsafeMutableBufferPointer { recursive.contributions(slice, into: $0) }
+                recursiveTimings.append(seconds(clock.now - start))
+                for (a, b) in zip(phi, check) { largestDifference = max(largestDifference, abs(a - b)) }
             }
         }
         print("TreeSHAP per row, \(shapTimings.count) rows: \(Percentiles(shapTimings).text(unit: 1e-3, suffix: "ms"))")
+        print("TreeSHAP per row, recursion: \(Percentiles(recursiveTimings).text(unit: 1e-3, suffix: "ms")); "
+              + String(format: "largest difference between the two %.2e", largestDifference))
     }
 }
 

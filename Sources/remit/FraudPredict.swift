@@ -16,6 +16,9 @@ struct FraudPredict: ParsableCommand {
     @Option(help: "Rows to score (CSV with a header row).") var input: String
     @Option(help: "Where to write the scored CSV (standard output if omitted).") var output: String?
     @Flag(help: "Add TreeSHAP contributions per feature.") var explain = false
+    @Option(name: .customLong("explain-method"),
+            help: "automatic (a table of leaf credits precomputed per model, within a 32 MB budget) or recursive.")
+    var explainMethod: TreeSHAP.Method = .automatic
     @Flag(help: "Write the raw margin (log-odds) as well.") var margin = false
 
     func run() throws {
@@ -27,7 +30,7 @@ struct FraudPredict: ParsableCommand {
         if margin { out += ",margin" }
         if explain { out += (names + ["bias"]).map { ",contrib_\($0)" }.joined() }
         out += "\n"
-        var explainer = explain ? TreeSHAP(model: ensemble) : nil
+        var explainer = explain ? TreeSHAP(model: ensemble, method: explainMethod) : nil
         var phi = [Double](repeating: 0, count: ensemble.featureCount + 1)
         let width = read.table.columnCount
         read.table.values.withUnsafeBufferPointer { values in
@@ -64,3 +67,5 @@ struct FraudPredict: ParsableCommand {
         }
     }
 }
+
+extension TreeSHAP.Method: ExpressibleByArgument {}

@@ -34,6 +34,8 @@ public struct TreeEnsemble: Sendable {
     let coverShares: [Double]
     /// The deepest tree scored, for sizing explanation workspaces.
     let maxDepth: Int
+    /// TreeSHAP's precomputed leaf credits, built on the first explanation and shared by copies of the model.
+    let leafSubsets = LeafSubsetCache()
 
     public init(
         objective: Objective, baseScore: Float, featureNames: [String], featureTypes: [String] = [],

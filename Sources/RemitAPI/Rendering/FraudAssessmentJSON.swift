@@ -1,4 +1,5 @@
 import Foundation
+import GradientBoosting
 import RemitCore
 import RemitFraud
 import RemitStore
@@ -9,10 +10,14 @@ import RemitStore
 enum FraudAssessmentJSON {
     static func render(_ record: FraudRecord, engine: FraudEngine, ledger: LedgerReader) async throws -> JSONValue {
         var model: FraudModel?
+        // The champion's leaf-subset table is built when it goes live; any other model is explained once here, by
+        // the recursion, without building one.
+        var method = TreeSHAP.Method.recursive
         if record.explanation == nil, let version = record.modelVersion {
             let state = engine.current
             if state.champion?.version == version {
                 model = state.champion
+                method = .automatic
             } else if state.shadow?.version == version {
                 model = state.shadow
             } else if let json = try await ledger.fraudModelJSON(version: version) {
@@ -24,7 +29,7 @@ enum FraudAssessmentJSON {
             return (feature.name, value.isNaN ? .null : .double(Double(value)))
         })
         var contributions = JSONValue.null, reasons = JSONValue.array([])
-        if let explanation = record.explanation ?? model.map({ FraudExplanation(model: $0, vector: record.vector) }) {
+        if let explanation = record.explanation ?? model.map({ FraudExplanation(model: $0, vector: record.vector, method: method) }) {
             contributions = .object(
                 FraudFeature.allCases.map { ($0.name, .double(explanation.contributions[$0.rawValue])) }
                     + [("bias", .double(explanation.bias))])
