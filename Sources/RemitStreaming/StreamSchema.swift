@@ -83,5 +83,54 @@ public enum StreamSchema {
                 "DROP INDEX fact_api_performance_realtime_time",
             ]
         },
+        // A window's row is one source's: live traffic and an import (or two imports) with the same window and group
+        // are two rows. Keyed without the source, the later one overwrote the other. Both tables are rebuilt (SQLite
+        // cannot change a primary key in place), their rows kept.
+        Migration(id: 3, name: "realtime facts keyed by source") { dialect in
+            let real = "DOUBLE PRECISION"
+            return [
+                """
+                CREATE TABLE fact_api_performance_realtime_by_source (
+                    window_end TEXT NOT NULL, merchant_id TEXT NOT NULL, endpoint TEXT NOT NULL, source TEXT NOT NULL,
+                    request_count BIGINT NOT NULL, avg_latency \(real), p99_latency \(real), error_count BIGINT NOT NULL,
+                    window_end_ms BIGINT NOT NULL, emitted_ms BIGINT NOT NULL,
+                    PRIMARY KEY (window_end, merchant_id, endpoint, source)
+                )
+                """,
+                """
+                INSERT INTO fact_api_performance_realtime_by_source (window_end, merchant_id, endpoint, source, request_count,
+                    avg_latency, p99_latency, error_count, window_end_ms, emitted_ms)
+                SELECT window_end, merchant_id, endpoint, source, request_count, avg_latency, p99_latency, error_count,
+                    window_end_ms, emitted_ms FROM fact_api_performance_realtime
+                """,
+                "DROP TABLE fact_api_performance_realtime",
+                "ALTER TABLE fact_api_performance_realtime_by_source RENAME TO fact_api_performance_realtime",
+                """
+                CREATE INDEX fact_api_performance_realtime_window_endpoint ON fact_api_performance_realtime
+                    (window_end_ms, endpoint, merchant_id, request_count, error_count, p99_latency, avg_latency)
+                """,
+                """
+                CREATE TABLE fact_merchant_errors_realtime_by_source (
+                    window_end TEXT NOT NULL, merchant_id TEXT NOT NULL, source TEXT NOT NULL, total_requests BIGINT NOT NULL,
+                    error_count BIGINT NOT NULL, error_rate \(real), breach INTEGER NOT NULL,
+                    window_end_ms BIGINT NOT NULL, emitted_ms BIGINT NOT NULL,
+                    PRIMARY KEY (window_end, merchant_id, source)
+                )
+                """,
+                """
+                INSERT INTO fact_merchant_errors_realtime_by_source (window_end, merchant_id, source, total_requests,
+                    error_count, error_rate, breach, window_end_ms, emitted_ms)
+                SELECT window_end, merchant_id, source, total_requests, error_count, error_rate, breach, window_end_ms,
+                    emitted_ms FROM fact_merchant_errors_realtime
+                """,
+                "DROP TABLE fact_merchant_errors_realtime",
+                "ALTER TABLE fact_merchant_errors_realtime_by_source RENAME TO fact_merchant_errors_realtime",
+                "CREATE INDEX fact_merchant_errors_realtime_time ON fact_merchant_errors_realtime (window_end_ms)",
+            ] + (dialect == .postgres ? [
+                // The renamed tables' keys keep the names they were created with; give them their tables' names.
+                "ALTER INDEX fact_api_performance_realtime_by_source_pkey RENAME TO fact_api_performance_realtime_pkey",
+                "ALTER INDEX fact_merchant_errors_realtime_by_source_pkey RENAME TO fact_merchant_errors_realtime_pkey",
+            ] : [])
+        },
     ]
 }

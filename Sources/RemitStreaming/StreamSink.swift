@@ -3,8 +3,9 @@ import RemitSQL
 import StreamEngine
 
 /// Where a query's closed windows go: a warehouse table whose columns are `window_end`, the query's group columns,
-/// its aggregates by name, `breach` when it has a HAVING, then `window_end_ms`, `source` and `emitted_ms`. Rows are
-/// upserted on (window_end, group columns), so a replay writes the same row again.
+/// `source`, its aggregates by name, `breach` when it has a HAVING, then `window_end_ms` and `emitted_ms`. Rows are
+/// upserted on (window_end, group columns, source), so a replay writes the same row again, and live traffic and an
+/// import with the same window and group keep a row each.
 public struct StreamSink: Sendable {
     public let query: WindowQuery
     public let table: String
@@ -21,10 +22,10 @@ public struct StreamSink: Sendable {
          StreamSink(query: .merchantErrors(minimumRequests: minimumRequests), table: "fact_merchant_errors_realtime")]
     }
 
-    var keyColumns: [String] { ["window_end"] + query.groupBy.map(\.rawValue) }
+    var keyColumns: [String] { ["window_end"] + query.groupBy.map(\.rawValue) + ["source"] }
 
     var valueColumns: [String] {
-        query.aggregates.map(\.column) + (query.having == nil ? [] : ["breach"]) + ["window_end_ms", "source", "emitted_ms"]
+        query.aggregates.map(\.column) + (query.having == nil ? [] : ["breach"]) + ["window_end_ms", "emitted_ms"]
     }
 
     static let rowsPerStatement = 100
@@ -38,6 +39,7 @@ public struct StreamSink: Sendable {
             let values = SQL.join(chunk.map { row -> SQL in
                 var cells: [SQL] = ["\(Timestamp.iso8601(unixMilliseconds: row.windowEnd))"]
                 cells += row.keys.map { "\($0 ?? "")" }
+                cells.append("\(row.source)")
                 for value in row.values {
                     switch value {
                     case .integer(let integer): cells.append("\(integer)")
@@ -45,7 +47,7 @@ public struct StreamSink: Sendable {
                     }
                 }
                 if query.having != nil { cells.append("\(row.flagged)") }
-                cells += ["\(row.windowEnd)", "\(row.source)", "\(emittedMs)"]
+                cells += ["\(row.windowEnd)", "\(emittedMs)"]
                 return "(" + SQL.join(cells, separator: ", ") + ")"
             }, separator: ", ")
             try await connection.execute("""

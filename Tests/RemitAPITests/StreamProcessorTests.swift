@@ -126,6 +126,46 @@ struct StreamProcessorTests {
     }
 
     @Test(arguments: TestEngine.available)
+    func liveTrafficAndAnImportOfTheSameWindowKeepARowEach(engine: TestEngine) async throws {
+        let clock = ManualWallClock(start: Double(Self.base) / 1000 + 30)
+        let app = try await RemitTestApp.make(engine, clock: clock.wallClock)
+        try await app.test { _ in
+            let ledger = app.runtime.ledger
+            try await ledger.appendAPILogs([
+                Self.document(1, merchant: "acct_x", latency: 10, at: Self.base + 29_000),
+                Self.document(2, merchant: "acct_x", status: 503, latency: 20, at: Self.base + 30_000),
+            ])
+            // Another gateway's logs of the same merchant, endpoint and minutes.
+            _ = try await ledger.importAPILogs(
+                (0..<3).map { Self.document(10 + $0, merchant: "acct_x", latency: 100, at: Self.base + 20_000 + Int64($0)) },
+                name: "gateway", file: "gateway.jsonl")
+            let processor = Self.processor(app, clock: clock.wallClock)
+            _ = try await processor.run(untilCaughtUp: true)
+            clock.advance(by: 300)  // 14:05:30: the live windows close by heartbeat
+            _ = try await processor.run(untilCaughtUp: true)
+            let performance = try await app.runtime.warehouse.database.read { connection in
+                try await connection.query("""
+                    SELECT source, request_count, error_count, avg_latency FROM fact_api_performance_realtime
+                    WHERE window_end = '2025-10-20T14:05:00.000Z' AND merchant_id = 'acct_x' AND endpoint = '/v1/charges'
+                    ORDER BY source
+                    """)
+            }
+            #expect(performance.map { $0.string("source") } == ["import:gateway", "live"])
+            #expect(performance.map { $0.int("request_count") } == [3, 2])
+            #expect(performance.map { $0.int("error_count") } == [0, 1])
+            #expect(performance.map { $0.double("avg_latency") } == [100, 15])
+            let errors = try await app.runtime.warehouse.database.read { connection in
+                try await connection.query("""
+                    SELECT source, total_requests FROM fact_merchant_errors_realtime
+                    WHERE window_end = '2025-10-20T14:01:00.000Z' AND merchant_id = 'acct_x' ORDER BY source
+                    """)
+            }
+            #expect(errors.map { $0.string("source") } == ["import:gateway", "live"])
+            #expect(errors.map { $0.int("total_requests") } == [3, 2])
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
     func anErrorSpikeFiresOnceOverTwoMinutesAndResolvesOnTheFirstHealthyOne(engine: TestEngine) async throws {
         let app = try await RemitTestApp.make(engine)
         try await app.test { _ in
