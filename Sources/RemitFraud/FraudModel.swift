@@ -26,7 +26,7 @@ public struct FraudModel: Sendable {
     /// Builds what explaining a decision needs (TreeSHAP's leaf-subset table, tens of milliseconds for 200 trees of
     /// depth 6), so the first review or block after the model goes live does not wait for it.
     public func prepareExplanations() {
-        _ = TreeSHAP(model: ensemble)
+        ensemble.prepareExplanations()
     }
 
     /// The fraud probability of one charge.

@@ -33,12 +33,9 @@ public struct CSVReader {
         _ data: Data, columns wanted: [String]? = nil, keepLines: Bool = false, source: String = "input"
     ) throws(DataError) -> Result {
         let bytes = [UInt8](data)
-        let outcome = bytes.withUnsafeBufferPointer { buffer in
-            Swift.Result<Result, DataError> { () throws(DataError) -> Result in
-                try parse(buffer, columns: wanted, keepLines: keepLines, source: source)
-            }
+        return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
+            try parse(buffer, columns: wanted, keepLines: keepLines, source: source)
         }
-        return try outcome.get()
     }
 
     static func parse(

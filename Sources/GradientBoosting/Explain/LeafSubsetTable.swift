@@ -247,4 +247,9 @@ final class LeafSubsetCache: Sendable {
 extension TreeEnsemble {
     /// The number of entries (4 bytes each) in this model's leaf-subset table; nil when over budget.
     public var leafSubsetTableEntries: Int? { leafSubsets.table(for: self)?.values.count }
+
+    /// Builds this model's leaf-subset table now (shared by its copies), so its first explanation does not wait.
+    public func prepareExplanations() {
+        _ = leafSubsets.table(for: self)
+    }
 }
