@@ -179,7 +179,9 @@ public struct EtlPipeline: Sendable {
         let rules = QualityRules(maximumRate: configuration.maximumQuarantineRate)
         let known = try await EtlRuns(warehouse: warehouse).knownCharges(QualityRules.chargesToLookUp(extracted),
                                                                           refunds: extracted["refund"]?.changes.map(\.key) ?? [])
-        let quality = rules.judge(extracted, known: known)
+        var judged = rules.judge(extracted, known: known)
+        judged.quarantined = try await retryingSource { [judged] in try await judged.quarantined.withImages(from: store) }
+        let quality = judged
         box.update { $0.quarantined = quality.quarantined.count }
         step("quality", quality.quarantined.count)
         let (year, month, dayOfMonth) = civilDay
@@ -262,7 +264,8 @@ public struct EtlPipeline: Sendable {
         }
         let known = try await EtlRuns(warehouse: warehouse).knownCharges(QualityRules.chargesToLookUp(extracted),
                                                                           refunds: extracted["refund"]?.changes.map(\.key) ?? [])
-        let quality = QualityRules(maximumRate: configuration.maximumQuarantineRate).judge(extracted, known: known)
+        var quality = QualityRules(maximumRate: configuration.maximumQuarantineRate).judge(extracted, known: known)
+        quality.quarantined = try await retryingSource { [quality] in try await quality.quarantined.withImages(from: store) }
         return try LakeStager(lakeDirectory: lakeDirectory).stage(quality.accepted, quarantined: quality.quarantined,
                                                                   date: date, run: runID, progress: progress)
     }

@@ -12,6 +12,8 @@ public struct NetChange: Sendable {
     public var rowData: String
     public var lsn: Int64
     public var changedAt: String
+    /// The change-capture row the image comes from.
+    public var changeID: Int64 = 0
 }
 
 /// Folds changes, in feed order, into one net change per (table, key).
@@ -22,6 +24,7 @@ public struct NetChangeReducer: Sendable {
         var rowData: String
         var lsn: Int64
         var changedAt: String
+        var changeID: Int64
         var order: Int
 
         mutating func apply(_ change: ChangeRecord) {
@@ -37,6 +40,7 @@ public struct NetChangeReducer: Sendable {
             }
             lsn = change.position.lsn
             changedAt = change.changedAt
+            if change.operation != .updateBefore { changeID = change.position.sequence }
         }
     }
 
@@ -51,7 +55,8 @@ public struct NetChangeReducer: Sendable {
         // Mutated in place: a copy of the table's dictionary per change would make a range quadratic.
         rows[change.table, default: [:]][change.rowKey, default: State(
             existedBefore: change.operation != .insert, deleted: false, rowData: change.rowData,
-            lsn: change.position.lsn, changedAt: change.changedAt, order: order)].apply(change)
+            lsn: change.position.lsn, changedAt: change.changedAt, changeID: change.position.sequence,
+            order: order)].apply(change)
     }
 
     /// The net changes of `table`, in the order their rows first changed.
@@ -59,7 +64,8 @@ public struct NetChangeReducer: Sendable {
         (rows[table] ?? [:]).compactMap { key, state -> (Int, NetChange)? in
             if state.deleted && !state.existedBefore { return nil }
             return (state.order, NetChange(table: table, key: key, kind: state.deleted ? .delete : .upsert,
-                                           rowData: state.rowData, lsn: state.lsn, changedAt: state.changedAt))
+                                           rowData: state.rowData, lsn: state.lsn, changedAt: state.changedAt,
+                                           changeID: state.changeID))
         }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }

@@ -22,6 +22,9 @@ struct BenchETL: AsyncParsableCommand {
     @Option var merchants = 20
     @Option(help: "Customers per merchant.") var customers = 250
     @Option(help: "Concurrent writers generating the history.") var writers = 16
+    @Option(name: .customLong("per-transaction"),
+            help: "Payments each writer commits in one store transaction (1: one per payment, as the API commits them).")
+    var perTransaction = 1
     @Option(name: .customLong("keep-in"), help: "Keep the generated store in this directory (to profile a run on it).")
     var keepIn: String?
 
@@ -36,6 +39,7 @@ struct BenchETL: AsyncParsableCommand {
         print("etl bench: store \(runtime.store.description), warehouse \(runtime.warehouse.description),",
               "\(days) day(s) × \(payments) payments, \(merchants) merchants × \(customers) customers")
         let (payments, merchantCount, customerCount, writers, days) = (self.payments, merchants, customers, self.writers, self.days)
+        let perTransaction = max(1, self.perTransaction)
         try await runtime.withStore(logger: logger) {
             try await runtime.prepare(logger: logger)
             let ledger = runtime.ledger
@@ -46,7 +50,8 @@ struct BenchETL: AsyncParsableCommand {
                 let dayStart = start.addingTimeInterval(Double(day) * 86_400)
                 now.set(dayStart.addingTimeInterval(3600))
                 let generated = ContinuousClock.now
-                try await Self.generate(payments, accounts: accounts, ledger: ledger, writers: writers, day: dayStart, now: now)
+                try await Self.generate(payments, accounts: accounts, ledger: ledger, writers: writers, day: dayStart, now: now,
+                                        perTransaction: perTransaction)
                 let elapsed = ContinuousClock.now - generated
                 print(String(format: "day %d (%@): %d payments generated in %.1f s", day + 1, Self.isoDay(dayStart),
                              payments, Self.seconds(elapsed)))

@@ -111,10 +111,15 @@ struct EtlWarehouseTests {
             let report = try await lenient.run(date: EtlPipelineTests.today(), runID: "lenient")
             #expect(report.status == "published" && report.quarantined == 2)
             let quarantined = try await warehouse.read { connection in
-                try await connection.query("SELECT row_key, reason FROM etl_quarantine WHERE run_id = 'lenient' ORDER BY reason")
+                try await connection.query("SELECT row_key, reason, row_data FROM etl_quarantine WHERE run_id = 'lenient' ORDER BY reason")
             }
             #expect(quarantined.map { $0.string("row_key") } == [charges[0], charges[1]])
             #expect(quarantined.map { $0.string("reason") } == ["amount 0 is not positive", "unknown currency zzz"])
+            let images = quarantined.map { row in
+                (try? JSONSerialization.jsonObject(with: Data(row.string("row_data").utf8))) as? [String: Any]
+            }
+            #expect(images.map { $0?["id"] as? String } == [charges[0], charges[1]], "each rejected image, as it came")
+            #expect(images.first??["amount"] as? Int == 0 && images.last??["currency"] as? String == "zzz")
             let facts = try await warehouse.read { try await $0.query("SELECT payment_id FROM fact_payment") }.map { $0.string("payment_id") }
             #expect(facts == [charges[2]])
         }

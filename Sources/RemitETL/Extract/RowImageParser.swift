@@ -46,7 +46,7 @@ struct RowImageParser {
         if let result { throw result }
     }
 
-    private mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, visit: (Int, RowImageValue) -> Void,
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, visit: (Int, RowImageValue) -> Void,
                                 unknown: (String) -> Void) throws(Malformed) {
         var index = 0
         func skipSpace() {

@@ -2,8 +2,19 @@ import Parquet
 import RemitCore
 
 /// One table's net changes of a run, parsed once into typed columns: what the lake stages, what the quality checks
-/// judge, and what the transform reads. Row `i` of every column is the change `changes[i]`.
+/// judge, and what the transform reads. Row `i` of every column is the change `changes[i]`. The row images
+/// themselves are not kept: a run holds only the typed columns.
 public struct StagedRows: Sendable {
+    /// A row's net change, without its image.
+    public struct Change: Sendable, Equatable {
+        public var key: String
+        public var kind: NetChange.Kind
+        /// The LSN of the row's last change.
+        public var lsn: Int64
+        /// The change-capture row holding the image (``ChangeFeed/images(changeIDs:)`` reads it back).
+        public var changeID: Int64
+    }
+
     /// A column's values, nil where the row has none.
     public enum Values: Sendable {
         case text([String?])
@@ -12,8 +23,8 @@ public struct StagedRows: Sendable {
     }
 
     public let table: StagedTable
-    /// The net changes themselves (key, kind, LSN, commit time, row image), in row order.
-    public private(set) var changes: [NetChange] = []
+    /// The net changes themselves (key, kind, LSN, where the image is), in row order.
+    public private(set) var changes: [Change] = []
     /// The commit time of each row's last change, microseconds since 1970.
     public private(set) var changedAt: [Int64] = []
     /// Per source column (in `table.columns` order).
@@ -35,6 +46,13 @@ public struct StagedRows: Sendable {
             }
         }
         positions = Dictionary(uniqueKeysWithValues: table.columns.enumerated().map { ($0.element.name, $0.offset) })
+    }
+
+    /// Net changes already in memory (``NetChangeReducer``'s), parsed into the table's columns.
+    init(_ table: StagedTable, parsing changes: [NetChange]) throws {
+        self.init(table: table)
+        var parser = RowImageParser(columns: table.columns.map(\.name))
+        for change in changes { try append(change, parser: &parser) }
     }
 
     // MARK: Reading
@@ -68,13 +86,24 @@ public struct StagedRows: Sendable {
     /// image lacks, is a source schema change and stops the run; a null in a required column or a value of the
     /// wrong type is a data-quality problem of this row (recorded in `problems`).
     mutating func append(_ change: NetChange, parser: inout RowImageParser) throws {
+        var image = change.rowData
+        try image.withUTF8 { bytes in
+            try append(Change(key: change.key, kind: change.kind, lsn: change.lsn, changeID: change.changeID),
+                       changedAt: Timestamp.unixMicroseconds(iso: change.changedAt) ?? 0, image: bytes, parser: &parser)
+        }
+    }
+
+    /// ``append(_:parser:)`` from the image's UTF-8 bytes (read in place from the store), with the commit time in
+    /// microseconds since 1970.
+    mutating func append(_ change: Change, changedAt: Int64, image: UnsafeBufferPointer<UInt8>,
+                         parser: inout RowImageParser) throws {
         let row = changes.count
         var seen = [Bool](repeating: false, count: table.columns.count)
         var unknown: [String] = []
         var problem: String?
         var parsed = [RowImageValue](repeating: .null, count: table.columns.count)
         do {
-            try parser.parse(change.rowData, visit: { column, value in
+            try parser.parse(image, visit: { column, value in
                 seen[column] = true
                 parsed[column] = value
             }, unknown: { unknown.append($0) })
@@ -109,7 +138,7 @@ public struct StagedRows: Sendable {
         }
         if let problem { problems[row] = problem }
         changes.append(change)
-        changedAt.append(Timestamp.unixMicroseconds(iso: change.changedAt) ?? 0)
+        self.changedAt.append(changedAt)
     }
 
     static func text(_ value: RowImageValue) -> String? {
@@ -150,6 +179,13 @@ public struct StagedRows: Sendable {
             case .flag(let values): .flag(indices.map { values[$0] })
             }
         }
+        return result
+    }
+
+    /// The same rows in `order` (a permutation of the rows), each with its problem.
+    func permuted(_ order: [Int]) -> StagedRows {
+        var result = subset(order)
+        for (position, row) in order.enumerated() { if let problem = problems[row] { result.problems[position] = problem } }
         return result
     }
 

@@ -1,4 +1,6 @@
 import RemitCore
+import RemitSQL
+import RemitStore
 
 /// A row the quality rules kept out of the warehouse, and why. It is written to the lake's quarantine (kept even
 /// when the run fails) and, when the run publishes, to `etl_quarantine`.
@@ -7,7 +9,23 @@ public struct QuarantinedRow: Sendable, Equatable {
     public var key: String
     public var lsn: Int64
     public var reason: String
-    public var rowData: String
+    /// The change-capture row of the rejected image.
+    public var changeID: Int64
+    /// The rejected image, read back from the change capture by `withImages(from:)` (a run does not hold images).
+    public var rowData: String = ""
+}
+
+extension [QuarantinedRow] {
+    /// The rows with their images, read back from the store's change capture.
+    public func withImages(from store: any SQLDatabase) async throws -> [QuarantinedRow] {
+        guard !isEmpty else { return self }
+        let images = try await ChangeFeed(database: store).images(changeIDs: map(\.changeID))
+        return map { row in
+            var row = row
+            row.rowData = images[row.changeID] ?? ""
+            return row
+        }
+    }
 }
 
 /// The transform's first two steps (the seed's "data quality checks" and "business rules validation"), judged on
@@ -119,7 +137,7 @@ public struct QualityRules: Sendable {
             for (row, reason) in rejected.sorted(by: { $0.key < $1.key }) {
                 let change = rows.changes[row]
                 quarantined.append(QuarantinedRow(table: name, key: change.key, lsn: change.lsn, reason: reason,
-                                                  rowData: change.rowData))
+                                                  changeID: change.changeID))
             }
         }
         quarantined.sort { ($0.table, $0.key) < ($1.table, $1.key) }
