@@ -78,9 +78,10 @@ public struct StreamProcessor: Sendable {
         try await notifyPending()
         if untilCaughtUp {
             // "What is there" includes documents committed just now: on PostgreSQL a transaction still open anywhere
-            // in the cluster holds the feed's horizon back for a moment.
+            // in the cluster holds the feed's horizon back, for as long as that transaction runs (a busy cluster's
+            // longest write can take tens of seconds; a test run of the whole suite on two cores did).
             let feed = ChangeFeed(database: store)
-            _ = try await feed.waitForHorizon(try await feed.latestWrittenAPILog(), timeout: .seconds(30))
+            _ = try await feed.waitForHorizon(try await feed.latestWrittenAPILog(), timeout: .seconds(120))
         }
         var loop = Loop(processor: self, part: try await stateStore.nextPart())
         do {

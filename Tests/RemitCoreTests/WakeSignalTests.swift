@@ -7,8 +7,9 @@ struct WakeSignalTests {
         signal.signal()
         signal.signal()
         let start = ContinuousClock.now
-        await signal.wait(upTo: .seconds(30))
-        #expect(ContinuousClock.now - start < .seconds(10))
+        await signal.wait(upTo: .seconds(120))
+        // Far under the timeout, not "at once": a loaded machine (the whole suite on two cores) took 13 s to resume.
+        #expect(ContinuousClock.now - start < .seconds(60))
     }
 
     @Test func aTimedOutWaitLeavesNoSignalBehind() async {

@@ -75,46 +75,52 @@ extension WarehouseTransform {
             "payment_id", "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd",
             "amount_usd_cents", "amount_refunded", "status", "captured", "disputed", "lsn", "outcome_type", "risk_level",
             "risk_score",
-        ], payments.map { payment in
+        ], count: payments.count, casts: [7: "DECIMAL(18,2)"], conflict: Self.upsert("payment_id", [
+            "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd", "amount_usd_cents",
+            "amount_refunded", "status", "captured", "disputed", "lsn", "outcome_type", "risk_level", "risk_score",
+        ]), on: connection) { index in
+            let payment = payments[index]
             let cents = payment.usdCents ?? 0
             return [.text(payment.id), merchant(payment.merchant, payment.created), customer(payment.customer, payment.created),
                     .integer(Int64(payment.dateKey)), .integer(payment.created), .integer(payment.amount),
                     .text(payment.currency), .text(Self.decimalText(cents)), .integer(cents), .integer(payment.refunded),
                     .text(payment.status), payment.captured.sqlValue, payment.disputed.sqlValue, .integer(payment.lsn),
                     .text(payment.outcomeType), .text(payment.riskLevel), .integer(payment.riskScore)]
-        }, casts: [7: "DECIMAL(18,2)"], conflict: Self.upsert("payment_id", [
-            "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd", "amount_usd_cents",
-            "amount_refunded", "status", "captured", "disputed", "lsn", "outcome_type", "risk_level", "risk_score",
-        ]), on: connection)
+        }
         try await Self.insertValues(into: "fact_refund", [
             "refund_id", "payment_id", "merchant_sk", "date_key", "created", "amount", "currency", "amount_usd_cents",
             "status", "lsn",
-        ], refunds.map { refund in
-            [.text(refund.id), .text(refund.payment), merchant(refund.merchant, refund.created), .integer(Int64(refund.dateKey)),
-             .integer(refund.created), .integer(refund.amount), .text(refund.currency), .integer(refund.usdCents ?? 0),
-             .text(refund.status), .integer(refund.lsn)]
-        }, conflict: Self.upsert("refund_id", ["status", "amount", "amount_usd_cents", "lsn"]), on: connection)
+        ], count: refunds.count, conflict: Self.upsert("refund_id", ["status", "amount", "amount_usd_cents", "lsn"]),
+           on: connection) { index in
+            let refund = refunds[index]
+            return [.text(refund.id), .text(refund.payment), merchant(refund.merchant, refund.created),
+                    .integer(Int64(refund.dateKey)), .integer(refund.created), .integer(refund.amount),
+                    .text(refund.currency), .integer(refund.usdCents ?? 0), .text(refund.status), .integer(refund.lsn)]
+        }
         try await Self.insertValues(into: "fact_dispute", [
             "dispute_id", "payment_id", "merchant_sk", "date_key", "created", "amount", "currency", "amount_usd",
             "amount_usd_cents", "reason", "status", "lsn",
-        ], disputes.map { dispute in
+        ], count: disputes.count, casts: [7: "DECIMAL(18,2)"],
+           conflict: Self.upsert("dispute_id", ["status", "reason", "amount", "amount_usd", "amount_usd_cents", "lsn"]),
+           on: connection) { index in
+            let dispute = disputes[index]
             let cents = dispute.usdCents ?? 0
             return [.text(dispute.id), .text(dispute.payment), merchant(dispute.merchant, dispute.created),
                     .integer(Int64(dispute.dateKey)), .integer(dispute.created), .integer(dispute.amount),
                     .text(dispute.currency), .text(Self.decimalText(cents)), .integer(cents), .text(dispute.reason),
                     .text(dispute.status), .integer(dispute.lsn)]
-        }, casts: [7: "DECIMAL(18,2)"],
-           conflict: Self.upsert("dispute_id", ["status", "reason", "amount", "amount_usd", "amount_usd_cents", "lsn"]),
-           on: connection)
+        }
         try await Self.insertValues(into: "fact_balance_transaction", [
             "balance_transaction_id", "merchant_sk", "date_key", "created", "type", "reporting_category", "amount", "fee",
             "net", "currency", "amount_usd_cents", "fee_usd_cents", "net_usd_cents", "source_id", "lsn",
-        ], movements.map { movement in
-            [.text(movement.id), merchant(movement.merchant, movement.created), .integer(Int64(movement.dateKey)),
-             .integer(movement.created), .text(movement.type), .text(movement.category), .integer(movement.amount),
-             .integer(movement.fee), .integer(movement.net), .text(movement.currency), .integer(movement.amountUSD ?? 0),
-             .integer(movement.feeUSD ?? 0), .integer(movement.netUSD ?? 0), .text(movement.source), .integer(movement.lsn)]
-        }, conflict: Self.upsert("balance_transaction_id", ["lsn"]), on: connection)
+        ], count: movements.count, conflict: Self.upsert("balance_transaction_id", ["lsn"]), on: connection) { index in
+            let movement = movements[index]
+            return [.text(movement.id), merchant(movement.merchant, movement.created), .integer(Int64(movement.dateKey)),
+                    .integer(movement.created), .text(movement.type), .text(movement.category), .integer(movement.amount),
+                    .integer(movement.fee), .integer(movement.net), .text(movement.currency),
+                    .integer(movement.amountUSD ?? 0), .integer(movement.feeUSD ?? 0), .integer(movement.netUSD ?? 0),
+                    .text(movement.source), .integer(movement.lsn)]
+        }
         return keys
     }
 
@@ -238,14 +244,16 @@ extension WarehouseTransform {
     }
 
     /// Like ``insert(into:_:_:conflict:on:)`` for rows of plain values (no SQL fragments): built without a `SQL`
-    /// per cell. `casts` binds some columns as `CAST(? AS type)`.
-    static func insertValues(into table: String, _ columns: [String], _ rows: [[SQLValue]], casts: [Int: String] = [:],
-                             conflict: SQL, on connection: any SQLConnection) async throws {
+    /// per cell, and only a statement's rows at a time (`row(i)` makes row `i` of `count`), so a run never holds
+    /// its facts' values all at once. `casts` binds some columns as `CAST(? AS type)`.
+    static func insertValues(into table: String, _ columns: [String], count: Int, casts: [Int: String] = [:],
+                             conflict: SQL, on connection: any SQLConnection,
+                             row: (Int) -> [SQLValue]) async throws {
         let rowsPerStatement = max(1, rowsPerInsertValues / columns.count)
         var start = 0
-        while start < rows.count {
+        while start < count {
             try Task.checkCancellation()
-            let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
+            let chunk = (start..<min(start + rowsPerStatement, count)).map(row)
             try await connection.execute("""
                 INSERT INTO \(raw: table) (\(raw: columns.joined(separator: ", "))) VALUES \(sql: SQL.rows(values: chunk, casts: casts)) \(sql: conflict)
                 """)
