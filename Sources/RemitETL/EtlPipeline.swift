@@ -176,12 +176,7 @@ public struct EtlPipeline: Sendable {
         }
         step("extract", extracted.values.reduce(0) { $0 + $1.count })
         try Task.checkCancellation()
-        let rules = QualityRules(maximumRate: configuration.maximumQuarantineRate)
-        let known = try await EtlRuns(warehouse: warehouse).knownCharges(QualityRules.chargesToLookUp(extracted),
-                                                                          refunds: extracted["refund"]?.changes.map(\.key) ?? [])
-        var judged = rules.judge(extracted, known: known)
-        judged.quarantined = try await retryingSource { [judged] in try await judged.quarantined.withImages(from: store) }
-        let quality = judged
+        let quality = try await judge(extracted)
         box.update { $0.quarantined = quality.quarantined.count }
         step("quality", quality.quarantined.count)
         let (year, month, dayOfMonth) = civilDay
@@ -262,12 +257,19 @@ public struct EtlPipeline: Sendable {
             try await ChangeRangeExtractor(database: store).extract(afterLSN: afterLSN, throughLSN: throughLSN,
                                                                      progress: progress)
         }
-        let known = try await EtlRuns(warehouse: warehouse).knownCharges(QualityRules.chargesToLookUp(extracted),
-                                                                          refunds: extracted["refund"]?.changes.map(\.key) ?? [])
-        var quality = QualityRules(maximumRate: configuration.maximumQuarantineRate).judge(extracted, known: known)
-        quality.quarantined = try await retryingSource { [quality] in try await quality.quarantined.withImages(from: store) }
+        let quality = try await judge(extracted)
         return try LakeStager(lakeDirectory: lakeDirectory).stage(quality.accepted, quarantined: quality.quarantined,
                                                                   date: date, run: runID, progress: progress)
+    }
+
+    /// The quality rules over the extracted rows (with what the warehouse knows of the charges they point at), the
+    /// quarantined rows with their images read back from the store.
+    func judge(_ extracted: [String: StagedRows]) async throws -> QualityRules.Outcome {
+        let known = try await EtlRuns(warehouse: warehouse).knownCharges(QualityRules.chargesToLookUp(extracted),
+                                                                          refunds: extracted["refund"]?.changes.map(\.key) ?? [])
+        var outcome = QualityRules(maximumRate: configuration.maximumQuarantineRate).judge(extracted, known: known)
+        outcome.quarantined = try await retryingSource { [outcome] in try await outcome.quarantined.withImages(from: store) }
+        return outcome
     }
 
     /// The LSN that ends a day's changes for a backfill: the last final one stamped before the next day began.
