@@ -9,7 +9,7 @@ public struct FeatureHistoryWindow: Sendable {
     var approvedCount = 0
     var approvedSum = 0.0
     var approvedSquares = 0.0
-    var latest: Int64?
+    public private(set) var latest: Int64?
 
     public init(now: Int64) { self.now = now }
 

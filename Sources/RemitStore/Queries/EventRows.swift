@@ -26,10 +26,13 @@ enum EventRows {
         let account = context.accountID
         // The fan-out: one delivery per enabled endpoint subscribed to this type, in this transaction
         // (on PostgreSQL both inserts travel in one statement; its CTEs share one snapshot of the endpoints).
+        // Each enabled endpoint once, probed per endpoint: no DISTINCT, so no temporary table per event
+        // (the fan-out of an account without endpoints was 12 µs of every charge's write on SQLite).
         let subscribed: SQL = """
-            SELECT DISTINCT s.endpoint_id FROM webhook_subscriptions s
-            JOIN webhook_endpoints e ON e.id = s.endpoint_id AND e.status = 'enabled'
-            WHERE s.account_id = \(account) AND s.event_type IN ('*', \(type))
+            SELECT e.id AS endpoint_id FROM webhook_endpoints e
+            WHERE e.account_id = \(account) AND e.status = 'enabled'
+                AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.account_id = \(account)
+                    AND s.event_type IN ('*', \(type)) AND s.endpoint_id = e.id)
             """
         try await connection.execute("""
             INSERT INTO webhook_deliveries (event_id, endpoint_id, account_id, status, attempt_count, next_attempt_at,

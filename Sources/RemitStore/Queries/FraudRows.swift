@@ -11,24 +11,47 @@ enum FraudRows {
         into inputs: inout FeatureInputs, account: String, key: String, device: String?, now: Int64,
         on connection: any SQLConnection
     ) async throws {
-        let rows = try await connection.query("""
-            SELECT h.created, h.approved, h.amount_major,
-                (SELECT COUNT(*) FROM (SELECT 1 AS one FROM fraud_features WHERE account_id = \(account)
-                    AND risk_key = \(key) AND device = \(device ?? "") AND device IS NOT NULL LIMIT 1) d) AS device_seen,
-                (SELECT COUNT(*) FROM fraud_features WHERE account_id = \(account) AND risk_key = \(key)
-                    AND disputed_at IS NOT NULL AND disputed_at <= \(now)) AS disputes
-            FROM (SELECT created, approved, amount_major FROM fraud_features
-                WHERE account_id = \(account) AND risk_key = \(key)
-                ORDER BY created DESC LIMIT \(FeatureHistoryWindow.attempts)) h
-            """)
+        // Read in place from the cursor: a busy key's 100 rows are not materialized per charge.
         var window = FeatureHistoryWindow(now: now)
-        for row in rows {
-            window.add(time: row.int("created"), approved: row.bool("approved"), amount: row.double("amount_major"))
+        var counts: (deviceSeen: Bool, disputes: Int)?
+        let recent: SQL = """
+            SELECT created, approved, amount_major FROM fraud_features
+            WHERE account_id = \(account) AND risk_key = \(key)
+            ORDER BY created DESC LIMIT \(FeatureHistoryWindow.attempts)
+            """
+        let deviceSeen: SQL = """
+            (SELECT COUNT(*) FROM (SELECT 1 AS one FROM fraud_features WHERE account_id = \(account)
+                AND risk_key = \(key) AND device = \(device ?? "") AND device IS NOT NULL LIMIT 1) d)
+            """
+        let disputes: SQL = """
+            (SELECT COUNT(*) FROM fraud_features WHERE account_id = \(account) AND risk_key = \(key)
+                AND disputed_at IS NOT NULL AND disputed_at <= \(now))
+            """
+        if connection.dialect == .postgres {
+            // One round trip: the counts ride on every row.
+            try await connection.scan("""
+                SELECT h.created, h.approved, h.amount_major, \(sql: deviceSeen) AS device_seen, \(sql: disputes) AS disputes
+                FROM (\(sql: recent)) h
+                """) { row in
+                window.add(time: row.int(at: 0), approved: row.int(at: 1) != 0, amount: row.double(at: 2))
+                if counts == nil { counts = (row.int(at: 3) > 0, Int(row.int(at: 4))) }
+            }
+        } else {
+            // In process, two statements cost less than one: the wrapped form steps every row through a
+            // co-routine (measured in the charge path for a full key: 46 µs, against 36 µs plus under 2 µs).
+            try await connection.scan(recent) { row in
+                window.add(time: row.int(at: 0), approved: row.int(at: 1) != 0, amount: row.double(at: 2))
+            }
+            if window.latest != nil {
+                try await connection.scan("SELECT \(sql: deviceSeen), \(sql: disputes)") { row in
+                    counts = (row.int(at: 0) > 0, Int(row.int(at: 1)))
+                }
+            }
         }
         window.apply(to: &inputs)
-        if let first = rows.first {
-            if device != nil { inputs.deviceSeenBefore = first.int("device_seen") > 0 }
-            inputs.keyDisputes = Int(first.int("disputes"))
+        if let counts {
+            if device != nil { inputs.deviceSeenBefore = counts.deviceSeen }
+            inputs.keyDisputes = counts.disputes
         } else if device != nil {
             inputs.deviceSeenBefore = false
         }
