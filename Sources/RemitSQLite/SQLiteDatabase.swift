@@ -20,6 +20,7 @@ public final class SQLiteDatabase: SQLDatabase {
     public let path: String
     private let writer: SQLiteHandle
     private let groupCommit: GroupCommit
+    private let checkpointer: BackgroundCheckpointer
     private let readers: [(handle: SQLiteHandle, lock: AsyncLock)]
     private let nextReader = Atomic<Int>(0)
 
@@ -27,11 +28,17 @@ public final class SQLiteDatabase: SQLDatabase {
         precondition(readerCount >= 1 && readerCount <= 64)
         self.path = path
         writer = try SQLiteHandle(path: path, synchronous: synchronous)
-        // Checkpoints stay in the writer (SQLite's default, every 1000 pages): measured against a background
-        // checkpoint thread, the same throughput and tail, and the WAL stays bounded (see BENCHMARKS.md).
-        try writer.exec("PRAGMA wal_autocheckpoint = 1000")
+        // Checkpoints run beside the writer, with a backstop in it that keeps the WAL bounded (see
+        // BackgroundCheckpointer and BENCHMARKS.md).
+        checkpointer = try BackgroundCheckpointer(path: path, synchronous: synchronous)
+        checkpointer.attach(to: writer)
         groupCommit = GroupCommit(handle: writer)
         readers = try (0..<readerCount).map { _ in (try SQLiteHandle(path: path, synchronous: synchronous), AsyncLock()) }
+    }
+
+    deinit {
+        writer.removeWALHook()
+        checkpointer.stop()
     }
 
     public func write<T: Sendable>(_ body: @Sendable @escaping (any SQLConnection) async throws -> T) async throws -> T {
