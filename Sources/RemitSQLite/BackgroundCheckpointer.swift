@@ -39,11 +39,15 @@ final class BackgroundCheckpointer: Sendable {
     }
 
     /// Installs the writer's hook: after each commit it asks for a background pass every ``passFrames`` and
-    /// checkpoints itself past ``writerBackstopFrames``. Stands in for `wal_autocheckpoint`.
+    /// checkpoints itself (`PASSIVE`) past ``writerBackstopFrames``. Stands in for `wal_autocheckpoint`.
     func attach(to writer: SQLiteHandle) {
-        writer.setWALHook(Unmanaged.passUnretained(self).toOpaque()) { context, frames in
+        writer.setWALHook(Unmanaged.passUnretained(self).toOpaque()) { context, db, _, frames in
+            guard let context, let db else { return SQLITE_OK }
             let checkpointer = Unmanaged<BackgroundCheckpointer>.fromOpaque(context).takeUnretainedValue()
-            return checkpointer.committed(frames: frames)
+            if checkpointer.committed(frames: frames) {
+                sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            }
+            return SQLITE_OK
         }
     }
 

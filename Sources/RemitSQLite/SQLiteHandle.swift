@@ -8,8 +8,6 @@ final class SQLiteHandle: @unchecked Sendable {
     private let db: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
     private var columnNames: [OpaquePointer: SQLColumns] = [:]
-    private var walDecide: (@convention(c) (UnsafeMutableRawPointer, Int32) -> Bool)?
-    private var walContext: UnsafeMutableRawPointer?
 
     init(path: String, synchronous: SQLiteDatabase.Synchronous) throws(DatabaseError) {
         var handle: OpaquePointer?
@@ -43,25 +41,17 @@ final class SQLiteHandle: @unchecked Sendable {
         sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
     }
 
-    /// Replaces automatic checkpoints: `decide` runs after each commit with the WAL's frame count (on the
-    /// committing thread) and returns true to checkpoint (`PASSIVE`) on this connection now.
-    func setWALHook(_ context: UnsafeMutableRawPointer, _ decide: @escaping @convention(c) (UnsafeMutableRawPointer, Int32) -> Bool) {
-        walDecide = decide
-        sqlite3_wal_hook(db, { raw, db, _, frames in
-            guard let raw, let db else { return SQLITE_OK }
-            let handle = Unmanaged<SQLiteHandle>.fromOpaque(raw).takeUnretainedValue()
-            if let decide = handle.walDecide, let context = handle.walContext, decide(context, frames) {
-                sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-            }
-            return SQLITE_OK
-        }, Unmanaged.passUnretained(self).toOpaque())
-        walContext = context
+    /// Replaces automatic checkpoints with `hook`, which SQLite calls after each commit on this connection with
+    /// `context`, this connection and the WAL's frame count.
+    func setWALHook(
+        _ context: UnsafeMutableRawPointer,
+        _ hook: @escaping @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32
+    ) {
+        sqlite3_wal_hook(db, hook, context)
     }
 
     func removeWALHook() {
         sqlite3_wal_hook(db, nil, nil)
-        walDecide = nil
-        walContext = nil
     }
 
     /// Runs a statement without parameters and ignores its rows (pragmas, BEGIN, COMMIT).
