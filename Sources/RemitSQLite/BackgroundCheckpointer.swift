@@ -28,8 +28,9 @@ final class BackgroundCheckpointer: Sendable {
         handle = try SQLiteHandle(path: path, synchronous: synchronous)
         // The thread holds the checkpointer until ``stop()``, which the database calls when it goes away.
         let thread = Thread { [self] in
-            while !stopped.load(ordering: .acquiring) {
-                guard wake.wait(timeout: .now() + 0.5) == .success, !stopped.load(ordering: .acquiring) else { continue }
+            while true {
+                wake.wait()
+                if stopped.load(ordering: .acquiring) { break }
                 handle.checkpointPassive()
             }
             finished.signal()

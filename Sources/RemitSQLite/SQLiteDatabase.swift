@@ -2,7 +2,8 @@ import Foundation
 import RemitSQL
 import Synchronization
 
-/// The embedded engine: one SQLite file in WAL mode, one writer connection, a few reader connections.
+/// The embedded engine: one SQLite file in WAL mode, one writer connection, a few reader connections, and a
+/// connection that checkpoints the WAL beside the writer (``BackgroundCheckpointer``).
 ///
 /// Writers are serialized (SQLite allows one writer at a time anyway) and group-committed: concurrent
 /// write transactions share one `BEGIN IMMEDIATE … COMMIT`, each isolated in a savepoint (``GroupCommit``).
