@@ -85,10 +85,19 @@ struct PostgresSQLConnection: SQLConnection {
 
     func query(_ sql: SQL) async throws(DatabaseError) -> [SQLRow] {
         do {
-            let rows = try await connection.query(Self.postgresQuery(sql), logger: logger)
+            let query = Self.postgresQuery(sql)
             var result: [SQLRow] = []
             var columns: SQLColumns?
-            for try await row in rows {
+            if sql.isPrepared,
+                let rows = try await PreparedStatements.query(sql, bindings: query.binds, on: connection, logger: logger)
+            {
+                for row in rows {
+                    if columns == nil { columns = SQLColumns(row.map(\.columnName)) }
+                    result.append(SQLRow(columns: columns!, values: row.map(Self.value(of:))))
+                }
+                return result
+            }
+            for try await row in try await connection.query(query, logger: logger) {
                 if columns == nil { columns = SQLColumns(row.map(\.columnName)) }
                 result.append(SQLRow(columns: columns!, values: row.map(Self.value(of:))))
             }
@@ -98,9 +107,13 @@ struct PostgresSQLConnection: SQLConnection {
         }
     }
 
+    /// A statement marked ``SQL/prepared()`` run here is an `INSERT`, `UPDATE` or `DELETE` without `RETURNING`.
     @discardableResult
     func execute(_ sql: SQL) async throws(DatabaseError) -> Int {
         do {
+            if sql.isPrepared, let changed = try await PreparedStatements.execute(sql, on: connection, logger: logger) {
+                return changed
+            }
             let result = try await resultFuture(Self.postgresQuery(sql)).get()
             return result.metadata.rows ?? 0
         } catch {

@@ -8,7 +8,7 @@ import Synchronization
 ///   the transaction's earlier writes, and writes to one row keep their order.
 /// - ``flush()`` runs before commit.
 /// On PostgreSQL several queued inserts go as one statement of data-modifying CTEs
-/// (`WITH w0 AS (INSERT … RETURNING 1), w1 AS (…) SELECT 1`: each runs exactly once, to completion);
+/// (`WITH w0 AS (INSERT … RETURNING 1), w1 AS (…) INSERT …`: each runs exactly once, to completion);
 /// SQLite has no DML in `WITH`, and no round trips to save, so there they run one by one.
 public final class BatchingConnection: SQLConnection {
     private let base: any SQLConnection
@@ -76,13 +76,16 @@ public final class BatchingConnection: SQLConnection {
         try await base.execute(Self.combined(group))
     }
 
+    /// `WITH w0 AS (INSERT … RETURNING 1), … INSERT …`: the last insert is the main statement, so the whole returns no
+    /// rows. Prepared when every part is (the same transactions then send the same text).
     static func combined(_ statements: [SQL]) -> SQL {
         guard statements.count > 1 else { return statements[0] }
         var parts: [SQL] = []
-        for (index, statement) in statements.enumerated() {
+        for (index, statement) in statements.dropLast().enumerated() {
             parts.append("w\(raw: String(index)) AS (\(sql: statement) RETURNING 1)")
         }
-        return "WITH " + SQL.join(parts, separator: ", ") + " SELECT 1"
+        let combined: SQL = "WITH \(sql: SQL.join(parts, separator: ", ")) \(sql: statements[statements.count - 1])"
+        return statements.allSatisfy(\.isPrepared) ? combined.prepared() : combined
     }
 }
 

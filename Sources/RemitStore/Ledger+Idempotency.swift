@@ -60,12 +60,12 @@ extension Ledger {
             // in the same round trip as the lookup. (If the lookup's snapshot predates the holder's commit,
             // the key's primary key still stops a second execution: that request ends in 409.)
             let lockID = Int64(bitPattern: StableHash.fnv1a(context.accountID + "\u{1F}" + idempotency.key))
-            let row = try await connection.queryFirst("""
+            let row = try await connection.queryFirst(.prepared("""
                 SELECT l.locked, k.fingerprint, k.status_code, k.response_body
                 FROM (SELECT pg_try_advisory_xact_lock(\(lockID)) AS locked) l
                 LEFT JOIN idempotency_keys k
                   ON k.account_id = \(context.accountID) AND k.idempotency_key = \(idempotency.key)
-                """)
+                """))
             guard row?.bool("locked") == true else { throw Self.keyInUse(idempotency.key) }
             saved = row?.optionalString("fingerprint") == nil ? nil : row
         } else {
@@ -81,11 +81,11 @@ extension Ledger {
             return .replayed(StoredResponse(status: Int(saved.int("status_code")), body: saved.string("response_body")))
         }
         let response = try await body(LedgerTransaction(ledger: self, connection: connection, context: context))
-        try await connection.execute("""
+        try await connection.execute(.prepared("""
             INSERT INTO idempotency_keys (account_id, idempotency_key, fingerprint, status_code, response_body, created)
             VALUES (\(context.accountID), \(idempotency.key), \(idempotency.fingerprint), \(response.status),
                 \(response.body), \(clock.unixSeconds()))
-            """)
+            """))
         return .executed(response)
     }
 

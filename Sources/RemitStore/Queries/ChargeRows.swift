@@ -5,7 +5,7 @@ import RemitSQL
 enum ChargeRows {
     static func insert(_ charge: Charge, on connection: any SQLConnection) async throws {
         let c = charge
-        try await connection.execute("""
+        try await connection.execute(.prepared("""
             INSERT INTO charges (id, account_id, created, amount, amount_captured, amount_refunded, currency, captured,
                 paid, refunded, disputed, status, customer_id, description, receipt_email, statement_descriptor,
                 payment_method_id, card_brand, card_last4, card_exp_month, card_exp_year, card_funding, card_country,
@@ -20,20 +20,20 @@ enum ChargeRows {
                 \(c.outcome.networkStatus), \(c.outcome.riskLevel), \(c.outcome.riskScore), \(c.outcome.reason),
                 \(c.outcome.sellerMessage), \(c.balanceTransactionID), \(c.fundsAvailableImmediately),
                 \(c.metadata.storageText), \(c.livemode), \(c.reviewID))
-            """)
+            """))
     }
 
     /// Writes the mutable fields of a charge back.
     static func update(_ charge: Charge, on connection: any SQLConnection) async throws {
         let c = charge
-        let changed = try await connection.execute("""
+        let changed = try await connection.execute(.prepared("""
             UPDATE charges SET amount_captured = \(c.amountCaptured), amount_refunded = \(c.amountRefunded),
                 captured = \(c.captured), refunded = \(c.refunded), disputed = \(c.disputed), status = \(c.status),
                 customer_id = \(c.customerID), description = \(c.description), receipt_email = \(c.receiptEmail),
                 balance_transaction_id = \(c.balanceTransactionID), metadata = \(c.metadata.storageText),
                 review_id = \(c.reviewID)
             WHERE id = \(c.id) AND account_id = \(c.accountID)
-            """)
+            """))
         precondition(changed == 1, "charge \(c.id) vanished inside its transaction")
     }
 
@@ -42,7 +42,7 @@ enum ChargeRows {
     {
         let lock = forUpdate && connection.dialect == .postgres ? " FOR UPDATE" : ""
         return try await connection.queryFirst(
-            "SELECT * FROM charges WHERE id = \(id) AND account_id = \(account)\(raw: lock)"
+            .prepared("SELECT * FROM charges WHERE id = \(id) AND account_id = \(account)\(raw: lock)")
         ).map(Charge.init(row:))
     }
 }

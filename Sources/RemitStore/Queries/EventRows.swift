@@ -34,19 +34,19 @@ enum EventRows {
                 AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.account_id = \(account)
                     AND s.event_type IN ('*', \(type)) AND s.endpoint_id = e.id)
             """
-        try await connection.execute("""
+        try await connection.execute(.prepared("""
             INSERT INTO webhook_deliveries (event_id, endpoint_id, account_id, status, attempt_count, next_attempt_at,
                 created_ms, manual)
             SELECT \(id), endpoint_id, \(account), 'pending', 0, \(createdMilliseconds), \(createdMilliseconds), 0
             FROM (\(sql: subscribed)) subscribed
-            """)
-        try await connection.execute("""
+            """))
+        try await connection.execute(.prepared("""
             INSERT INTO events (id, account_id, created, type, object_id, api_version, livemode, request_id,
                 idempotency_key, pending_webhooks, payload)
             VALUES (\(id), \(account), \(created), \(type), \(objectID), \(ledger.apiVersion),
                 \(context.livemode), \(context.requestID), \(context.idempotencyKey),
                 (SELECT count(*) FROM (\(sql: subscribed)) subscribed), \(payload))
-            """)
+            """))
         if ledger.webhooks.hasEndpoints(account), let batching = connection as? BatchingConnection {
             let directory = ledger.webhooks
             batching.afterCommit("webhooks") { directory.notifyDeliveries() }

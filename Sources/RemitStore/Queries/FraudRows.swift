@@ -29,10 +29,11 @@ enum FraudRows {
             """
         if connection.dialect == .postgres {
             // One round trip: the counts ride on every row.
-            try await connection.scan("""
+            let combined: SQL = """
                 SELECT h.created, h.approved, h.amount_major, \(sql: deviceSeen) AS device_seen, \(sql: disputes) AS disputes
                 FROM (\(sql: recent)) h
-                """) { row in
+                """
+            try await connection.scan(combined.prepared()) { row in
                 window.add(time: row.int(at: 0), approved: row.int(at: 1) != 0, amount: row.double(at: 2))
                 if counts == nil { counts = (row.int(at: 3) > 0, Int(row.int(at: 4))) }
             }
@@ -75,10 +76,10 @@ enum FraudRows {
     /// The merchant's charges and disputes over 30 days.
     static func merchantHistory(account: String, now: Int64, on connection: any SQLConnection) async throws -> (charges: Int, disputes: Int) {
         let since = now - 30 * 86_400
-        let row = try await connection.queryFirst("""
+        let row = try await connection.queryFirst(.prepared("""
             SELECT (SELECT COUNT(*) FROM fraud_features WHERE account_id = \(account) AND created > \(since)) AS charges,
                 (SELECT COUNT(*) FROM disputes WHERE account_id = \(account) AND created > \(since)) AS disputes
-            """)
+            """))
         return (Int(row?.int("charges") ?? 0), Int(row?.int("disputes") ?? 0))
     }
 
@@ -86,14 +87,14 @@ enum FraudRows {
         chargeID: String, account: String, key: String, created: Int64, amount: Double, approved: Bool,
         device: String?, assessment: FraudAssessment, applied: Bool, on connection: any SQLConnection
     ) async throws {
-        try await connection.execute("""
+        try await connection.execute(.prepared("""
             INSERT INTO fraud_features (charge_id, account_id, risk_key, created, amount_major, approved, device, vector,
                 score, model_version, decision, applied, shadow_score, shadow_model_version, explanation)
             VALUES (\(chargeID), \(account), \(key), \(created), \(amount), \(approved), \(device),
                 \(assessment.vector.json), \(assessment.score), \(assessment.modelVersion),
                 \(assessment.decision.rawValue), \(applied), \(assessment.shadowScore), \(assessment.shadowModelVersion),
                 \(assessment.explanation?.storageText))
-            """)
+            """))
     }
 
     /// A dispute labels the charge's vector: reason `fraudulent` is fraud (1); other reasons record the dispute

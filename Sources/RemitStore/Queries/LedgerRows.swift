@@ -13,19 +13,19 @@ enum LedgerRows {
     /// Writes a balance transaction and moves the merchant's balance by its `net`, in the caller's transaction.
     static func post(_ entry: BalanceTransaction, on connection: any SQLConnection) async throws {
         precondition(entry.net == entry.amount - entry.fee, "net must equal amount - fee")
-        try await connection.execute("""
+        try await connection.execute(.prepared("""
             INSERT INTO balance_transactions (id, account_id, created, amount, currency, fee, net, type,
                 reporting_category, source_id, available_on, description, livemode)
             VALUES (\(entry.id), \(entry.accountID), \(entry.created), \(entry.amount), \(entry.currency.code),
                 \(entry.fee), \(entry.net), \(entry.type), \(entry.reportingCategory), \(entry.sourceID),
                 \(entry.availableOn), \(entry.description), \(entry.livemode))
-            """)
+            """))
         let shard = Int64(StableHash.fnv1a(entry.id) % UInt64(balanceShards))
-        try await connection.execute("""
+        try await connection.execute(.prepared("""
             INSERT INTO balances (account_id, currency, shard, amount)
             VALUES (\(entry.accountID), \(entry.currency.code), \(shard), \(entry.net))
             ON CONFLICT (account_id, currency, shard) DO UPDATE SET amount = balances.amount + excluded.amount
-            """)
+            """))
     }
 
     static func find(_ id: String, account: String, on connection: any SQLConnection) async throws -> BalanceTransaction? {

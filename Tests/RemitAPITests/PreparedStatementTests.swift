@@ -1,0 +1,79 @@
+import RemitApp
+import RemitSQL
+import RemitTesting
+import Testing
+
+/// Statements marked `SQL.prepared()`: on PostgreSQL named prepared statements, planned once per connection. They
+/// must give the same answers as unmarked ones, across the executions where PostgreSQL switches to a generic plan.
+struct PreparedStatementTests {
+    @Test(arguments: TestEngine.available)
+    func preparedStatementsAnswerAsUnmarkedOnes(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { _ in
+            let database = app.runtime.store.database
+            try await database.write { connection in
+                try await connection.execute("CREATE TABLE prepared_probe (k TEXT NOT NULL, n INTEGER, v BIGINT)")
+            }
+            // Ten runs of each text: PostgreSQL plans the first five for their values, then may go generic.
+            for round in 0..<10 {
+                try await database.write { connection in
+                    // One text bound with NULL and with a value: each pattern of types is a statement of its own.
+                    let n: Int64? = round.isMultiple(of: 2) ? nil : Int64(round)
+                    let inserted = try await connection.execute(.prepared(
+                        "INSERT INTO prepared_probe (k, n, v) VALUES (\("k\(round % 3)"), \(n), \(Int64(round)))"))
+                    #expect(inserted == 1)
+                    let changed = try await connection.execute(.prepared(
+                        "UPDATE prepared_probe SET v = v + 100 WHERE k = \("k\(round % 3)")"))
+                    #expect(changed == round / 3 + 1, "rows changed, counted, round \(round)")
+                    let none = try await connection.execute(.prepared("DELETE FROM prepared_probe WHERE k = \("absent")"))
+                    #expect(none == 0)
+                }
+                let rows = try await database.read { connection in
+                    try await connection.query(.prepared(
+                        "SELECT k, n, v FROM prepared_probe WHERE k = \("k0") ORDER BY v DESC"))
+                }
+                #expect(rows.count == round / 3 + 1)
+                #expect(rows.first?.string("k") == "k0")
+            }
+            let nulls = try await database.read { connection in
+                try await connection.queryFirst("SELECT COUNT(*) AS c FROM prepared_probe WHERE n IS NULL")?.int("c")
+            }
+            #expect(nulls == 5)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func queuedPreparedInsertsTravelAsOnePreparedStatement(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { _ in
+            let database = app.runtime.store.database
+            try await database.write { connection in
+                try await connection.execute("CREATE TABLE prepared_batch (k TEXT PRIMARY KEY, v BIGINT NOT NULL)")
+            }
+            for round in 0..<7 {
+                let prepared = try await database.write { base in
+                    let connection = BatchingConnection(base)
+                    for part in 0..<3 {
+                        try await connection.execute(.prepared(
+                            "INSERT INTO prepared_batch (k, v) VALUES (\("r\(round)p\(part)"), \(Int64(part)))"))
+                    }
+                    try await connection.execute(.prepared(
+                        "INSERT INTO prepared_batch (k, v) VALUES (\("r\(round)p3"), 3) ON CONFLICT (k) DO NOTHING"))
+                    try await connection.flush()
+                    guard base.dialect == .postgres else { return Int64(0) }
+                    // The connection that ran the batch keeps the combined text prepared.
+                    return try await base.queryFirst("""
+                        SELECT COUNT(*) AS c FROM pg_prepared_statements
+                        WHERE name LIKE 'remit\\_%' AND statement LIKE 'WITH w0 AS (INSERT INTO prepared_batch%'
+                        """)?.int("c") ?? 0
+                }
+                if engine == .postgres { #expect(prepared == 1) }
+            }
+            let count = try await database.read { connection in
+                try await connection.queryFirst("SELECT COUNT(*) AS c, SUM(v) AS s FROM prepared_batch")
+            }
+            #expect(count?.int("c") == 28)
+            #expect(count?.int("s") == 42, "0 + 1 + 2 + 3 in each of 7 rounds")
+        }
+    }
+}
