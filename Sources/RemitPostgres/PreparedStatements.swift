@@ -10,7 +10,7 @@ import Synchronization
 /// type, which are static. Remit's texts are values, so the statement being run is handed to those statics in a
 /// task-local for the duration of the call (PostgresNIO reads them on the calling task, before and after its one
 /// suspension). Each distinct text and parameter-type list gets a name of its own, `remit_<n>`, from a registry
-/// shared by the process; past ``namesMax`` distinct texts, further ones run unnamed, as unmarked statements do.
+/// shared by the process; past ``namesMax`` names, further texts run unnamed, as unmarked statements do.
 enum PreparedStatements {
     /// More distinct marked texts than any build has: a bound on what each connection keeps, should a statement
     /// of varying shape be marked by mistake.
@@ -29,34 +29,67 @@ enum PreparedStatements {
 
     @TaskLocal static var current: Current?
 
-    private static let names = Mutex<[Key: String]>([:])
+    struct Registry {
+        var names: [Key: String] = [:]
+        /// Every name ever handed out, retired ones included: what a connection may hold.
+        var issued = 0
+    }
+
+    private static let registry = Mutex(Registry())
+    private static let reportedFull = Atomic<Bool>(false)
 
     /// The statement's registered name, or nil when the registry is full.
     static func current(for sql: SQL) -> Current? {
         let text = sql.text(for: .postgres)
         let types = sql.binds.map(type(of:))
         let key = Key(text: text, types: types)
-        let name: String? = names.withLock { names in
-            if let name = names[key] { return name }
-            guard names.count < namesMax else { return nil }
-            let name = "remit_\(names.count + 1)"
-            names[key] = name
+        let name: String? = registry.withLock { registry in
+            if let name = registry.names[key] { return name }
+            guard registry.issued < namesMax else { return nil }
+            registry.issued += 1
+            let name = "remit_\(registry.issued)"
+            registry.names[key] = name
             return name
         }
         return name.map { Current(name: $0, text: text, types: types) }
+    }
+
+    /// PostgresNIO remembers a failed preparation on its connection for good, so a text whose preparation may
+    /// have failed gets a new name: a statement sent in a transaction already aborted (`25P02`), a missing
+    /// table or column or a syntax error (class `42`), a plan the server invalidated (`0A000`), a statement the
+    /// server dropped (`26000`). Errors of execution (a unique violation, a conflict) keep the name.
+    static func retireIfUnprepared(_ statement: Current, after error: any Error) {
+        guard let state = (error as? PSQLError)?.serverInfo?[.sqlState],
+            state == "25P02" || state.hasPrefix("42") || state == "0A000" || state == "26000"
+        else { return }
+        let key = Key(text: statement.text, types: statement.types)
+        registry.withLock { registry in
+            if registry.names[key] == statement.name { registry.names[key] = nil }
+        }
     }
 
     /// The rows of a marked statement, or nil when it has to run unnamed.
     static func query(_ sql: SQL, bindings: PostgresBindings, on connection: PostgresConnection, logger: Logger)
         async throws -> [PostgresRow]?
     {
-        guard let statement = current(for: sql) else { return nil }
-        return try await $current.withValue(statement) {
-            var rows: [PostgresRow] = []
-            for try await row in try await connection.execute(RowsStatement(bindings: bindings), logger: logger) {
-                rows.append(row)
+        guard let statement = current(for: sql) else {
+            if !reportedFull.exchange(true, ordering: .relaxed) {
+                logger.warning("more than \(namesMax) distinct prepared statement texts: further ones run unnamed",
+                               metadata: ["statement": "\(sql.text(for: .postgres).prefix(200))"])
             }
-            return rows
+            return nil
+        }
+        do {
+            return try await $current.withValue(statement) {
+                var rows: [PostgresRow] = []
+                for try await row in try await connection.execute(RowsStatement(bindings: bindings), logger: logger) {
+                    rows.append(row)
+                }
+                return rows
+            }
+        } catch {
+            retireIfUnprepared(statement, after: error)
+            throw error
         }
     }
 

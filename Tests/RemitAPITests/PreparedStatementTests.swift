@@ -76,4 +76,23 @@ struct PreparedStatementTests {
             #expect(count?.int("s") == 42, "0 + 1 + 2 + 3 in each of 7 rounds")
         }
     }
+
+    /// A text first prepared inside a transaction that had already failed cannot be prepared there; the connection
+    /// must prepare it again once the transaction is over, not keep failing it.
+    @Test(arguments: TestEngine.available.filter { $0 == .postgres })
+    func aTextWhosePreparationFailedIsPreparedAgain(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { _ in
+            let database = app.runtime.store.database
+            let probe: SQL = .prepared("SELECT \(Int64(41)) + 1 AS answer, 'aborted-probe' AS tag")
+            let answers = try await database.read { connection in
+                try await connection.execute("BEGIN")
+                await #expect(throws: DatabaseError.self) { try await connection.execute("SELECT 1 / 0") }
+                await #expect(throws: DatabaseError.self) { try await connection.query(probe) }
+                try await connection.execute("ROLLBACK")
+                return try await connection.query(probe).map { $0.int("answer") }
+            }
+            #expect(answers == [42])
+        }
+    }
 }
