@@ -85,19 +85,16 @@ struct PostgresSQLConnection: SQLConnection {
 
     func query(_ sql: SQL) async throws(DatabaseError) -> [SQLRow] {
         do {
-            let query = Self.postgresQuery(sql)
             var result: [SQLRow] = []
             var columns: SQLColumns?
-            if sql.isPrepared,
-                let rows = try await PreparedStatements.query(sql, bindings: query.binds, on: connection, logger: logger)
-            {
+            if sql.isPrepared, let rows = try await PreparedStatements.query(sql, on: connection, logger: logger) {
                 for row in rows {
                     if columns == nil { columns = SQLColumns(row.map(\.columnName)) }
                     result.append(SQLRow(columns: columns!, values: row.map(Self.value(of:))))
                 }
                 return result
             }
-            for try await row in try await connection.query(query, logger: logger) {
+            for try await row in try await connection.query(Self.postgresQuery(sql), logger: logger) {
                 if columns == nil { columns = SQLColumns(row.map(\.columnName)) }
                 result.append(SQLRow(columns: columns!, values: row.map(Self.value(of:))))
             }
@@ -127,6 +124,10 @@ struct PostgresSQLConnection: SQLConnection {
     }
 
     static func postgresQuery(_ sql: SQL) -> PostgresQuery {
+        PostgresQuery(unsafeSQL: sql.text(for: .postgres), binds: bindings(of: sql))
+    }
+
+    static func bindings(of sql: SQL) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: sql.binds.count)
         for value in sql.binds {
             switch value {
@@ -137,7 +138,7 @@ struct PostgresSQLConnection: SQLConnection {
             case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
             }
         }
-        return PostgresQuery(unsafeSQL: sql.text(for: .postgres), binds: bindings)
+        return bindings
     }
 
     static func value(of cell: PostgresCell) -> SQLValue {

@@ -69,9 +69,7 @@ enum PreparedStatements {
     }
 
     /// The rows of a marked statement, or nil when it has to run unnamed.
-    static func query(_ sql: SQL, bindings: PostgresBindings, on connection: PostgresConnection, logger: Logger)
-        async throws -> [PostgresRow]?
-    {
+    static func query(_ sql: SQL, on connection: PostgresConnection, logger: Logger) async throws -> [PostgresRow]? {
         guard let statement = current(for: sql) else {
             if !reportedFull.exchange(true, ordering: .relaxed) {
                 logger.warning("more than \(namesMax) distinct prepared statement texts: further ones run unnamed",
@@ -82,7 +80,8 @@ enum PreparedStatements {
         do {
             return try await $current.withValue(statement) {
                 var rows: [PostgresRow] = []
-                for try await row in try await connection.execute(RowsStatement(bindings: bindings), logger: logger) {
+                let bound = RowsStatement(bindings: PostgresSQLConnection.bindings(of: sql))
+                for try await row in try await connection.execute(bound, logger: logger) {
                     rows.append(row)
                 }
                 return rows
@@ -98,11 +97,10 @@ enum PreparedStatements {
     /// `RETURNING 1` and its rows are counted: one per row changed.
     static func execute(_ sql: SQL, on connection: PostgresConnection, logger: Logger) async throws -> Int? {
         let counted = (sql + SQL(stringLiteral: "\nRETURNING 1")).prepared()
-        return try await query(counted, bindings: PostgresSQLConnection.postgresQuery(counted).binds, on: connection,
-                               logger: logger)?.count
+        return try await query(counted, on: connection, logger: logger)?.count
     }
 
-    /// The type each value is bound as (as `PostgresSQLConnection.postgresQuery` binds it); NULL leaves the type to
+    /// The type each value is bound as (as `PostgresSQLConnection.bindings(of:)` binds it); NULL leaves the type to
     /// the server, so a text whose values are sometimes NULL has a prepared statement for each pattern.
     static func type(of value: SQLValue) -> PostgresDataType {
         switch value {
