@@ -87,17 +87,15 @@ struct PostgresSQLConnection: SQLConnection {
         do {
             var result: [SQLRow] = []
             var columns: SQLColumns?
-            if sql.isPrepared, let rows = try await PreparedStatements.query(sql, on: connection, logger: logger) {
-                for row in rows {
-                    if columns == nil { columns = SQLColumns(row.map(\.columnName)) }
-                    result.append(SQLRow(columns: columns!, values: row.map(Self.value(of:))))
-                }
-                return result
-            }
-            for try await row in try await connection.query(Self.postgresQuery(sql), logger: logger) {
+            func append(_ row: PostgresRow) {
                 if columns == nil { columns = SQLColumns(row.map(\.columnName)) }
                 result.append(SQLRow(columns: columns!, values: row.map(Self.value(of:))))
             }
+            if sql.isPrepared, let rows = try await PreparedStatements.query(sql, on: connection, logger: logger) {
+                rows.forEach(append)
+                return result
+            }
+            for try await row in try await connection.query(Self.postgresQuery(sql), logger: logger) { append(row) }
             return result
         } catch {
             throw Self.map(error)

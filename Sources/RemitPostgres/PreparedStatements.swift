@@ -16,15 +16,14 @@ enum PreparedStatements {
     /// of varying shape be marked by mistake.
     static let namesMax = 512
 
-    struct Key: Hashable {
+    struct Key: Hashable, Sendable {
         let text: String
         let types: [PostgresDataType]
     }
 
     struct Current: Sendable {
         let name: String
-        let text: String
-        let types: [PostgresDataType]
+        let key: Key
     }
 
     @TaskLocal static var current: Current?
@@ -40,9 +39,7 @@ enum PreparedStatements {
 
     /// The statement's registered name, or nil when the registry is full.
     static func current(for sql: SQL) -> Current? {
-        let text = sql.text(for: .postgres)
-        let types = sql.binds.map(type(of:))
-        let key = Key(text: text, types: types)
+        let key = Key(text: sql.text(for: .postgres), types: sql.binds.map(type(of:)))
         let name: String? = registry.withLock { registry in
             if let name = registry.names[key] { return name }
             guard registry.issued < namesMax else { return nil }
@@ -51,7 +48,7 @@ enum PreparedStatements {
             registry.names[key] = name
             return name
         }
-        return name.map { Current(name: $0, text: text, types: types) }
+        return name.map { Current(name: $0, key: key) }
     }
 
     /// PostgresNIO remembers a failed preparation on its connection for good, so a text whose preparation may
@@ -62,9 +59,8 @@ enum PreparedStatements {
         guard let state = (error as? PSQLError)?.serverInfo?[.sqlState],
             state == "25P02" || state.hasPrefix("42") || state == "0A000" || state == "26000"
         else { return }
-        let key = Key(text: statement.text, types: statement.types)
         registry.withLock { registry in
-            if registry.names[key] == statement.name { registry.names[key] = nil }
+            if registry.names[statement.key] == statement.name { registry.names[statement.key] = nil }
         }
     }
 
@@ -117,8 +113,8 @@ enum PreparedStatements {
 private struct RowsStatement: PostgresPreparedStatement {
     typealias Row = PostgresRow
     static var name: String { PreparedStatements.current!.name }
-    static var sql: String { PreparedStatements.current!.text }
-    static var bindingDataTypes: [PostgresDataType] { PreparedStatements.current!.types }
+    static var sql: String { PreparedStatements.current!.key.text }
+    static var bindingDataTypes: [PostgresDataType] { PreparedStatements.current!.key.types }
     let bindings: PostgresBindings
     func makeBindings() -> PostgresBindings { bindings }
     func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
