@@ -33,7 +33,11 @@ public final class PostgresDatabase: SQLDatabase, SQLSchemaScoped, Service {
     public func createSchemaIfNeeded() async throws {
         guard let schema else { return }
         // The name was checked to be a plain identifier (PostgresURL.schema), so it can be spliced.
-        _ = try await read { connection in try await connection.execute(SQL(stringLiteral: "CREATE SCHEMA IF NOT EXISTS \(schema)")) }
+        // Under the migrations' lock: two nodes creating the schema at once would collide in the catalog.
+        _ = try await write { connection in
+            try await Migrator.takeMigrationLock(connection)
+            try await connection.execute(SQL(stringLiteral: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
+        }
     }
 
     public func write<T: Sendable>(_ body: @Sendable @escaping (any SQLConnection) async throws -> T) async throws -> T {

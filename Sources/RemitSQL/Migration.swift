@@ -24,16 +24,16 @@ public enum Migrator {
         precondition(migrations.map(\.id) == Array(1...migrations.count), "migration ids must be 1…n")
         if let scoped = database as? any SQLSchemaScoped { try await scoped.createSchemaIfNeeded() }
         _ = try await database.write { connection in
+            // Two nodes creating one table at once can both miss it and collide in PostgreSQL's catalog
+            // (`IF NOT EXISTS` does not lock): the ledger is created under the migrations' lock too.
+            try await takeMigrationLock(connection)
             try await connection.execute(
                 "CREATE TABLE IF NOT EXISTS \(raw: table) (id BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
         }
         for migration in migrations {
             try await database.write { connection in
-                if connection.dialect == .postgres {
-                    // Several nodes may start at once: one migrates, the others wait here.
-                    try await connection.execute("SELECT pg_advisory_xact_lock(7265746)")
-                }
+                try await takeMigrationLock(connection)
                 let applied = try await connection.queryFirst("SELECT id FROM \(raw: table) WHERE id = \(migration.id)")
                 guard applied == nil else { return }
                 for statement in migration.statements(connection.dialect) {
@@ -45,5 +45,12 @@ public enum Migrator {
                 )
             }
         }
+    }
+
+    /// Several nodes may start at once: one migrates, the others wait here until its transaction ends. (SQLite's
+    /// single writer already takes turns.)
+    public static func takeMigrationLock(_ connection: any SQLConnection) async throws {
+        guard connection.dialect == .postgres else { return }
+        try await connection.execute("SELECT pg_advisory_xact_lock(7265746)")
     }
 }
