@@ -172,19 +172,30 @@ def test_two_processors_one_killed_mid_stream_write_every_window_once():
     env = dict(os.environ, REMIT_ADMIN_KEY=ADMIN_KEY, REMIT_STREAM_LEASE="2s", REMIT_STREAM_BATCH_SIZE="150")
     command = [REMIT_BIN, "stream", "run", "--data-dir", store["data_dir"], "--database-url", store["database_url"],
                "--warehouse-url", store["warehouse_url"], "--out-of-order-tolerance", "10s"]
-    remit(["logs", "import", path, "--name", "gateway"], store)
     processors = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) for _ in range(2)]
+    first = f"%:{processors[0].pid}:stream"
     try:
+        # The log is imported once the two share the partitions: imported before, one processor could read it all
+        # while the other was still joining, and no window would be open when one of them is killed.
         deadline = time.time() + 60
         while time.time() < deadline:
             owners = warehouse_rows(store, "SELECT count(DISTINCT owner) FROM stream_leases WHERE owner IS NOT NULL") \
                 if table_exists(store) else [(0,)]
-            parts = warehouse_rows(store, "SELECT count(*) FROM stream_window_parts") if table_exists(store) else [(0,)]
-            if owners[0][0] == 2 and parts[0][0] > 0:
+            if owners[0][0] == 2:
                 break
             time.sleep(0.02)
         else:
             pytest.fail("the two processors never shared the partitions")
+        remit(["logs", "import", path, "--name", "gateway"], store)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            open_parts = warehouse_rows(store, "SELECT count(*) FROM stream_window_parts p JOIN stream_leases l "
+                                               f"ON l.partition_id = p.partition_id WHERE l.owner LIKE '{first}'")
+            if open_parts[0][0] > 0:
+                break
+            time.sleep(0.02)
+        else:
+            pytest.fail("the first processor never held an open window")
         processors[0].send_signal(signal.SIGKILL)  # mid-stream: its partitions have open windows
         processors[0].wait()
         performance, errors = duckdb_windows(path)
