@@ -157,6 +157,13 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
         return "\(removed) webhook deliveries and attempts older than 30 days removed"
     }
     var etlJobs: [ScheduledJob] = []
+    if let retention = runtime.configuration.changeCaptureRetention {
+        // After the nightly run has published (and confirmed) the day.
+        etlJobs.append(ScheduledJob(name: "change-capture-prune", cadence: .daily(hour: 5)) {
+            let report = try await runtime.pruneChangeCapture(retention: retention)
+            return report.description
+        })
+    }
     if let hour = runtime.configuration.etlHour {
         let etl = runtime.etlRunner(logger: logger)
         // The nightly run loads the day that just ended; by the deadline hour it must have published.

@@ -57,6 +57,9 @@ public struct RemitConfiguration: Sendable {
     /// The pipeline's limits: the share of rows that may be quarantined (`REMIT_ETL_MAX_QUARANTINE`, default 0.01),
     /// the run timeout (`REMIT_ETL_TIMEOUT`, default 4h), the source retries.
     public var etl = EtlPipeline.Configuration()
+    /// How long the change capture keeps changes the ETL has published (`REMIT_CDC_RETENTION`, default 7d), or nil to
+    /// keep them for ever (`off`). `remit serve` prunes daily; `remit etl prune` prunes now.
+    public var changeCaptureRetention: Duration? = .seconds(7 * 86_400)
     /// Whether this node runs the stream processor (`remit serve --no-stream-processor` leaves it to other nodes).
     public var streamProcessor = true
     /// The stream processor's event-time policy, alert minimum and limits (`REMIT_STREAM_*`).
@@ -115,6 +118,16 @@ public struct RemitConfiguration: Sendable {
             etl.timeout = value
         }
         try applyStreamEnvironment(environment)
+        if let retention = environment["REMIT_CDC_RETENTION"], !retention.isEmpty {
+            if retention == "off" {
+                changeCaptureRetention = nil
+            } else {
+                guard let value = try? DurationText.parse(retention), value >= .zero else {
+                    throw ConfigurationError("REMIT_CDC_RETENTION must be a duration such as 7d, or off")
+                }
+                changeCaptureRetention = value
+            }
+        }
         if let lease = environment["REMIT_ETL_LOCK_LEASE"], !lease.isEmpty {
             guard let value = try? DurationText.parse(lease), value >= .seconds(1) else {
                 throw ConfigurationError("REMIT_ETL_LOCK_LEASE must be a duration of at least 1s")

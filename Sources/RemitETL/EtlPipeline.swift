@@ -218,6 +218,12 @@ public struct EtlPipeline: Sendable {
         box.update { $0.status = "published" }
         let published = box.value
         try await EtlRuns(warehouse: warehouse).finish(published, at: Self.now())
+        // The store may now let go of what this run loaded, once its retention has passed. A confirmation that does
+        // not get through only keeps changes longer: the next published run confirms again.
+        try? await retryingSource {
+            try await ChangeCaptureRetention(database: store).confirm(consumer: ChangeCaptureRetention.etlConsumer,
+                                                                      through: to, at: Self.now())
+        }
         return published
     }
 

@@ -111,12 +111,15 @@ public struct ChangeFeed: Sendable {
         }
     }
 
-    /// Changes after `position` up to and including LSN `through`, in commit order, at most `limit`.
+    /// Changes after `position` up to and including LSN `through`, in commit order, at most `limit`. A position whose
+    /// transaction has been pruned, before or during the read, throws ``ChangeCaptureRetention/RangePruned``.
     public func changes(after position: FeedPosition, through: Int64, limit: Int) async throws -> [ChangeRecord] {
         precondition(limit > 0 && limit <= 100_000)
+        let retention = ChangeCaptureRetention(database: database)
+        try await retention.requireKept(after: position.lsn)
         // `tx_lsn >= position` first: the index range starts at the position. With the OR alone, SQLite (bound
         // parameters) scanned the index from its start on every page: reading a range was quadratic.
-        return try await database.read { connection in
+        let changes = try await database.read { connection in
             try await connection.query("""
                 SELECT change_id, tx_lsn, table_name, op, row_key, row_data, changed_at FROM change_log
                 WHERE tx_lsn >= \(position.lsn) AND (tx_lsn > \(position.lsn) OR change_id > \(position.sequence))
@@ -130,5 +133,7 @@ public struct ChangeFeed: Sendable {
                     rowKey: row.string(at: 4), rowData: row.string(at: 5), changedAt: row.string(at: 6))
             }
         }
+        try await retention.requireKept(after: position.lsn)
+        return changes
     }
 }

@@ -89,11 +89,24 @@ extension Ledger {
         return .executed(response)
     }
 
-    /// Deletes saved keys older than `age` (Stripe keeps them at least 24 hours). Returns how many.
-    public func pruneIdempotencyKeys(olderThan age: Duration) async throws -> Int {
+    /// Deletes saved keys older than `age` (Stripe keeps them at least 24 hours), `batch` keys per transaction, so
+    /// SQLite's one writer is never held for long (an hour of keys at a few thousand charges a second is millions of
+    /// rows). Returns how many.
+    public func pruneIdempotencyKeys(olderThan age: Duration, batch: Int = 2_000) async throws -> Int {
+        precondition(batch > 0)
         let cutoff = clock.unixSeconds() - age.components.seconds
-        return try await transaction { connection in
-            try await connection.execute("DELETE FROM idempotency_keys WHERE created < \(cutoff)")
+        var deleted = 0
+        while true {
+            try Task.checkCancellation()
+            let removed = try await database.write { connection in
+                try await connection.execute("""
+                    DELETE FROM idempotency_keys WHERE (account_id, idempotency_key) IN (
+                        SELECT account_id, idempotency_key FROM idempotency_keys WHERE created < \(cutoff)
+                        ORDER BY created LIMIT \(batch))
+                    """)
+            }
+            deleted += removed
+            if removed < batch { return deleted }
         }
     }
 

@@ -44,12 +44,15 @@ extension ChangeFeed {
     /// for one row that is the commit order on both engines (on PostgreSQL, `tx_lsn` is the transaction id, assigned
     /// at the transaction's first write, which a later writer of the same row can precede).
     ///
-    /// Each row is folded into `state` (the reader's own accumulator), which is returned.
+    /// Each row is folded into `state` (the reader's own accumulator), which is returned. A range whose start has been
+    /// pruned (``ChangeCaptureRetention``), before or during the read, throws ``ChangeCaptureRetention/RangePruned``.
     public func scanNetChanges<State: Sendable>(after: Int64, through: Int64, tables: [String], into state: State,
                                                 _ row: @Sendable (inout State, NetChangeRow) -> Void) async throws -> State {
         guard through > after, !tables.isEmpty else { return state }
+        let retention = ChangeCaptureRetention(database: database)
+        try await retention.requireKept(after: after)
         let names = SQL.join(tables.map { "\($0)" }, separator: ", ")
-        return try await database.read { connection in
+        let scanned = try await database.read { connection in
             var state = state
             try await connection.scan("""
                 SELECT last.table_name, last.row_key, last.op, last.tx_lsn, last.change_id, ranged.first_id,
@@ -66,6 +69,8 @@ extension ChangeFeed {
             }
             return state
         }
+        try await retention.requireKept(after: after)
+        return scanned
     }
 
     /// Row images by change-capture id (the quarantine's copy of a rejected row).

@@ -9,7 +9,7 @@ import RemitStore
 
 struct ETL: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "etl", abstract: "The nightly ETL (flow 2).", subcommands: [Run.self, Backfill.self, Runs.self, Stage.self])
+        commandName: "etl", abstract: "The nightly ETL (flow 2).", subcommands: [Run.self, Backfill.self, Runs.self, Stage.self, Prune.self])
 
     /// The options of the commands that run the pipeline.
     struct PipelineOptions: ParsableArguments {

@@ -11,7 +11,7 @@ struct PreparedStatementTests {
         let app = try await RemitTestApp.make(engine)
         try await app.test { _ in
             let database = app.runtime.store.database
-            try await database.write { connection in
+            _ = try await database.write { connection in
                 try await connection.execute("CREATE TABLE prepared_probe (k TEXT NOT NULL, n INTEGER, v BIGINT)")
             }
             // Ten runs of each text: PostgreSQL plans the first five for their values, then may go generic.
@@ -47,7 +47,7 @@ struct PreparedStatementTests {
         let app = try await RemitTestApp.make(engine)
         try await app.test { _ in
             let database = app.runtime.store.database
-            try await database.write { connection in
+            _ = try await database.write { connection in
                 try await connection.execute("CREATE TABLE prepared_batch (k TEXT PRIMARY KEY, v BIGINT NOT NULL)")
             }
             for round in 0..<7 {

@@ -1,0 +1,24 @@
+import RemitSQL
+
+/// Change capture with a retention: a consumer of the feed (the nightly ETL) confirms the LSN it has durably loaded,
+/// as a logical replication slot confirms its flush position, and changes at or below every consumer's confirmed LSN
+/// that are older than the retention are deleted. `change_log_retention` keeps the low watermark: every change at or
+/// below `pruned_through_lsn` may be gone, so a read of a range starting below it is refused instead of being
+/// silently incomplete.
+enum Migration0011ChangeCaptureRetention {
+    static let migration = Migration(id: 11, name: "change capture retention") { _ in
+        [
+            """
+            CREATE TABLE change_feed_consumers (
+                name TEXT PRIMARY KEY, confirmed_lsn BIGINT NOT NULL, confirmed_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE change_log_retention (
+                id INTEGER PRIMARY KEY CHECK (id = 1), pruned_through_lsn BIGINT NOT NULL, pruned_at TEXT
+            )
+            """,
+            "INSERT INTO change_log_retention (id, pruned_through_lsn, pruned_at) VALUES (1, 0, NULL)",
+        ]
+    }
+}
