@@ -156,14 +156,24 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
         let removed = try await queue.prune(before: clock.unixMilliseconds() - 30 * 86_400_000)
         return "\(removed) webhook deliveries and attempts older than 30 days removed"
     }
-    var etlJobs: [ScheduledJob] = []
+    // What grows with every payment and is not a business record: events past Stripe's 30 days, and the change
+    // capture the ETL has published (after the nightly run).
+    var retentionJobs: [ScheduledJob] = []
+    if let retention = runtime.configuration.eventRetention {
+        retentionJobs.append(ScheduledJob(name: "events-prune", cadence: .daily(hour: 5)) {
+            let cutoff = clock.unixSeconds() - retention.components.seconds
+            let removed = try await EventRetention(database: runtime.store.database).prune(createdBefore: cutoff)
+            return "\(removed) events older than \(DurationText.format(retention)) removed"
+        })
+    }
     if let retention = runtime.configuration.changeCaptureRetention {
         // After the nightly run has published (and confirmed) the day.
-        etlJobs.append(ScheduledJob(name: "change-capture-prune", cadence: .daily(hour: 5)) {
+        retentionJobs.append(ScheduledJob(name: "change-capture-prune", cadence: .daily(hour: 5)) {
             let report = try await runtime.pruneChangeCapture(retention: retention)
             return report.description
         })
     }
+    var etlJobs: [ScheduledJob] = []
     if let hour = runtime.configuration.etlHour {
         let etl = runtime.etlRunner(logger: logger)
         // The nightly run loads the day that just ended; by the deadline hour it must have published.
@@ -181,7 +191,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
         })
     }
     let scheduler = Scheduler(
-        jobs: retrainJobs + [pruneJob] + etlJobs, runs: ScheduledRuns(database: runtime.store.database), clock: runtime.ledger.clock,
+        jobs: retrainJobs + [pruneJob] + etlJobs + retentionJobs, runs: ScheduledRuns(database: runtime.store.database), clock: runtime.ledger.clock,
         ready: runtime.ready, node: ProcessInfo.processInfo.hostName + ":\(ProcessInfo.processInfo.processIdentifier)",
         logger: logger)
     var app = Application(

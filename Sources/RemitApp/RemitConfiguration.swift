@@ -4,6 +4,7 @@ import RemitCore
 import RemitETL
 import RemitStreaming
 import RemitSQLite
+import RemitStore
 
 /// Everything `remit serve` can be told, with documented defaults.
 ///
@@ -60,6 +61,8 @@ public struct RemitConfiguration: Sendable {
     /// How long the change capture keeps changes the ETL has published (`REMIT_CDC_RETENTION`, default 7d), or nil to
     /// keep them for ever (`off`). `remit serve` prunes daily; `remit etl prune` prunes now.
     public var changeCaptureRetention: Duration? = .seconds(7 * 86_400)
+    /// How long events are kept (`REMIT_EVENT_RETENTION`, default 30d as at Stripe), or nil for ever (`off`).
+    public var eventRetention: Duration? = EventRetention.stripeWindow
     /// Whether this node runs the stream processor (`remit serve --no-stream-processor` leaves it to other nodes).
     public var streamProcessor = true
     /// The stream processor's event-time policy, alert minimum and limits (`REMIT_STREAM_*`).
@@ -118,16 +121,8 @@ public struct RemitConfiguration: Sendable {
             etl.timeout = value
         }
         try applyStreamEnvironment(environment)
-        if let retention = environment["REMIT_CDC_RETENTION"], !retention.isEmpty {
-            if retention == "off" {
-                changeCaptureRetention = nil
-            } else {
-                guard let value = try? DurationText.parse(retention), value >= .zero else {
-                    throw ConfigurationError("REMIT_CDC_RETENTION must be a duration such as 7d, or off")
-                }
-                changeCaptureRetention = value
-            }
-        }
+        if let retention = try Self.retention(environment, "REMIT_CDC_RETENTION") { changeCaptureRetention = retention }
+        if let retention = try Self.retention(environment, "REMIT_EVENT_RETENTION") { eventRetention = retention }
         if let lease = environment["REMIT_ETL_LOCK_LEASE"], !lease.isEmpty {
             guard let value = try? DurationText.parse(lease), value >= .seconds(1) else {
                 throw ConfigurationError("REMIT_ETL_LOCK_LEASE must be a duration of at least 1s")
@@ -141,6 +136,16 @@ public struct RemitConfiguration: Sendable {
     }
 
     public var usesPostgres: Bool { databaseURL != nil }
+
+    /// A retention variable: nil when unset, `.some(nil)` for `off` (keep for ever), else the duration.
+    static func retention(_ environment: [String: String], _ name: String) throws -> Duration?? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        if text == "off" { return .some(nil) }
+        guard let value = try? DurationText.parse(text), value >= .zero else {
+            throw ConfigurationError("\(name) must be a duration such as 7d, or off")
+        }
+        return .some(value)
+    }
 }
 
 public struct ConfigurationError: Error, CustomStringConvertible {

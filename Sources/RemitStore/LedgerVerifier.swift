@@ -53,12 +53,14 @@ public struct LedgerVerifier: Sendable {
             {
                 report.problems.append("refund \(row.string("id")) has no matching balance transaction")
             }
-            // 4. Every state change has its event: each charge and refund at least its creation event.
+            // 4. Every state change has its event: each charge and refund at least its creation event (since the
+            //    events' retention: older events are deleted after 30 days, as Stripe keeps them).
+            let eventsSince = try await EventRetention.prunedBefore(on: connection)
             for row in try await connection.query("""
-                SELECT c.id FROM charges c WHERE NOT EXISTS (
+                SELECT c.id FROM charges c WHERE c.created >= \(eventsSince) AND NOT EXISTS (
                     SELECT 1 FROM events e WHERE e.object_id = c.id AND e.type IN ('charge.succeeded', 'charge.failed'))
                 UNION ALL
-                SELECT r.id FROM refunds r WHERE NOT EXISTS (
+                SELECT r.id FROM refunds r WHERE r.created >= \(eventsSince) AND NOT EXISTS (
                     SELECT 1 FROM events e WHERE e.object_id = r.id AND e.type = 'refund.created')
                 """)
             {

@@ -13,6 +13,6 @@ public enum LedgerMigrations {
         Migration0008FXRates.migration,
         Migration0009CaptureClock.migration,
         Migration0010StreamSources.migration,
-        Migration0011ChangeCaptureRetention.migration,
+        Migration0011Retention.migration,
     ]
 }
