@@ -114,6 +114,12 @@ public struct RemitConfiguration: Sendable {
             }
             etl.maximumQuarantineRate = value
         }
+        if let slice = environment["REMIT_ETL_SLICE"], !slice.isEmpty {
+            guard let value = Int(slice), value > 0 else {
+                throw ConfigurationError("REMIT_ETL_SLICE must be a positive number of captured changes, e.g. 500000")
+            }
+            etl.sliceChanges = value
+        }
         if let timeout = environment["REMIT_ETL_TIMEOUT"], !timeout.isEmpty {
             guard let value = try? DurationText.parse(timeout), value > .zero else {
                 throw ConfigurationError("REMIT_ETL_TIMEOUT must be a duration such as 4h")

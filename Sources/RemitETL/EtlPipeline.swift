@@ -20,6 +20,9 @@ public struct EtlPipeline: Sendable {
         /// The run's hold on the warehouse lasts this long and is renewed a third of the way through, so a run that
         /// dies (kill -9, a lost node) frees the warehouse for the next one within this time.
         public var lockLease: Duration = .seconds(120)
+        /// A run reads its range in slices of about this many captured changes (`REMIT_ETL_SLICE`): what it holds in
+        /// memory follows the slice (about 1 GB at the default), not the range.
+        public var sliceChanges = 500_000
 
         public init() {}
     }
@@ -162,53 +165,63 @@ public struct EtlPipeline: Sendable {
         }
     }
 
-    /// The steps of a run, each timed into the report.
+    /// The steps of a run, each timed into the report. The range is cut into slices of about
+    /// ``Configuration/sliceChanges`` captured changes, and each slice in turn is extracted, judged, staged to the
+    /// lake beside its transform and load, and checked, all inside the one warehouse transaction: a run holds one
+    /// slice in memory, not its range, and publishes all its slices or none. The daily aggregates and the run's own
+    /// checks come after the last slice.
     func steps(civilDay: (Int64, Int64, Int64), through: Int64?, report box: ReportBox,
                progress: @Sendable @escaping (String) -> Void) async throws -> EtlRunReport {
-        let (from, runID) = (box.value.fromLSN, box.value.runID)
+        let (from, runID, logicalDate) = (box.value.fromLSN, box.value.runID, box.value.logicalDate)
         let horizon = try await retryingSource { try await ChangeFeed(database: store).horizon() }
         let to = max(from, min(through ?? horizon, horizon))
         box.update { $0.toLSN = to }
         try await EtlRuns(warehouse: warehouse).setRange(runID, to: to)
         let step = box.stepTimer(progress: progress)
-        let extracted = try await retryingSource {
-            try await ChangeRangeExtractor(database: store).extract(afterLSN: from, throughLSN: to, progress: progress)
+        let sliceChanges = configuration.sliceChanges
+        let slices = try await retryingSource {
+            try await ChangeFeed(database: store).slices(after: from, through: to, changes: sliceChanges)
         }
-        step("extract", extracted.values.reduce(0) { $0 + $1.count })
-        try Task.checkCancellation()
-        let quality = try await judge(extracted)
-        box.update { $0.quarantined = quality.quarantined.count }
-        step("quality", quality.quarantined.count)
-        let (year, month, dayOfMonth) = civilDay
         let rates = try await retryingSource { try await FXRateStore(database: store).all() }.compactMap { row in
             ExchangeRate(row.perEuro).map { ECBRatesFile.Rate(date: row.day, currency: row.currency, perEuro: $0) }
         }
-        // The lake is written while the warehouse loads (two cores, two jobs); the load publishes only once the
-        // staging succeeded, and a failed staging rolls the load back.
-        let gate = StagingGate()
-        let lakeDirectory = self.lakeDirectory
-        let checks = try await withThrowingTaskGroup(of: [EtlRunReport.Check]?.self) { group in
-            group.addTask {
-                let started = ContinuousClock.now
-                do {
-                    _ = try LakeStager(lakeDirectory: lakeDirectory).stage(
-                        quality.accepted, quarantined: quality.quarantined, date: (Int(year), Int(month), Int(dayOfMonth)),
-                        run: runID, progress: progress)
-                    let rows = quality.accepted.values.reduce(0) { $0 + $1.count }
-                    box.record("stage (beside the load)", seconds: ContinuousClock.now - started, rows: rows)
-                    progress("stage: \(rows) rows (beside the load)")
-                    gate.open(.success(()))
-                    return nil
-                } catch {
-                    gate.open(.failure(error))
-                    throw error
-                }
-            }
-            group.addTask {
-                try await self.transformAndLoad(quality, rates: rates, runID: runID, report: box, gate: gate, step: step)
-            }
+        let converter = CurrencyConverter(rates)
+        let (year, month, dayOfMonth) = civilDay
+        let date = (Int(year), Int(month), Int(dayOfMonth))
+        let maximumRate = configuration.maximumQuarantineRate
+        let finishedAt = Self.now()
+        let checks = try await warehouse.write { connection in
             var checks: [EtlRunReport.Check] = []
-            for try await result in group { if let result { checks = result } }
+            var totals = WarehouseValidation.RunTotals()
+            var scope = WarehouseTransform.AggregateScope()
+            for (index, slice) in slices.enumerated() {
+                try Task.checkCancellation()
+                let label = slices.count == 1 ? nil : "slice \(index + 1) of \(slices.count)"
+                if let label { progress("\(label): LSN (\(slice.after), \(slice.through)]") }
+                let loaded = try await self.loadSlice(
+                    slice, stageName: label == nil ? runID : "\(runID)-\(index + 1)", runID: runID, date: date,
+                    converter: converter, logicalDate: logicalDate, on: connection, report: box, step: step,
+                    progress: progress)
+                checks += loaded.checks.map { check in
+                    var check = check
+                    if let label { check.detail = "\(label): " + check.detail }
+                    return check
+                }
+                totals.add(loaded.quality, newestPayment: loaded.newestPayment)
+                box.update { $0.quarantined = totals.quarantined }
+                scope.merge(loaded.scope)
+                // A slice that fails its checks fails the run now, not after the slices still to come.
+                guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
+            }
+            step("aggregates", try await WarehouseTransform.loadAggregates(scope, on: connection))
+            let runChecks = try await WarehouseValidation.runChecks(totals, maximumQuarantineRate: maximumRate,
+                                                                    logicalDate: logicalDate, on: connection)
+            step("validate run", runChecks.count)
+            checks += runChecks
+            guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
+            // Fenced: a run whose lease lapsed (it stalled and another took over) must not publish.
+            try await EtlLock.confirm(runID, on: connection)
+            try await EtlRuns.publish(runID, quarantined: totals.quarantined, at: finishedAt, on: connection)
             return checks
         }
         box.update { $0.checks = checks }
@@ -227,30 +240,69 @@ public struct EtlPipeline: Sendable {
         return published
     }
 
-    /// Transforms the accepted rows, then loads, validates and publishes them in one warehouse transaction (after
-    /// the staging has succeeded).
-    func transformAndLoad(_ quality: QualityRules.Outcome, rates: [ECBRatesFile.Rate], runID: String, report box: ReportBox,
-                          gate: StagingGate, step: @escaping @Sendable (String, Int) -> Void) async throws -> [EtlRunReport.Check] {
-        let logicalDate = box.value.logicalDate
-        let transform = WarehouseTransform(tables: quality.accepted, converter: CurrencyConverter(rates), logicalDate: logicalDate)
-        step("transform", transform.payments.count + transform.refunds.count + transform.disputes.count
-             + transform.movements.count)
+    /// What a slice leaves for the rest of the run.
+    struct LoadedSlice: Sendable {
+        var checks: [EtlRunReport.Check]
+        var quality: QualityRules.Outcome
+        var newestPayment: Int64?
+        var scope: WarehouseTransform.AggregateScope
+    }
+
+    /// One slice, inside the run's warehouse transaction: extract its net changes, judge them (against what the
+    /// warehouse holds, this run's earlier slices included), then stage the accepted and quarantined rows to the lake
+    /// while transforming and loading them, and check what was loaded. A failed staging fails the run, which rolls
+    /// the load back.
+    func loadSlice(_ slice: (after: Int64, through: Int64), stageName: String, runID: String, date: (Int, Int, Int),
+                   converter: CurrencyConverter, logicalDate: String, on connection: any SQLConnection,
+                   report box: ReportBox, step: @escaping @Sendable (String, Int) -> Void,
+                   progress: @Sendable @escaping (String) -> Void) async throws -> LoadedSlice {
+        let extracted = try await retryingSource {
+            try await ChangeRangeExtractor(database: store).extract(afterLSN: slice.after, throughLSN: slice.through,
+                                                                     progress: progress)
+        }
+        step("extract", extracted.values.reduce(0) { $0 + $1.count })
         try Task.checkCancellation()
-        let validation = WarehouseValidation(transform: transform, quality: quality,
-                                             maximumQuarantineRate: configuration.maximumQuarantineRate, store: store,
-                                             range: (box.value.fromLSN, box.value.toLSN))
-        let finishedAt = Self.now()
-        return try await warehouse.write { connection in
-            let keys = try await transform.load(on: connection, runID: runID, quarantined: quality.quarantined, step: step)
-            try Task.checkCancellation()
-            let checks = try await validation.checks(on: connection, keys: keys)
-            step("validate", checks.count)
-            guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
-            try await gate.wait()
-            // Fenced: a run whose lease lapsed (it stalled and another took over) must not publish.
-            try await EtlLock.confirm(runID, on: connection)
-            try await EtlRuns.publish(runID, quarantined: quality.quarantined.count, at: finishedAt, on: connection)
-            return checks
+        let quality = try await judge(extracted, on: connection)
+        step("quality", quality.quarantined.count)
+        return try await stageAndLoad(quality, slice: slice, stageName: stageName, runID: runID, date: date,
+                                      converter: converter, logicalDate: logicalDate, on: connection, report: box,
+                                      step: step, progress: progress)
+    }
+
+    /// A judged slice, staged to the lake while it is transformed, loaded and checked.
+    func stageAndLoad(_ quality: QualityRules.Outcome, slice: (after: Int64, through: Int64), stageName: String,
+                      runID: String, date: (Int, Int, Int), converter: CurrencyConverter, logicalDate: String,
+                      on connection: any SQLConnection, report box: ReportBox,
+                      step: @escaping @Sendable (String, Int) -> Void,
+                      progress: @Sendable @escaping (String) -> Void) async throws -> LoadedSlice {
+        let (lakeDirectory, store) = (self.lakeDirectory, self.store)
+        return try await withThrowingTaskGroup(of: LoadedSlice?.self) { group in
+            // The lake is written while the warehouse loads (two cores, two jobs).
+            group.addTask {
+                let started = ContinuousClock.now
+                _ = try LakeStager(lakeDirectory: lakeDirectory).stage(
+                    quality.accepted, quarantined: quality.quarantined, date: date, run: stageName, progress: progress)
+                let rows = quality.accepted.values.reduce(0) { $0 + $1.count }
+                box.record("stage (beside the load)", seconds: ContinuousClock.now - started, rows: rows)
+                progress("stage: \(rows) rows (beside the load)")
+                return nil
+            }
+            group.addTask {
+                let transform = WarehouseTransform(tables: quality.accepted, converter: converter, logicalDate: logicalDate)
+                step("transform", transform.payments.count + transform.refunds.count + transform.disputes.count
+                     + transform.movements.count)
+                try Task.checkCancellation()
+                let keys = try await transform.load(on: connection, runID: runID, quarantined: quality.quarantined, step: step)
+                try Task.checkCancellation()
+                let checks = try await WarehouseValidation(transform: transform, store: store, range: slice)
+                    .sliceChecks(on: connection, keys: keys)
+                step("validate", checks.count)
+                return LoadedSlice(checks: checks, quality: quality, newestPayment: transform.payments.map(\.created).max(),
+                                   scope: transform.aggregateScope)
+            }
+            var loaded: LoadedSlice?
+            for try await result in group { if let result { loaded = result } }
+            return loaded!
         }
     }
 
@@ -270,9 +322,14 @@ public struct EtlPipeline: Sendable {
 
     /// The quality rules over the extracted rows (with what the warehouse knows of the charges they point at), the
     /// quarantined rows with their images read back from the store.
-    func judge(_ extracted: [String: StagedRows]) async throws -> QualityRules.Outcome {
-        let known = try await EtlRuns(warehouse: warehouse).knownCharges(QualityRules.chargesToLookUp(extracted),
-                                                                          refunds: extracted["refund"]?.changes.map(\.key) ?? [])
+    /// With `connection` (a run's warehouse transaction), the charges loaded by the run's earlier slices are known too.
+    func judge(_ extracted: [String: StagedRows], on connection: (any SQLConnection)? = nil) async throws -> QualityRules.Outcome {
+        let (charges, refunds) = (QualityRules.chargesToLookUp(extracted), extracted["refund"]?.changes.map(\.key) ?? [])
+        let known = if let connection {
+            try await EtlRuns.knownCharges(charges, refunds: refunds, on: connection)
+        } else {
+            try await EtlRuns(warehouse: warehouse).knownCharges(charges, refunds: refunds)
+        }
         var outcome = QualityRules(maximumRate: configuration.maximumQuarantineRate).judge(extracted, known: known)
         outcome.quarantined = try await retryingSource { [outcome] in try await outcome.quarantined.withImages(from: store) }
         return outcome

@@ -42,7 +42,6 @@ public struct EtlRunReport: Sendable {
         var lines = ["run \(runID) for \(logicalDate), LSN (\(fromLSN), \(toLSN)]: \(status)"]
         for step in steps { lines.append(String(format: "  %-12@ %8.3f s  %d rows", step.name as NSString, step.seconds, step.rows)) }
         if quarantined > 0 { lines.append("  quarantined \(quarantined) rows (lake/quarantine, etl_quarantine)") }
-        if quarantined > 0 { lines.append("  quarantined \(quarantined) rows (lake/quarantine, etl_quarantine)") }
         for check in checks { lines.append("  check \(check.passed ? "✔" : "✘") \(check.name): \(check.detail)") }
         if let error { lines.append("  error: \(error)") }
         return lines.joined(separator: "\n")

@@ -60,18 +60,24 @@ struct EtlRuns: Sendable {
     /// The amounts of charges loaded by earlier runs, and the refunds already loaded for them (less `refunds`,
     /// which this run reloads).
     func knownCharges(_ charges: Set<String>, refunds: [String]) async throws -> QualityRules.KnownCharges {
+        try await warehouse.read { connection in try await Self.knownCharges(charges, refunds: refunds, on: connection) }
+    }
+
+    /// ``knownCharges(_:refunds:)`` on a connection: inside a run's warehouse transaction, the charges its earlier
+    /// slices loaded count as known.
+    static func knownCharges(_ charges: Set<String>, refunds: [String],
+                             on connection: any SQLConnection) async throws -> QualityRules.KnownCharges {
         var known = QualityRules.KnownCharges()
         let ids = charges.sorted()
         let reloaded = Set(refunds)
         for chunk in stride(from: 0, to: ids.count, by: 500) {
             let slice = SQL.join(ids[chunk..<min(chunk + 500, ids.count)].map { "\($0)" }, separator: ", ")
-            let (payments, loadedRefunds) = try await warehouse.read { connection in
-                (try await connection.query("SELECT payment_id, amount, currency FROM fact_payment WHERE payment_id IN (\(sql: slice))"),
-                 try await connection.query("""
-                    SELECT refund_id, payment_id, amount FROM fact_refund WHERE payment_id IN (\(sql: slice))
-                      AND status NOT IN ('failed', 'canceled')
-                    """))
-            }
+            let payments = try await connection.query(
+                "SELECT payment_id, amount, currency FROM fact_payment WHERE payment_id IN (\(sql: slice))")
+            let loadedRefunds = try await connection.query("""
+                SELECT refund_id, payment_id, amount FROM fact_refund WHERE payment_id IN (\(sql: slice))
+                  AND status NOT IN ('failed', 'canceled')
+                """)
             for row in payments { known.charges[row.string("payment_id")] = (row.int("amount"), row.string("currency")) }
             for row in loadedRefunds where !reloaded.contains(row.string("refund_id")) {
                 known.refunded[row.string("payment_id"), default: 0] += row.int("amount")

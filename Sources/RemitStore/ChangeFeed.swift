@@ -93,6 +93,30 @@ public struct ChangeFeed: Sendable {
         }
     }
 
+    /// Cuts the range `(after, through]` into consecutive ranges of about `changes` captured changes each. Cuts fall
+    /// between transactions: a transaction's changes stay in one range (which may so hold more). An empty range is one
+    /// empty slice.
+    public func slices(after: Int64, through: Int64, changes: Int) async throws -> [(after: Int64, through: Int64)] {
+        precondition(changes > 0)
+        guard through > after else { return [(after, through)] }
+        return try await database.read { connection in
+            var slices: [(after: Int64, through: Int64)] = []
+            var start = after
+            while true {
+                let end = try await connection.queryFirst("""
+                    SELECT tx_lsn FROM change_log WHERE tx_lsn > \(start) AND tx_lsn <= \(through)
+                    ORDER BY tx_lsn LIMIT 1 OFFSET \(changes - 1)
+                    """)?.int(at: 0)
+                guard let end, end < through else {
+                    slices.append((start, through))
+                    return slices
+                }
+                slices.append((start, end))
+                start = end
+            }
+        }
+    }
+
     /// Waits until the horizon reaches `lsn` (bounded by `timeout`); returns whether it did.
     public func waitForHorizon(_ lsn: Int64, timeout: Duration = .seconds(30)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout

@@ -15,7 +15,33 @@ extension WarehouseTransform {
         var dates = Set<Int64>()
     }
 
-    /// Loads everything, timing each part with `step`; returns the keys its facts point at.
+    /// The (merchant, day) pairs whose daily aggregates a run must recompute, and the days of its fraud decisions.
+    /// A run in slices gathers them and recomputes once, after its last slice.
+    struct AggregateScope: Sendable {
+        var merchantDays: [Int: Set<String>] = [:]
+        var fraudDays = Set<Int>()
+
+        mutating func merge(_ other: AggregateScope) {
+            merchantDays.merge(other.merchantDays) { $0.union($1) }
+            fraudDays.formUnion(other.fraudDays)
+        }
+
+        var pairs: Int { merchantDays.values.reduce(0) { $0 + $1.count } }
+    }
+
+    /// What this slice's facts touch.
+    var aggregateScope: AggregateScope {
+        var scope = AggregateScope()
+        for payment in payments { scope.merchantDays[payment.dateKey, default: []].insert(payment.merchant) }
+        for refund in refunds { scope.merchantDays[refund.dateKey, default: []].insert(refund.merchant) }
+        for dispute in disputes { scope.merchantDays[dispute.dateKey, default: []].insert(dispute.merchant) }
+        for movement in movements { scope.merchantDays[movement.dateKey, default: []].insert(movement.merchant) }
+        scope.fraudDays = Set(payments.map(\.dateKey))
+        return scope
+    }
+
+    /// Loads the dimensions, the dates, the facts and the quarantined rows (not the aggregates: see
+    /// ``loadAggregates(_:on:)``), timing each part with `step`; returns the keys its facts point at.
     func load(on connection: any SQLConnection, runID: String, quarantined: [QuarantinedRow],
               step: (String, Int) -> Void = { _, _ in }) async throws -> FactKeys {
         var dimensionRows = 0
@@ -33,8 +59,6 @@ extension WarehouseTransform {
                               quarantined.map { ["\(runID)", "\($0.table)", "\($0.key)", "\($0.lsn)", "\($0.reason)", "\($0.rowData)"] },
                               conflict: "ON CONFLICT (run_id, table_name, row_key) DO NOTHING", on: connection)
         step("load facts", payments.count + refunds.count + disputes.count + movements.count + quarantined.count)
-        let pairs = try await loadAggregates(on: connection)
-        step("aggregates", pairs)
         return keys
     }
 
@@ -129,13 +153,8 @@ extension WarehouseTransform {
     /// and net = gross − refunds − disputes − fees; per currency, with the USD figures beside. One statement per day
     /// (and per 500 merchants): each fact table is read once for the day, not once per merchant. Returns how many
     /// (merchant, day) pairs were recomputed.
-    func loadAggregates(on connection: any SQLConnection) async throws -> Int {
-        var touched: [Int: Set<String>] = [:]
-        for payment in payments { touched[payment.dateKey, default: []].insert(payment.merchant) }
-        for refund in refunds { touched[refund.dateKey, default: []].insert(refund.merchant) }
-        for dispute in disputes { touched[dispute.dateKey, default: []].insert(dispute.merchant) }
-        for movement in movements { touched[movement.dateKey, default: []].insert(movement.merchant) }
-        for (day, merchants) in touched.sorted(by: { $0.key < $1.key }) {
+    static func loadAggregates(_ scope: AggregateScope, on connection: any SQLConnection) async throws -> Int {
+        for (day, merchants) in scope.merchantDays.sorted(by: { $0.key < $1.key }) {
             let dateKey = Int64(day)
             let sorted = merchants.sorted()
             for chunk in stride(from: 0, to: sorted.count, by: 500) {
@@ -174,7 +193,7 @@ extension WarehouseTransform {
             }
         }
         // The fraud decisions of the touched days, by merchant, outcome and risk score in tens.
-        for day in Set(payments.map(\.dateKey)).sorted() {
+        for day in scope.fraudDays.sorted() {
             let dateKey = Int64(day)
             try await connection.execute("DELETE FROM agg_fraud_daily WHERE date_key = \(dateKey)")
             try await connection.execute("""
@@ -190,7 +209,7 @@ extension WarehouseTransform {
                 GROUP BY d.merchant_id, x.outcome_type, x.bucket
                 """)
         }
-        return touched.values.reduce(0) { $0 + $1.count }
+        return scope.pairs
     }
 
     /// SCD2 for one dimension; returns how many rows it wrote.

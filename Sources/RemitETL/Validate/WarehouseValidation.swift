@@ -6,37 +6,62 @@ import RemitSQL
 /// its uncommitted rows; research data.md §4): every amount converted, the quarantine under its limit, row counts
 /// and amount sums reconciled with the OLTP store and the extraction, referential integrity of every fact key,
 /// revenue ≥ 0, freshness, and no overlapping SCD2 versions.
+///
+/// A run in slices checks each slice right after loading it (``sliceChecks(on:keys:)``: its amounts, its counts and
+/// sums against the OLTP store, its keys), while the slice's facts still carry LSNs of its range; and the whole run
+/// once, before publishing (``runChecks(on:)``).
 struct WarehouseValidation: Sendable {
     let transform: WarehouseTransform
-    let quality: QualityRules.Outcome
-    let maximumQuarantineRate: Double
     /// The OLTP store the range was extracted from.
     let store: any SQLDatabase
-    /// The run's LSN range: the facts it loads carry LSNs in it.
+    /// The slice's LSN range: the facts it loads carry LSNs in it.
     let range: (after: Int64, through: Int64)
 
-    func checks(on connection: any SQLConnection, keys: WarehouseTransform.FactKeys) async throws -> [EtlRunReport.Check] {
+    func sliceChecks(on connection: any SQLConnection, keys: WarehouseTransform.FactKeys) async throws -> [EtlRunReport.Check] {
         var checks: [EtlRunReport.Check] = []
         let missing = transform.missingRates
         checks.append(.init(name: "fx_rates", passed: missing.isEmpty,
                             detail: missing.isEmpty ? "every amount converted to USD"
                                 : "no rate for \(missing.count) amounts, e.g. \(missing.prefix(3).joined(separator: "; "))"))
-        let rate = quality.rate
-        checks.append(.init(
-            name: "quarantine_rate", passed: rate <= maximumQuarantineRate,
-            detail: String(format: "%d of %d rows quarantined (%.3f %%, limit %.3f %%)", quality.quarantined.count,
-                           quality.judged, rate * 100, maximumQuarantineRate * 100)
-                + (quality.quarantined.isEmpty ? "" : ", e.g. " + quality.quarantined.prefix(3)
-                    .map { "\($0.table) \($0.key): \($0.reason)" }.joined(separator: "; "))))
         checks += try await reconciliation(on: connection)
         checks.append(try await integrity(keys, on: connection))
+        return checks
+    }
+
+    /// What the run-wide checks need, gathered slice by slice.
+    struct RunTotals: Sendable {
+        var judged = 0
+        var quarantined = 0
+        /// The first few quarantined rows, for the check's detail.
+        var samples: [QuarantinedRow] = []
+        var newestPayment: Int64?
+
+        mutating func add(_ quality: QualityRules.Outcome, newestPayment newest: Int64?) {
+            judged += quality.judged
+            quarantined += quality.quarantined.count
+            samples += quality.quarantined.prefix(max(0, 3 - samples.count))
+            if let newest { newestPayment = max(newestPayment ?? newest, newest) }
+        }
+    }
+
+    /// The checks of the whole run, once every slice is loaded.
+    static func runChecks(_ totals: RunTotals, maximumQuarantineRate: Double, logicalDate: String,
+                          on connection: any SQLConnection) async throws -> [EtlRunReport.Check] {
+        var checks: [EtlRunReport.Check] = []
+        let rate = totals.judged == 0 ? 0 : Double(totals.quarantined) / Double(totals.judged)
+        checks.append(.init(
+            name: "quarantine_rate", passed: rate <= maximumQuarantineRate,
+            detail: String(format: "%d of %d rows quarantined (%.3f %%, limit %.3f %%)", totals.quarantined,
+                           totals.judged, rate * 100, maximumQuarantineRate * 100)
+                + (totals.samples.isEmpty ? "" : ", e.g. " + totals.samples
+                    .map { "\($0.table) \($0.key): \($0.reason)" }.joined(separator: "; "))))
         let negative = try await connection.queryFirst("SELECT count(*) AS n FROM agg_merchant_daily WHERE gross < 0")?.int("n") ?? 0
         checks.append(.init(name: "revenue_non_negative", passed: negative == 0, detail: "\(negative) negative daily gross"))
-        if let newest = transform.payments.map(\.created).max() {
-            let start = (Timestamp.days(fromISODate: transform.logicalDate) ?? 0) * 86_400_000_000
+        if let newest = totals.newestPayment {
+            let start = (Timestamp.days(fromISODate: logicalDate) ?? 0) * 86_400_000_000
             checks.append(.init(name: "freshness", passed: newest >= start - 86_400_000_000,
                                 detail: "newest payment \(WarehouseTransform.day(ofMicroseconds: newest).iso), "
-                                    + "logical date \(transform.logicalDate)"))
+                                    + "logical date \(logicalDate)"))
         }
         checks.append(try await ranges(on: connection))
         return checks
@@ -139,7 +164,7 @@ struct WarehouseValidation: Sendable {
     }
 
     /// No two versions of one key overlap (half-open ranges; the unknown member aside).
-    func ranges(on connection: any SQLConnection) async throws -> EtlRunReport.Check {
+    static func ranges(on connection: any SQLConnection) async throws -> EtlRunReport.Check {
         let sum = [("dim_customer", "customer_id", "customer_sk"), ("dim_merchant", "merchant_id", "merchant_sk"),
                    ("dim_subscription", "subscription_id", "subscription_sk")].map { table, key, sk in
             """
