@@ -21,7 +21,7 @@ public struct EtlPipeline: Sendable {
         /// dies (kill -9, a lost node) frees the warehouse for the next one within this time.
         public var lockLease: Duration = .seconds(120)
         /// A run reads its range in slices of about this many captured changes (`REMIT_ETL_SLICE`): what it holds in
-        /// memory follows the slice (about 1 GB at the default), not the range.
+        /// memory follows the slice, not the range (1M payments in one run: 1.8 GB at the default, 3.7 GB unsliced).
         public var sliceChanges = 500_000
 
         public init() {}

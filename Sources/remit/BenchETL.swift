@@ -27,6 +27,9 @@ struct BenchETL: AsyncParsableCommand {
     var perTransaction = 1
     @Option(name: .customLong("keep-in"), help: "Keep the generated store in this directory (to profile a run on it).")
     var keepIn: String?
+    @Flag(name: .customLong("prune-events"),
+          help: "Delete the generated events while the history is written (the run does not read them; they are half of a store, so 10M payments then fit on a smaller disk).")
+    var pruneEvents = false
 
     func run() async throws {
         let configuration = try store.benchConfiguration("etl", keepIn: keepIn)
@@ -39,6 +42,7 @@ struct BenchETL: AsyncParsableCommand {
         print("etl bench: store \(runtime.store.description), warehouse \(runtime.warehouse.description),",
               "\(days) day(s) × \(payments) payments, \(merchants) merchants × \(customers) customers")
         let (payments, merchantCount, customerCount, writers, days) = (self.payments, merchants, customers, self.writers, self.days)
+        let pruneEvents = self.pruneEvents
         let perTransaction = max(1, self.perTransaction)
         try await runtime.withStore(logger: logger) {
             try await runtime.prepare(logger: logger)
@@ -51,7 +55,7 @@ struct BenchETL: AsyncParsableCommand {
                 now.set(dayStart.addingTimeInterval(3600))
                 let generated = ContinuousClock.now
                 try await Self.generate(payments, accounts: accounts, ledger: ledger, writers: writers, day: dayStart, now: now,
-                                        perTransaction: perTransaction)
+                                        perTransaction: perTransaction, pruneEvents: pruneEvents)
                 let elapsed = ContinuousClock.now - generated
                 print(String(format: "day %d (%@): %d payments generated in %.1f s", day + 1, Self.isoDay(dayStart),
                              payments, Self.seconds(elapsed)))
@@ -120,9 +124,19 @@ struct BenchETL: AsyncParsableCommand {
     /// with a customer update. Each writer commits `perTransaction` payments of one merchant at a time (1: one
     /// transaction per payment, as the API commits them).
     static func generate(_ count: Int, accounts: [(id: String, customers: [String])], ledger: Ledger, writers: Int,
-                         day: Date, now: SettableClock, perTransaction: Int = 1) async throws {
+                         day: Date, now: SettableClock, perTransaction: Int = 1, pruneEvents: Bool = false) async throws {
         let next = Counter()
         try await withThrowingTaskGroup(of: Void.self) { group in
+            if pruneEvents {
+                // Every few seconds, the events written so far go (with no webhook endpoint, none waits for a delivery).
+                group.addTask {
+                    let events = EventRetention(database: ledger.database)
+                    while next.value.load(ordering: .relaxed) < count {
+                        try await Task.sleep(for: .seconds(5))
+                        _ = try await events.prune(createdBefore: Int64(now.date.timeIntervalSince1970))
+                    }
+                }
+            }
             for _ in 0..<writers {
                 group.addTask {
                     while true {
