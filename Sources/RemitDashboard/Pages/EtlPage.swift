@@ -86,9 +86,18 @@ enum EtlPage {
 
         init(json: String?) {
             guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return }
+            // A run in slices repeats its steps once per slice: the page shows each step once, summed.
+            var positions: [String: Int] = [:]
             for step in object["steps"] as? [[String: Any]] ?? [] {
-                steps.append((step["name"] as? String ?? "", (step["seconds"] as? NSNumber)?.doubleValue ?? 0,
-                              (step["rows"] as? NSNumber)?.int64Value ?? 0))
+                let (name, seconds, rows) = (step["name"] as? String ?? "", (step["seconds"] as? NSNumber)?.doubleValue ?? 0,
+                                             (step["rows"] as? NSNumber)?.int64Value ?? 0)
+                if let position = positions[name] {
+                    steps[position].seconds += seconds
+                    steps[position].rows += rows
+                } else {
+                    positions[name] = steps.count
+                    steps.append((name, seconds, rows))
+                }
             }
             for check in object["checks"] as? [[String: Any]] ?? [] {
                 checks.append((check["name"] as? String ?? "", (check["passed"] as? NSNumber)?.boolValue ?? false,
