@@ -269,7 +269,8 @@ public struct EtlPipeline: Sendable {
                                       step: step, progress: progress)
     }
 
-    /// A judged slice, staged to the lake while it is transformed, loaded and checked.
+    /// A judged slice, staged to the lake while it is transformed, loaded and checked. (A function of its own: with
+    /// this task group inside ``loadSlice``, Swift 6.3.1's ClosureLifetimeFixup pass crashed the compiler.)
     func stageAndLoad(_ quality: QualityRules.Outcome, slice: (after: Int64, through: Int64), stageName: String,
                       runID: String, date: (Int, Int, Int), converter: CurrencyConverter, logicalDate: String,
                       on connection: any SQLConnection, report box: ReportBox,

@@ -9,7 +9,7 @@ import RemitSQL
 ///
 /// A run in slices checks each slice right after loading it (``sliceChecks(on:keys:)``: its amounts, its counts and
 /// sums against the OLTP store, its keys), while the slice's facts still carry LSNs of its range; and the whole run
-/// once, before publishing (``runChecks(on:)``).
+/// once, before publishing (``runChecks(_:maximumQuarantineRate:logicalDate:on:)``).
 struct WarehouseValidation: Sendable {
     let transform: WarehouseTransform
     /// The OLTP store the range was extracted from.
