@@ -167,9 +167,9 @@ public struct EtlPipeline: Sendable {
 
     /// The steps of a run, each timed into the report. The range is cut into slices of about
     /// ``Configuration/sliceChanges`` captured changes, and each slice in turn is extracted, judged, staged to the
-    /// lake beside its transform and load, and checked, all inside the one warehouse transaction: a run holds one
-    /// slice in memory, not its range, and publishes all its slices or none. The daily aggregates and the run's own
-    /// checks come after the last slice.
+    /// lake beside its transform and load, and checked, all inside the one warehouse transaction: a run holds at most
+    /// two slices in memory (the one loading and the next, read ahead), not its range, and publishes all its slices or
+    /// none. The daily aggregates and the run's own checks come after the last slice.
     func steps(civilDay: (Int64, Int64, Int64), through: Int64?, report box: ReportBox,
                progress: @Sendable @escaping (String) -> Void) async throws -> EtlRunReport {
         let (from, runID, logicalDate) = (box.value.fromLSN, box.value.runID, box.value.logicalDate)
@@ -190,17 +190,34 @@ public struct EtlPipeline: Sendable {
         let date = (Int(year), Int(month), Int(dayOfMonth))
         let maximumRate = configuration.maximumQuarantineRate
         let finishedAt = Self.now()
+        // The next slice is read on a thread of its own while this one loads (see DedicatedThreadExecutor).
+        let readAhead = DedicatedThreadExecutor(name: "remit-etl-read-ahead")
+        defer { readAhead.shutdown() }
         let checks = try await warehouse.write { connection in
             var checks: [EtlRunReport.Check] = []
             var totals = WarehouseValidation.RunTotals()
             var scope = WarehouseTransform.AggregateScope()
+            var ahead: [String: StagedRows]?
             for (index, slice) in slices.enumerated() {
                 try Task.checkCancellation()
                 let label = slices.count == 1 ? nil : "slice \(index + 1) of \(slices.count)"
                 if let label { progress("\(label): LSN (\(slice.after), \(slice.through)]") }
+                let extracted: [String: StagedRows]
+                if let read = ahead {
+                    extracted = read
+                    ahead = nil
+                    step("extract (wait)", 0)  // what was left of the read ahead (its rows are counted there)
+                } else {
+                    extracted = try await self.extract(slice, progress: progress)
+                    step("extract", extracted.values.reduce(0) { $0 + $1.count })
+                }
+                // The next slice is read from the store while this one is judged, staged and loaded: its rules need
+                // this slice's load, its extraction does not. (Two slices in memory at most.)
+                let next = index + 1 < slices.count ? slices[index + 1] : nil
+                async let following = self.extractAhead(next, on: readAhead, report: box, progress: progress)
                 let loaded = try await self.loadSlice(
-                    slice, stageName: label == nil ? runID : "\(runID)-\(index + 1)", runID: runID, date: date,
-                    converter: converter, logicalDate: logicalDate, on: connection, report: box, step: step,
+                    extracted, slice: slice, stageName: label == nil ? runID : "\(runID)-\(index + 1)", runID: runID,
+                    date: date, converter: converter, logicalDate: logicalDate, on: connection, report: box, step: step,
                     progress: progress)
                 checks += loaded.checks.map { check in
                     var check = check
@@ -212,6 +229,7 @@ public struct EtlPipeline: Sendable {
                 scope.merge(loaded.scope)
                 // A slice that fails its checks fails the run now, not after the slices still to come.
                 guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
+                ahead = try await following
             }
             step("aggregates", try await WarehouseTransform.loadAggregates(scope, on: connection))
             let runChecks = try await WarehouseValidation.runChecks(totals, maximumQuarantineRate: maximumRate,
@@ -240,6 +258,28 @@ public struct EtlPipeline: Sendable {
         return published
     }
 
+    /// A slice's net changes from the store (retried as every source read).
+    func extract(_ slice: (after: Int64, through: Int64),
+                 progress: @Sendable @escaping (String) -> Void) async throws -> [String: StagedRows] {
+        try await retryingSource {
+            try await ChangeRangeExtractor(database: store).extract(afterLSN: slice.after, throughLSN: slice.through,
+                                                                     progress: progress)
+        }
+    }
+
+    /// The next slice's extraction, beside the current slice's load (recorded as a step of its own); nil after the last.
+    /// It runs on `thread`, its two store readers one after the other: the cooperative pool's threads are left to the
+    /// load and the staging.
+    func extractAhead(_ slice: (after: Int64, through: Int64)?, on thread: DedicatedThreadExecutor, report box: ReportBox,
+                      progress: @Sendable @escaping (String) -> Void) async throws -> [String: StagedRows]? {
+        guard let slice else { return nil }
+        let started = ContinuousClock.now
+        let extracted = try await withTaskExecutorPreference(thread) { try await extract(slice, progress: progress) }
+        box.record("extract (beside the load)", seconds: ContinuousClock.now - started,
+                   rows: extracted.values.reduce(0) { $0 + $1.count })
+        return extracted
+    }
+
     /// What a slice leaves for the rest of the run.
     struct LoadedSlice: Sendable {
         var checks: [EtlRunReport.Check]
@@ -248,19 +288,15 @@ public struct EtlPipeline: Sendable {
         var scope: WarehouseTransform.AggregateScope
     }
 
-    /// One slice, inside the run's warehouse transaction: extract its net changes, judge them (against what the
-    /// warehouse holds, this run's earlier slices included), then stage the accepted and quarantined rows to the lake
-    /// while transforming and loading them, and check what was loaded. A failed staging fails the run, which rolls
+    /// One slice, inside the run's warehouse transaction: its net changes are judged (against what the warehouse
+    /// holds, this run's earlier slices included), then its accepted and quarantined rows are staged to the lake while
+    /// they are transformed and loaded, and what was loaded is checked. A failed staging fails the run, which rolls
     /// the load back.
-    func loadSlice(_ slice: (after: Int64, through: Int64), stageName: String, runID: String, date: (Int, Int, Int),
-                   converter: CurrencyConverter, logicalDate: String, on connection: any SQLConnection,
-                   report box: ReportBox, step: @escaping @Sendable (String, Int) -> Void,
+    func loadSlice(_ extracted: [String: StagedRows], slice: (after: Int64, through: Int64), stageName: String,
+                   runID: String, date: (Int, Int, Int), converter: CurrencyConverter, logicalDate: String,
+                   on connection: any SQLConnection, report box: ReportBox,
+                   step: @escaping @Sendable (String, Int) -> Void,
                    progress: @Sendable @escaping (String) -> Void) async throws -> LoadedSlice {
-        let extracted = try await retryingSource {
-            try await ChangeRangeExtractor(database: store).extract(afterLSN: slice.after, throughLSN: slice.through,
-                                                                     progress: progress)
-        }
-        step("extract", extracted.values.reduce(0) { $0 + $1.count })
         try Task.checkCancellation()
         let quality = try await judge(extracted, on: connection)
         step("quality", quality.quarantined.count)

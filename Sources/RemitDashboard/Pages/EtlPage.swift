@@ -107,6 +107,10 @@ enum EtlPage {
 
         /// The run's duration: its steps, less the one that ran beside the others.
         var seconds: Double { steps.filter { !$0.name.contains("beside") }.reduce(0) { $0 + $1.seconds } }
-        var extracted: Int64? { steps.first { $0.name == "extract" }?.rows }
+        /// Every slice's rows: a run reads its first slice as `extract`, the others ahead, beside the load.
+        var extracted: Int64? {
+            let reads = steps.filter { $0.name == "extract" || $0.name == "extract (beside the load)" }
+            return reads.isEmpty ? nil : reads.reduce(0) { $0 + $1.rows }
+        }
     }
 }
