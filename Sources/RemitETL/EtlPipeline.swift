@@ -196,7 +196,7 @@ public struct EtlPipeline: Sendable {
         let checks = try await warehouse.write { connection in
             var checks: [EtlRunReport.Check] = []
             var totals = WarehouseValidation.RunTotals()
-            var scope = WarehouseTransform.AggregateScope()
+            var aggregates = AggregateDeltas()
             var ahead: [String: StagedRows]?
             for (index, slice) in slices.enumerated() {
                 try Task.checkCancellation()
@@ -226,12 +226,12 @@ public struct EtlPipeline: Sendable {
                 }
                 totals.add(loaded.quality, newestPayment: loaded.newestPayment)
                 box.update { $0.quarantined = totals.quarantined }
-                scope.merge(loaded.scope)
+                aggregates.merge(loaded.aggregates)
                 // A slice that fails its checks fails the run now, not after the slices still to come.
                 guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
                 ahead = try await following
             }
-            step("aggregates", try await WarehouseTransform.loadAggregates(scope, on: connection))
+            step("aggregates", try await aggregates.apply(on: connection))
             let runChecks = try await WarehouseValidation.runChecks(totals, maximumQuarantineRate: maximumRate,
                                                                     logicalDate: logicalDate, on: connection)
             step("validate run", runChecks.count)
@@ -285,7 +285,8 @@ public struct EtlPipeline: Sendable {
         var checks: [EtlRunReport.Check]
         var quality: QualityRules.Outcome
         var newestPayment: Int64?
-        var scope: WarehouseTransform.AggregateScope
+        /// What its facts change in the daily aggregates.
+        var aggregates: AggregateDeltas
     }
 
     /// One slice, inside the run's warehouse transaction: its net changes are judged (against what the warehouse
@@ -329,13 +330,14 @@ public struct EtlPipeline: Sendable {
                 step("transform", transform.payments.count + transform.refunds.count + transform.disputes.count
                      + transform.movements.count)
                 try Task.checkCancellation()
-                let keys = try await transform.load(on: connection, runID: runID, quarantined: quality.quarantined, step: step)
+                let (keys, aggregates) = try await transform.load(on: connection, runID: runID,
+                                                                  quarantined: quality.quarantined, step: step)
                 try Task.checkCancellation()
                 let checks = try await WarehouseValidation(transform: transform, store: store, range: slice)
                     .sliceChecks(on: connection, keys: keys)
                 step("validate", checks.count)
                 return LoadedSlice(checks: checks, quality: quality, newestPayment: transform.payments.map(\.created).max(),
-                                   scope: transform.aggregateScope)
+                                   aggregates: aggregates)
             }
             var loaded: LoadedSlice?
             for try await result in group { if let result { loaded = result } }

@@ -14,6 +14,8 @@ public struct NetChange: Sendable {
     public var changedAt: String
     /// The change-capture row the image comes from.
     public var changeID: Int64 = 0
+    /// The row's first change in the range inserted it (it did not exist before the range).
+    public var created = false
 }
 
 /// Folds changes, in feed order, into one net change per (table, key).
@@ -65,7 +67,7 @@ public struct NetChangeReducer: Sendable {
             if state.deleted && !state.existedBefore { return nil }
             return (state.order, NetChange(table: table, key: key, kind: state.deleted ? .delete : .upsert,
                                            rowData: state.rowData, lsn: state.lsn, changedAt: state.changedAt,
-                                           changeID: state.changeID))
+                                           changeID: state.changeID, created: !state.existedBefore))
         }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 }

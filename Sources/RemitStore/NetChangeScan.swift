@@ -22,6 +22,8 @@ public struct NetChangeRow {
     /// The row's first change in the range: net changes come back in no particular order; this one orders them as
     /// the rows first changed.
     public var firstChangeID: Int64 { cursor.int(at: 5) }
+    /// The row's first change in the range inserted it: the row did not exist before the range.
+    public var createdInRange: Bool { cursor.int(at: 8) == ChangeRecord.Operation.insert.rawValue }
 
     /// The commit time of the last change (ISO-8601), as UTF-8 bytes.
     public func withChangedAt<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
@@ -56,7 +58,7 @@ extension ChangeFeed {
             var state = state
             try await connection.scan("""
                 SELECT last.table_name, last.row_key, last.op, last.tx_lsn, last.change_id, ranged.first_id,
-                    last.changed_at, last.row_data
+                    last.changed_at, last.row_data, first.op
                 FROM (SELECT MIN(change_id) AS first_id, MAX(change_id) AS last_id FROM change_log
                       WHERE tx_lsn > \(after) AND tx_lsn <= \(through) AND table_name IN (\(sql: names))
                       GROUP BY table_name, row_key) AS ranged

@@ -74,7 +74,7 @@ public struct ChangeRangeExtractor: Sendable {
 
         mutating func append(_ row: NetChangeRow) throws {
             let change = StagedRows.Change(key: row.key, kind: row.deleted ? .delete : .upsert, lsn: row.lsn,
-                                           changeID: row.changeID)
+                                           changeID: row.changeID, created: row.createdInRange)
             let changedAt = row.withChangedAt { Timestamp.unixMicroseconds(isoBytes: $0) } ?? 0
             try row.withImage { image in
                 Result { try rows.append(change, changedAt: changedAt, image: image, parser: &parser) }

@@ -13,6 +13,8 @@ public struct StagedRows: Sendable {
         public var lsn: Int64
         /// The change-capture row holding the image (``ChangeFeed/images(changeIDs:)`` reads it back).
         public var changeID: Int64
+        /// The range's first change of the row inserted it, so no earlier run loaded it (false when not known).
+        public var created: Bool = false
     }
 
     /// A column's values, nil where the row has none.
@@ -88,7 +90,8 @@ public struct StagedRows: Sendable {
     mutating func append(_ change: NetChange, parser: inout RowImageParser) throws {
         var image = change.rowData
         try image.withUTF8 { bytes in
-            try append(Change(key: change.key, kind: change.kind, lsn: change.lsn, changeID: change.changeID),
+            try append(Change(key: change.key, kind: change.kind, lsn: change.lsn, changeID: change.changeID,
+                              created: change.created),
                        changedAt: Timestamp.unixMicroseconds(iso: change.changedAt) ?? 0, image: bytes, parser: &parser)
         }
     }

@@ -2,8 +2,8 @@ import RemitSQL
 
 /// The load of one run inside the warehouse transaction: SCD2 close-outs and new versions of the dimensions,
 /// `dim_date`, upserts of the facts keyed on the OLTP ids (each with the dimension version valid at its time, `-1`
-/// when none), the quarantined rows, and the daily aggregates of every (merchant, day) the run touched, recomputed
-/// from the facts. Re-running a range writes the same rows again: nothing changes.
+/// when none), the quarantined rows, and what the facts change in the daily aggregates (``AggregateDeltas``, added
+/// once after a run's last slice). Re-running a range writes the same rows again: nothing changes.
 extension WarehouseTransform {
     /// Rows per multi-row `INSERT`: fewer statements, well under both engines' bind limits.
     static let rowsPerInsert = 100
@@ -15,35 +15,10 @@ extension WarehouseTransform {
         var dates = Set<Int64>()
     }
 
-    /// The (merchant, day) pairs whose daily aggregates a run must recompute, and the days of its fraud decisions.
-    /// A run in slices gathers them and recomputes once, after its last slice.
-    struct AggregateScope: Sendable {
-        var merchantDays: [Int: Set<String>] = [:]
-        var fraudDays = Set<Int>()
-
-        mutating func merge(_ other: AggregateScope) {
-            merchantDays.merge(other.merchantDays) { $0.union($1) }
-            fraudDays.formUnion(other.fraudDays)
-        }
-
-        var pairs: Int { merchantDays.values.reduce(0) { $0 + $1.count } }
-    }
-
-    /// What this slice's facts touch.
-    var aggregateScope: AggregateScope {
-        var scope = AggregateScope()
-        for payment in payments { scope.merchantDays[payment.dateKey, default: []].insert(payment.merchant) }
-        for refund in refunds { scope.merchantDays[refund.dateKey, default: []].insert(refund.merchant) }
-        for dispute in disputes { scope.merchantDays[dispute.dateKey, default: []].insert(dispute.merchant) }
-        for movement in movements { scope.merchantDays[movement.dateKey, default: []].insert(movement.merchant) }
-        scope.fraudDays = Set(payments.map(\.dateKey))
-        return scope
-    }
-
-    /// Loads the dimensions, the dates, the facts and the quarantined rows (not the aggregates: see
-    /// ``loadAggregates(_:on:)``), timing each part with `step`; returns the keys its facts point at.
+    /// Loads the dimensions, the dates, the facts and the quarantined rows, timing each part with `step`; returns the
+    /// keys its facts point at and what they change in the daily aggregates (added by the run after its last slice).
     func load(on connection: any SQLConnection, runID: String, quarantined: [QuarantinedRow],
-              step: (String, Int) -> Void = { _, _ in }) async throws -> FactKeys {
+              step: (String, Int) -> Void = { _, _ in }) async throws -> (keys: FactKeys, aggregates: AggregateDeltas) {
         var dimensionRows = 0
         dimensionRows += try await loadDimension("dim_merchant", key: "merchant_id", sk: "merchant_sk",
                                                  columns: Self.merchantAttributes, source: merchants, on: connection)
@@ -53,13 +28,14 @@ extension WarehouseTransform {
                                                  columns: Self.subscriptionAttributes, source: subscriptions, on: connection)
         try await loadDates(on: connection)
         step("load dimensions", dimensionRows)
-        let keys = try await loadFacts(on: connection)
+        var aggregates = AggregateDeltas()
+        let keys = try await loadFacts(on: connection, aggregates: &aggregates)
         try await Self.insert(into: "etl_quarantine",
                               ["run_id", "table_name", "row_key", "lsn", "reason", "row_data"],
                               quarantined.map { ["\(runID)", "\($0.table)", "\($0.key)", "\($0.lsn)", "\($0.reason)", "\($0.rowData)"] },
                               conflict: "ON CONFLICT (run_id, table_name, row_key) DO NOTHING", on: connection)
         step("load facts", payments.count + refunds.count + disputes.count + movements.count + quarantined.count)
-        return keys
+        return (keys, aggregates)
     }
 
     func loadDates(on connection: any SQLConnection) async throws {
@@ -75,13 +51,19 @@ extension WarehouseTransform {
                               conflict: "ON CONFLICT (date_key) DO NOTHING", on: connection)
     }
 
-    func loadFacts(on connection: any SQLConnection) async throws -> FactKeys {
+    func loadFacts(on connection: any SQLConnection, aggregates: inout AggregateDeltas) async throws -> FactKeys {
         let merchantKeys = Set(payments.map(\.merchant) + refunds.map(\.merchant) + disputes.map(\.merchant)
                                + movements.map(\.merchant))
         let merchantVersions = try await DimensionVersions.load("dim_merchant", key: "merchant_id", sk: "merchant_sk",
                                                                 keys: merchantKeys, on: connection)
         let customerVersions = try await DimensionVersions.load("dim_customer", key: "customer_id", sk: "customer_sk",
                                                                 keys: Set(payments.compactMap(\.customer)), on: connection)
+        // The facts this slice replaces leave the aggregates first (the ones created in its range are not there yet).
+        try await aggregates.subtractLoaded(.payment, ids: payments.filter { !$0.firstLoad }.map(\.id), on: connection)
+        try await aggregates.subtractLoaded(.refund, ids: refunds.filter { !$0.firstLoad }.map(\.id), on: connection)
+        try await aggregates.subtractLoaded(.dispute, ids: disputes.filter { !$0.firstLoad }.map(\.id), on: connection)
+        let heldMovements = try await Self.existing("fact_balance_transaction", key: "balance_transaction_id",
+                                                    ids: movements.filter { !$0.firstLoad }.map(\.id), on: connection)
         var keys = FactKeys()
         keys.dates = Set((payments.map(\.dateKey) + refunds.map(\.dateKey) + disputes.map(\.dateKey)
                           + movements.map(\.dateKey)).map(Int64.init))
@@ -89,6 +71,31 @@ extension WarehouseTransform {
             let key = merchantVersions.surrogateKey(of: id, at: time)
             keys.merchants.insert(key)
             return .integer(key)
+        }
+        /// The merchant id the aggregates file a fact under: its version's, or the unknown member's.
+        func merchantID(_ id: String, _ time: Int64) -> String {
+            merchantVersions.surrogateKey(of: id, at: time) == SlowlyChangingDimension.unknownSurrogateKey
+                ? SlowlyChangingDimension.unknownBusinessKey : id
+        }
+        for payment in payments {
+            aggregates.payment(merchantID: merchantID(payment.merchant, payment.created), dateKey: payment.dateKey,
+                               currency: payment.currency, status: payment.status, amount: payment.amount,
+                               usdCents: payment.usdCents ?? 0, outcomeType: payment.outcomeType,
+                               riskScore: payment.riskScore, sign: 1)
+        }
+        for refund in refunds {
+            aggregates.refund(merchantID: merchantID(refund.merchant, refund.created), dateKey: refund.dateKey,
+                              currency: refund.currency, status: refund.status, amount: refund.amount,
+                              usdCents: refund.usdCents ?? 0, sign: 1)
+        }
+        for dispute in disputes {
+            aggregates.dispute(merchantID: merchantID(dispute.merchant, dispute.created), dateKey: dispute.dateKey,
+                               currency: dispute.currency, amount: dispute.amount, usdCents: dispute.usdCents ?? 0, sign: 1)
+        }
+        // A movement's upsert keeps the row the warehouse holds: only one it does not hold adds its fee.
+        for movement in movements where !heldMovements.contains(movement.id) {
+            aggregates.movement(merchantID: merchantID(movement.merchant, movement.created), dateKey: movement.dateKey,
+                                currency: movement.currency, fee: movement.fee, feeUSD: movement.feeUSD ?? 0, sign: 1)
         }
         func customer(_ id: String?, _ time: Int64) -> SQLValue {
             let key = customerVersions.surrogateKey(of: id, at: time)
@@ -148,70 +155,6 @@ extension WarehouseTransform {
         return keys
     }
 
-    /// The daily aggregates of every (merchant, day) this run touched, recomputed from the facts: succeeded
-    /// payments and their gross, refunds and disputes opened that day, the fees of that day's balance movements,
-    /// and net = gross − refunds − disputes − fees; per currency, with the USD figures beside. One statement per day
-    /// (and per 500 merchants): each fact table is read once for the day, not once per merchant. Returns how many
-    /// (merchant, day) pairs were recomputed.
-    static func loadAggregates(_ scope: AggregateScope, on connection: any SQLConnection) async throws -> Int {
-        for (day, merchants) in scope.merchantDays.sorted(by: { $0.key < $1.key }) {
-            let dateKey = Int64(day)
-            let sorted = merchants.sorted()
-            for chunk in stride(from: 0, to: sorted.count, by: 500) {
-                let list = SQL.join(sorted[chunk..<min(chunk + 500, sorted.count)].map { "\($0)" }, separator: ", ")
-                try await connection.execute("DELETE FROM agg_merchant_daily WHERE date_key = \(dateKey) AND merchant_id IN (\(sql: list))")
-                try await connection.execute("""
-                    INSERT INTO agg_merchant_daily (merchant_id, date_key, currency, payments, gross, refunds, disputes, fees,
-                        net, gross_usd_cents, refunds_usd_cents, disputes_usd_cents, fees_usd_cents, net_usd_cents)
-                    SELECT d.merchant_id, \(dateKey), x.currency, SUM(x.payments), SUM(x.gross), SUM(x.refunds),
-                        SUM(x.disputes), SUM(x.fees), SUM(x.gross) - SUM(x.refunds) - SUM(x.disputes) - SUM(x.fees),
-                        SUM(x.gross_usd), SUM(x.refunds_usd), SUM(x.disputes_usd), SUM(x.fees_usd),
-                        SUM(x.gross_usd) - SUM(x.refunds_usd) - SUM(x.disputes_usd) - SUM(x.fees_usd)
-                    FROM (
-                      -- Summed per merchant version first: the join to the dimension then sees a few rows, not every fact.
-                      SELECT sk, currency, SUM(payments) AS payments, SUM(gross) AS gross, SUM(refunds) AS refunds,
-                          SUM(disputes) AS disputes, SUM(fees) AS fees, SUM(gross_usd) AS gross_usd,
-                          SUM(refunds_usd) AS refunds_usd, SUM(disputes_usd) AS disputes_usd, SUM(fees_usd) AS fees_usd
-                      FROM (
-                        SELECT merchant_sk AS sk, currency, 1 AS payments, amount AS gross, 0 AS refunds, 0 AS disputes,
-                            0 AS fees, amount_usd_cents AS gross_usd, 0 AS refunds_usd, 0 AS disputes_usd, 0 AS fees_usd
-                        FROM fact_payment WHERE date_key = \(dateKey) AND status = 'succeeded'
-                        UNION ALL
-                        SELECT merchant_sk, currency, 0, 0, amount, 0, 0, 0, amount_usd_cents, 0, 0
-                        FROM fact_refund WHERE date_key = \(dateKey) AND status <> 'failed'
-                        UNION ALL
-                        SELECT merchant_sk, currency, 0, 0, 0, amount, 0, 0, 0, amount_usd_cents, 0
-                        FROM fact_dispute WHERE date_key = \(dateKey)
-                        UNION ALL
-                        SELECT merchant_sk, currency, 0, 0, 0, 0, fee, 0, 0, 0, fee_usd_cents
-                        FROM fact_balance_transaction WHERE date_key = \(dateKey) AND fee <> 0
-                      ) AS facts GROUP BY sk, currency
-                    ) AS x JOIN dim_merchant d ON d.merchant_sk = x.sk
-                    WHERE d.merchant_id IN (\(sql: list))
-                    GROUP BY d.merchant_id, x.currency
-                    """)
-            }
-        }
-        // The fraud decisions of the touched days, by merchant, outcome and risk score in tens.
-        for day in scope.fraudDays.sorted() {
-            let dateKey = Int64(day)
-            try await connection.execute("DELETE FROM agg_fraud_daily WHERE date_key = \(dateKey)")
-            try await connection.execute("""
-                INSERT INTO agg_fraud_daily (date_key, merchant_id, outcome_type, risk_bucket, charges, amount_usd_cents)
-                SELECT \(dateKey), d.merchant_id, x.outcome_type, x.bucket, SUM(x.charges), SUM(x.usd)
-                FROM (
-                    SELECT merchant_sk AS sk, COALESCE(outcome_type, '') AS outcome_type,
-                        CASE WHEN COALESCE(risk_score, 0) >= 90 THEN 9 WHEN COALESCE(risk_score, 0) < 0 THEN 0
-                             ELSE COALESCE(risk_score, 0) / 10 END AS bucket,
-                        count(*) AS charges, SUM(amount_usd_cents) AS usd
-                    FROM fact_payment WHERE date_key = \(dateKey) GROUP BY 1, 2, 3
-                ) AS x JOIN dim_merchant d ON d.merchant_sk = x.sk
-                GROUP BY d.merchant_id, x.outcome_type, x.bucket
-                """)
-        }
-        return scope.pairs
-    }
-
     /// SCD2 for one dimension; returns how many rows it wrote.
     func loadDimension(_ table: String, key: String, sk: String, columns: [String], source: [DimensionSourceRow],
                        on connection: any SQLConnection) async throws -> Int {
@@ -245,6 +188,20 @@ extension WarehouseTransform {
                     + ["\(version.validFrom)", "NULL", "1", "\(version.isDeleted)", "\(version.scdID)", "\(version.rowHash)"]
             }, conflict: "ON CONFLICT (scd_id) DO NOTHING", on: connection)
         return plan.closeOuts.count + plan.inserts.count
+    }
+
+    /// Which of `ids` the warehouse's `table` holds (by its key column `key`).
+    static func existing(_ table: String, key: String, ids: [String], on connection: any SQLConnection) async throws
+        -> Set<String>
+    {
+        var found = Set<String>()
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let list = SQL.join(ids[chunk..<min(chunk + 500, ids.count)].map { "\($0)" }, separator: ", ")
+            for row in try await connection.query("SELECT \(raw: key) AS k FROM \(raw: table) WHERE \(raw: key) IN (\(sql: list))") {
+                found.insert(row.string("k"))
+            }
+        }
+        return found
     }
 
     /// Multi-row `INSERT … VALUES (…), (…) <conflict>`, `rowsPerInsert` rows a statement.

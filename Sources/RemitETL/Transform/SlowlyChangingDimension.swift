@@ -76,6 +76,8 @@ public struct DimensionPlan: Sendable, Equatable {
 /// `valid_from`. Surrogate keys derive from `scd_id`, so a rebuild gives the same keys; `-1` is the unknown member.
 public enum SlowlyChangingDimension {
     public static let unknownSurrogateKey: Int64 = -1
+    /// The unknown member's business key (the row the schema inserts with `-1`).
+    public static let unknownBusinessKey = "unknown"
 
     public struct DuplicateKeys: Error, CustomStringConvertible {
         public let keys: [String]

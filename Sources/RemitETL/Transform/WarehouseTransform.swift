@@ -10,16 +10,20 @@ struct WarehouseTransform: Sendable {
         var captured: Bool, disputed: Bool, lsn: Int64
         /// Stripe's outcome: `authorized`, `manual_review`, `blocked`, `issuer_declined`, …; the risk level and score.
         var outcomeType: String, riskLevel: String, riskScore: Int64
+        /// Created inside the run's range: the warehouse does not hold it yet (see ``AggregateDeltas``).
+        var firstLoad = false
     }
 
     struct Refund: Sendable {
         var id: String, payment: String, merchant: String, created: Int64, dateKey: Int
         var amount: Int64, currency: String, usdCents: Int64?, status: String, lsn: Int64
+        var firstLoad = false
     }
 
     struct Dispute: Sendable {
         var id: String, payment: String, merchant: String, created: Int64, dateKey: Int
         var amount: Int64, currency: String, usdCents: Int64?, reason: String, status: String, lsn: Int64
+        var firstLoad = false
     }
 
     /// A movement of a merchant's balance (charge, refund, dispute, reinstatement) with its fee: fees and net
@@ -28,6 +32,7 @@ struct WarehouseTransform: Sendable {
         var id: String, merchant: String, created: Int64, dateKey: Int, type: String, category: String
         var amount: Int64, fee: Int64, net: Int64, currency: String
         var amountUSD: Int64?, feeUSD: Int64?, netUSD: Int64?, source: String, lsn: Int64
+        var firstLoad = false
     }
 
     static let merchantAttributes = ["type", "country", "default_currency", "email"]
@@ -105,7 +110,7 @@ struct WarehouseTransform: Sendable {
                 amount: amount[row] ?? 0, currency: code, usdCents: usdCents(amount[row] ?? 0, code, day.iso, change.key, converter),
                 refunded: refunded[row] ?? 0, status: status[row] ?? "", captured: captured[row] ?? false,
                 disputed: disputed[row] ?? false, lsn: change.lsn, outcomeType: outcome[row] ?? "",
-                riskLevel: level[row] ?? "", riskScore: score[row] ?? 0))
+                riskLevel: level[row] ?? "", riskScore: score[row] ?? 0, firstLoad: change.created))
         }
     }
 
@@ -120,7 +125,7 @@ struct WarehouseTransform: Sendable {
             refunds.append(Refund(
                 id: change.key, payment: charge[row] ?? "", merchant: account[row] ?? "", created: time, dateKey: day.key,
                 amount: amount[row] ?? 0, currency: code, usdCents: usdCents(amount[row] ?? 0, code, day.iso, change.key, converter),
-                status: status[row] ?? "", lsn: change.lsn))
+                status: status[row] ?? "", lsn: change.lsn, firstLoad: change.created))
         }
     }
 
@@ -136,7 +141,7 @@ struct WarehouseTransform: Sendable {
             disputes.append(Dispute(
                 id: change.key, payment: charge[row] ?? "", merchant: account[row] ?? "", created: time, dateKey: day.key,
                 amount: amount[row] ?? 0, currency: code, usdCents: usdCents(amount[row] ?? 0, code, day.iso, change.key, converter),
-                reason: reason[row] ?? "", status: status[row] ?? "", lsn: change.lsn))
+                reason: reason[row] ?? "", status: status[row] ?? "", lsn: change.lsn, firstLoad: change.created))
         }
     }
 
@@ -156,7 +161,7 @@ struct WarehouseTransform: Sendable {
                 currency: code, amountUSD: usdCents(amount[row] ?? 0, code, day.iso, change.key, converter),
                 feeUSD: usdCents(fee[row] ?? 0, code, day.iso, change.key, converter),
                 netUSD: usdCents(net[row] ?? 0, code, day.iso, change.key, converter), source: source[row] ?? "",
-                lsn: change.lsn))
+                lsn: change.lsn, firstLoad: change.created))
         }
     }
 
