@@ -116,7 +116,7 @@ public struct RemitConfiguration: Sendable {
         }
         if let slice = environment["REMIT_ETL_SLICE"], !slice.isEmpty {
             guard let value = Int(slice), value > 0 else {
-                throw ConfigurationError("REMIT_ETL_SLICE must be a positive number of captured changes, e.g. 500000")
+                throw ConfigurationError("REMIT_ETL_SLICE must be a positive number of captured changes, e.g. 125000")
             }
             etl.sliceChanges = value
         }

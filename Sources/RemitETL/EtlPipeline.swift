@@ -21,8 +21,10 @@ public struct EtlPipeline: Sendable {
         /// dies (kill -9, a lost node) frees the warehouse for the next one within this time.
         public var lockLease: Duration = .seconds(120)
         /// A run reads its range in slices of about this many captured changes (`REMIT_ETL_SLICE`): what it holds in
-        /// memory follows the slice, not the range (1M payments in one run: 1.8 GB at the default, 3.7 GB unsliced).
-        public var sliceChanges = 500_000
+        /// memory follows the slice, not the range (1M payments in one run: 2.0 GB at the default, 3.7 GB unsliced).
+        /// Small slices were also the fastest at 1M payments (BENCHMARKS.md): each slice's reduction stays in cache,
+        /// and the read ahead of the next slice overlaps all but the first and the last.
+        public var sliceChanges = 125_000
 
         public init() {}
     }
