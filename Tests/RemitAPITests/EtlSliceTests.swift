@@ -80,7 +80,7 @@ struct EtlSliceTests {
                     """)
             })
             #expect(usd.int("payments") == 3 && usd.int("gross") == 6000 && usd.int("refunds") == 500,
-                    "the aggregates are computed once, over every slice's facts")
+                    "the aggregates sum every slice's facts, the refunded charge once")
 
             // Each slice stages its own files; together they hold every payment, its latest image last.
             let lake = app.runtime.configuration.lakePath + "/staging/payment"
