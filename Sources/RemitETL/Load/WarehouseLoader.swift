@@ -58,7 +58,8 @@ extension WarehouseTransform {
                                                                 keys: merchantKeys, on: connection)
         let customerVersions = try await DimensionVersions.load("dim_customer", key: "customer_id", sk: "customer_sk",
                                                                 keys: Set(payments.compactMap(\.customer)), on: connection)
-        // The facts this slice replaces leave the aggregates first (the ones created in its range are not there yet).
+        // The facts this slice replaces leave the aggregates first (the ones created in its range are not there yet);
+        // each fact adds its contribution as it is bound below.
         try await aggregates.subtractLoaded(.payment, ids: payments.filter { !$0.firstLoad }.map(\.id), on: connection)
         try await aggregates.subtractLoaded(.refund, ids: refunds.filter { !$0.firstLoad }.map(\.id), on: connection)
         try await aggregates.subtractLoaded(.dispute, ids: disputes.filter { !$0.firstLoad }.map(\.id), on: connection)
@@ -67,35 +68,12 @@ extension WarehouseTransform {
         var keys = FactKeys()
         keys.dates = Set((payments.map(\.dateKey) + refunds.map(\.dateKey) + disputes.map(\.dateKey)
                           + movements.map(\.dateKey)).map(Int64.init))
-        func merchant(_ id: String, _ time: Int64) -> SQLValue {
+        /// The surrogate key of the merchant version valid at `time` (recorded for the integrity check), and the
+        /// merchant id the aggregates file the fact under: the version's, or the unknown member's.
+        func merchant(_ id: String, _ time: Int64) -> (key: Int64, id: String) {
             let key = merchantVersions.surrogateKey(of: id, at: time)
             keys.merchants.insert(key)
-            return .integer(key)
-        }
-        /// The merchant id the aggregates file a fact under: its version's, or the unknown member's.
-        func merchantID(_ id: String, _ time: Int64) -> String {
-            merchantVersions.surrogateKey(of: id, at: time) == SlowlyChangingDimension.unknownSurrogateKey
-                ? SlowlyChangingDimension.unknownBusinessKey : id
-        }
-        for payment in payments {
-            aggregates.payment(merchantID: merchantID(payment.merchant, payment.created), dateKey: payment.dateKey,
-                               currency: payment.currency, status: payment.status, amount: payment.amount,
-                               usdCents: payment.usdCents ?? 0, outcomeType: payment.outcomeType,
-                               riskScore: payment.riskScore, sign: 1)
-        }
-        for refund in refunds {
-            aggregates.refund(merchantID: merchantID(refund.merchant, refund.created), dateKey: refund.dateKey,
-                              currency: refund.currency, status: refund.status, amount: refund.amount,
-                              usdCents: refund.usdCents ?? 0, sign: 1)
-        }
-        for dispute in disputes {
-            aggregates.dispute(merchantID: merchantID(dispute.merchant, dispute.created), dateKey: dispute.dateKey,
-                               currency: dispute.currency, amount: dispute.amount, usdCents: dispute.usdCents ?? 0, sign: 1)
-        }
-        // A movement's upsert keeps the row the warehouse holds: only one it does not hold adds its fee.
-        for movement in movements where !heldMovements.contains(movement.id) {
-            aggregates.movement(merchantID: merchantID(movement.merchant, movement.created), dateKey: movement.dateKey,
-                                currency: movement.currency, fee: movement.fee, feeUSD: movement.feeUSD ?? 0, sign: 1)
+            return (key, key == SlowlyChangingDimension.unknownSurrogateKey ? SlowlyChangingDimension.unknownBusinessKey : id)
         }
         func customer(_ id: String?, _ time: Int64) -> SQLValue {
             let key = customerVersions.surrogateKey(of: id, at: time)
@@ -112,7 +90,11 @@ extension WarehouseTransform {
         ]), on: connection) { index in
             let payment = payments[index]
             let cents = payment.usdCents ?? 0
-            return [.text(payment.id), merchant(payment.merchant, payment.created), customer(payment.customer, payment.created),
+            let merchant = merchant(payment.merchant, payment.created)
+            aggregates.payment(merchantID: merchant.id, dateKey: payment.dateKey, currency: payment.currency,
+                               status: payment.status, amount: payment.amount, usdCents: cents,
+                               outcomeType: payment.outcomeType, riskScore: payment.riskScore, sign: 1)
+            return [.text(payment.id), .integer(merchant.key), customer(payment.customer, payment.created),
                     .integer(Int64(payment.dateKey)), .integer(payment.created), .integer(payment.amount),
                     .text(payment.currency), .text(Self.decimalText(cents)), .integer(cents), .integer(payment.refunded),
                     .text(payment.status), payment.captured.sqlValue, payment.disputed.sqlValue, .integer(payment.lsn),
@@ -124,7 +106,10 @@ extension WarehouseTransform {
         ], count: refunds.count, conflict: Self.upsert("refund_id", ["status", "amount", "amount_usd_cents", "lsn"]),
            on: connection) { index in
             let refund = refunds[index]
-            return [.text(refund.id), .text(refund.payment), merchant(refund.merchant, refund.created),
+            let merchant = merchant(refund.merchant, refund.created)
+            aggregates.refund(merchantID: merchant.id, dateKey: refund.dateKey, currency: refund.currency,
+                              status: refund.status, amount: refund.amount, usdCents: refund.usdCents ?? 0, sign: 1)
+            return [.text(refund.id), .text(refund.payment), .integer(merchant.key),
                     .integer(Int64(refund.dateKey)), .integer(refund.created), .integer(refund.amount),
                     .text(refund.currency), .integer(refund.usdCents ?? 0), .text(refund.status), .integer(refund.lsn)]
         }
@@ -136,7 +121,10 @@ extension WarehouseTransform {
            on: connection) { index in
             let dispute = disputes[index]
             let cents = dispute.usdCents ?? 0
-            return [.text(dispute.id), .text(dispute.payment), merchant(dispute.merchant, dispute.created),
+            let merchant = merchant(dispute.merchant, dispute.created)
+            aggregates.dispute(merchantID: merchant.id, dateKey: dispute.dateKey, currency: dispute.currency,
+                               amount: dispute.amount, usdCents: cents, sign: 1)
+            return [.text(dispute.id), .text(dispute.payment), .integer(merchant.key),
                     .integer(Int64(dispute.dateKey)), .integer(dispute.created), .integer(dispute.amount),
                     .text(dispute.currency), .text(Self.decimalText(cents)), .integer(cents), .text(dispute.reason),
                     .text(dispute.status), .integer(dispute.lsn)]
@@ -146,7 +134,13 @@ extension WarehouseTransform {
             "net", "currency", "amount_usd_cents", "fee_usd_cents", "net_usd_cents", "source_id", "lsn",
         ], count: movements.count, conflict: Self.upsert("balance_transaction_id", ["lsn"]), on: connection) { index in
             let movement = movements[index]
-            return [.text(movement.id), merchant(movement.merchant, movement.created), .integer(Int64(movement.dateKey)),
+            let merchant = merchant(movement.merchant, movement.created)
+            // A movement's upsert keeps the row the warehouse holds: only one it does not hold adds its fee.
+            if !heldMovements.contains(movement.id) {
+                aggregates.movement(merchantID: merchant.id, dateKey: movement.dateKey, currency: movement.currency,
+                                    fee: movement.fee, feeUSD: movement.feeUSD ?? 0, sign: 1)
+            }
+            return [.text(movement.id), .integer(merchant.key), .integer(Int64(movement.dateKey)),
                     .integer(movement.created), .text(movement.type), .text(movement.category), .integer(movement.amount),
                     .integer(movement.fee), .integer(movement.net), .text(movement.currency),
                     .integer(movement.amountUSD ?? 0), .integer(movement.feeUSD ?? 0), .integer(movement.netUSD ?? 0),
