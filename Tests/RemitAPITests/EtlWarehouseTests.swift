@@ -168,6 +168,53 @@ struct EtlWarehouseTests {
     }
 
     @Test(arguments: TestEngine.available)
+    func overlappingVersionsOfAKeyTheRunWritesFailItsSCD2Check(engine: TestEngine) async throws {
+        let clock = ManualWallClock(start: 1_793_613_600)  // 2026-11-02 10:00 UTC
+        let app = try await RemitTestApp.make(engine, clock: clock.wallClock)
+        let runner = app.runtime.etlRunner(logger: makeTestLogger())
+        let warehouse = app.runtime.warehouse.database
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            let touched = try await client.post("/v1/customers", [("email", "a@example.com")], key: merchant.key)
+            let untouched = try await client.post("/v1/customers", [("email", "b@example.com")], key: merchant.key)
+            try await EtlPipelineTests.settle(app.runtime.store.database)
+            let first = try await runner.run(date: "2026-11-02", runID: "first")
+            #expect(first.status == "published", "\(first.text)")
+            #expect(first.checks.first { $0.name == "scd2_ranges" }?.detail.contains("(4 keys written") == true,
+                    "the platform's account, the merchant and the two customers: \(first.text)")
+
+            // Versions written by hand over the current ones ([2026-01-01, 2100-01-01)): one for each customer.
+            let (from, to): (Int64, Int64) = (1_767_225_600_000_000, 4_102_444_800_000_000)
+            for (index, customer) in [touched, untouched].enumerated() {
+                _ = try await warehouse.write { try await $0.execute("""
+                    INSERT INTO dim_customer (customer_sk, customer_id, merchant_id, email, valid_from, valid_to,
+                        is_current, is_deleted, scd_id, row_hash)
+                    VALUES (\(Int64(900 + index)), \(customer.id), \(merchant.id), 'stray@example.com', \(from), \(to),
+                        0, 0, \("stray-\(index)"), 'stray')
+                    """) }
+            }
+            clock.advance(by: 3_600)
+            _ = try await client.post("/v1/customers/\(touched.id)", [("email", "a2@example.com")], key: merchant.key)
+            try await EtlPipelineTests.settle(app.runtime.store.database)
+            let failure = await #expect(throws: EtlPipeline.Failure.self) {
+                _ = try await runner.run(date: "2026-11-02", runID: "second")
+            }
+            let check = try #require(failure?.report.checks.first { $0.name == "scd2_ranges" })
+            #expect(!check.passed)
+            #expect(check.detail.contains("dim_customer \(touched.id)"), "\(check.detail)")
+            #expect(!check.detail.contains(untouched.id), "a key the run did not write is not judged again")
+            #expect(try await Self.scalar(warehouse, "SELECT count(*) AS n FROM dim_customer WHERE customer_id = \(touched.id)") == 2,
+                    "the run rolled back: its new version is not there")
+
+            // Without the stray version, the same range publishes.
+            _ = try await warehouse.write { try await $0.execute("DELETE FROM dim_customer WHERE customer_sk = 900") }
+            let third = try await runner.run(date: "2026-11-02", runID: "third")
+            #expect(third.status == "published", "\(third.text)")
+            #expect(third.fromLSN == first.toLSN)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
     func aRunOverItsTimeoutIsCancelledAndTheNextCompletesTheRange(engine: TestEngine) async throws {
         let app = try await RemitTestApp.make(engine)
         let warehouse = app.runtime.warehouse.database

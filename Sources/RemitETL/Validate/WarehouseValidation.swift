@@ -35,13 +35,26 @@ struct WarehouseValidation: Sendable {
         /// The first few quarantined rows, for the check's detail.
         var samples: [QuarantinedRow] = []
         var newestPayment: Int64?
+        /// The business keys whose SCD2 versions the run wrote, per staged dimension table (`scd2_ranges` checks
+        /// these: a key the run did not touch was checked by the run that last did).
+        var dimensionKeys: [String: Set<String>] = [:]
 
         mutating func add(_ quality: QualityRules.Outcome, newestPayment newest: Int64?) {
             judged += quality.judged
             quarantined += quality.quarantined.count
             samples += quality.quarantined.prefix(max(0, 3 - samples.count))
             if let newest { newestPayment = max(newestPayment ?? newest, newest) }
+            for (table, _, _) in Self.dimensions {
+                guard let rows = quality.accepted[table], !rows.changes.isEmpty else { continue }
+                dimensionKeys[table, default: []].formUnion(rows.changes.lazy.map(\.key))
+            }
         }
+
+        /// The SCD2 dimensions: staged table, warehouse table, business key and surrogate key columns.
+        static let dimensions = [("customer", "dim_customer", "customer_id", "customer_sk"),
+                                 ("merchant", "dim_merchant", "merchant_id", "merchant_sk"),
+                                 ("subscription", "dim_subscription", "subscription_id", "subscription_sk")]
+            .map { (staged: $0.0, table: $0.1, columns: (key: $0.2, surrogate: $0.3)) }
     }
 
     /// The checks of the whole run, once every slice is loaded.
@@ -63,7 +76,7 @@ struct WarehouseValidation: Sendable {
                                 detail: "newest payment \(WarehouseTransform.day(ofMicroseconds: newest).iso), "
                                     + "logical date \(logicalDate)"))
         }
-        checks.append(try await ranges(on: connection))
+        checks.append(try await ranges(of: totals.dimensionKeys, on: connection))
         return checks
     }
 
@@ -163,17 +176,33 @@ struct WarehouseValidation: Sendable {
                         : "\(missing.count) fact keys without a dimension row, e.g. " + missing.prefix(5).joined(separator: ", "))
     }
 
-    /// No two versions of one key overlap (half-open ranges; the unknown member aside).
-    static func ranges(on connection: any SQLConnection) async throws -> EtlRunReport.Check {
-        let sum = [("dim_customer", "customer_id", "customer_sk"), ("dim_merchant", "merchant_id", "merchant_sk"),
-                   ("dim_subscription", "subscription_id", "subscription_sk")].map { table, key, sk in
-            """
-            (SELECT count(*) FROM \(table) a JOIN \(table) b ON a.\(key) = b.\(key) AND a.\(sk) < b.\(sk) AND a.\(sk) <> -1
-               AND a.valid_from < COALESCE(b.valid_to, 9223372036854775807)
-               AND b.valid_from < COALESCE(a.valid_to, 9223372036854775807))
-            """
-        }.joined(separator: " + ")
-        let overlaps = try await connection.queryFirst("SELECT \(raw: sum) AS n")?.int("n") ?? 0
-        return .init(name: "scd2_ranges", passed: overlaps == 0, detail: "\(overlaps) overlapping versions")
+    /// No two versions of one key overlap (half-open ranges; the unknown member aside), for the keys the run wrote:
+    /// ordered by `valid_from`, no version may begin before an earlier one ends. One pass over each key's versions
+    /// in the `(key, valid_from)` index, in lists of 500 keys: the check costs what the run loaded, not what the
+    /// dimension holds (inside the run's transaction, comparing every pair of versions of every key took 43 s at 10M
+    /// payments).
+    static func ranges(of keys: [String: Set<String>], on connection: any SQLConnection) async throws -> EtlRunReport.Check {
+        var overlapping: [String] = []
+        for (staged, table, columns) in RunTotals.dimensions {
+            let sorted = (keys[staged] ?? []).sorted()
+            for chunk in stride(from: 0, to: sorted.count, by: 500) {
+                let list = SQL.join(sorted[chunk..<min(chunk + 500, sorted.count)].map { "\($0)" }, separator: ", ")
+                for row in try await connection.query("""
+                    SELECT DISTINCT key FROM (
+                      SELECT \(raw: columns.key) AS key, valid_from, MAX(COALESCE(valid_to, 9223372036854775807)) OVER (
+                        PARTITION BY \(raw: columns.key) ORDER BY valid_from, \(raw: columns.surrogate)
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end
+                      FROM \(raw: table) WHERE \(raw: columns.key) IN (\(sql: list)) AND \(raw: columns.surrogate) <> -1
+                    ) AS versions WHERE earlier_end > valid_from
+                    """) {
+                    overlapping.append("\(table) \(row.string("key"))")
+                }
+            }
+        }
+        let checked = RunTotals.dimensions.reduce(0) { $0 + (keys[$1.staged]?.count ?? 0) }
+        return .init(name: "scd2_ranges", passed: overlapping.isEmpty,
+                     detail: overlapping.isEmpty ? "0 overlapping versions (\(checked) keys written by the run)"
+                        : "\(overlapping.count) keys with overlapping versions, e.g. "
+                            + overlapping.prefix(5).joined(separator: ", "))
     }
 }
