@@ -196,53 +196,57 @@ public struct EtlPipeline: Sendable {
         let readAhead = DedicatedThreadExecutor(name: "remit-etl-read-ahead")
         defer { readAhead.shutdown() }
         let checks = try await warehouse.write { connection in
-            var checks: [EtlRunReport.Check] = []
-            var totals = WarehouseValidation.RunTotals()
-            var aggregates = AggregateDeltas()
-            var ahead: [String: StagedRows]?
-            for (index, slice) in slices.enumerated() {
-                try Task.checkCancellation()
-                let label = slices.count == 1 ? nil : "slice \(index + 1) of \(slices.count)"
-                if let label { progress("\(label): LSN (\(slice.after), \(slice.through)]") }
-                let extracted: [String: StagedRows]
-                if let read = ahead {
-                    extracted = read
-                    ahead = nil
-                    step("extract (wait)", 0)  // what was left of the read ahead (its rows are counted there)
-                } else {
-                    extracted = try await self.extract(slice, progress: progress)
-                    step("extract", extracted.values.reduce(0) { $0 + $1.count })
+            // The pages of the slice after next are read from the disk beside the rest (ChangePagePrefetcher).
+            try await ChangePagePrefetcher(store: store).withPrefetching { prefetch in
+                var checks: [EtlRunReport.Check] = []
+                var totals = WarehouseValidation.RunTotals()
+                var aggregates = AggregateDeltas()
+                var ahead: [String: StagedRows]?
+                for (index, slice) in slices.enumerated() {
+                    try Task.checkCancellation()
+                    let label = slices.count == 1 ? nil : "slice \(index + 1) of \(slices.count)"
+                    if let label { progress("\(label): LSN (\(slice.after), \(slice.through)]") }
+                    let extracted: [String: StagedRows]
+                    if let read = ahead {
+                        extracted = read
+                        ahead = nil
+                        step("extract (wait)", 0)  // what was left of the read ahead (its rows are counted there)
+                    } else {
+                        extracted = try await self.extract(slice, progress: progress)
+                        step("extract", extracted.values.reduce(0) { $0 + $1.count })
+                    }
+                    // The next slice is read from the store while this one is judged, staged and loaded: its rules need
+                    // this slice's load, its extraction does not. (Two slices in memory at most.)
+                    let next = index + 1 < slices.count ? slices[index + 1] : nil
+                    if index + 2 < slices.count { prefetch(slices[index + 2]) }
+                    async let following = self.extractAhead(next, on: readAhead, report: box, progress: progress)
+                    let loaded = try await self.loadSlice(
+                        extracted, slice: slice, stageName: label == nil ? runID : "\(runID)-\(index + 1)", runID: runID,
+                        date: date, converter: converter, logicalDate: logicalDate, on: connection, report: box, step: step,
+                        progress: progress)
+                    checks += loaded.checks.map { check in
+                        var check = check
+                        if let label { check.detail = "\(label): " + check.detail }
+                        return check
+                    }
+                    totals.add(loaded.quality, newestPayment: loaded.newestPayment)
+                    box.update { $0.quarantined = totals.quarantined }
+                    aggregates.merge(loaded.aggregates)
+                    // A slice that fails its checks fails the run now, not after the slices still to come.
+                    guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
+                    ahead = try await following
                 }
-                // The next slice is read from the store while this one is judged, staged and loaded: its rules need
-                // this slice's load, its extraction does not. (Two slices in memory at most.)
-                let next = index + 1 < slices.count ? slices[index + 1] : nil
-                async let following = self.extractAhead(next, on: readAhead, report: box, progress: progress)
-                let loaded = try await self.loadSlice(
-                    extracted, slice: slice, stageName: label == nil ? runID : "\(runID)-\(index + 1)", runID: runID,
-                    date: date, converter: converter, logicalDate: logicalDate, on: connection, report: box, step: step,
-                    progress: progress)
-                checks += loaded.checks.map { check in
-                    var check = check
-                    if let label { check.detail = "\(label): " + check.detail }
-                    return check
-                }
-                totals.add(loaded.quality, newestPayment: loaded.newestPayment)
-                box.update { $0.quarantined = totals.quarantined }
-                aggregates.merge(loaded.aggregates)
-                // A slice that fails its checks fails the run now, not after the slices still to come.
+                step("aggregates", try await aggregates.apply(on: connection))
+                let runChecks = try await WarehouseValidation.runChecks(totals, maximumQuarantineRate: maximumRate,
+                                                                        logicalDate: logicalDate, on: connection)
+                step("validate run", runChecks.count)
+                checks += runChecks
                 guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
-                ahead = try await following
+                // Fenced: a run whose lease lapsed (it stalled and another took over) must not publish.
+                try await EtlLock.confirm(runID, on: connection)
+                try await EtlRuns.publish(runID, quarantined: totals.quarantined, at: finishedAt, on: connection)
+                return checks
             }
-            step("aggregates", try await aggregates.apply(on: connection))
-            let runChecks = try await WarehouseValidation.runChecks(totals, maximumQuarantineRate: maximumRate,
-                                                                    logicalDate: logicalDate, on: connection)
-            step("validate run", runChecks.count)
-            checks += runChecks
-            guard checks.allSatisfy(\.passed) else { throw ValidationFailed(checks: checks) }
-            // Fenced: a run whose lease lapsed (it stalled and another took over) must not publish.
-            try await EtlLock.confirm(runID, on: connection)
-            try await EtlRuns.publish(runID, quarantined: totals.quarantined, at: finishedAt, on: connection)
-            return checks
         }
         box.update { $0.checks = checks }
         step("commit", 0)
