@@ -26,26 +26,34 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation {
 
     /// Values bound in order of appearance.
     public var binds: [SQLValue] {
-        pieces.compactMap { if case .bind(let value) = $0 { value } else { nil } }
+        var values: [SQLValue] = []
+        values.reserveCapacity(pieces.count / 2 + 1)
+        for case .bind(let value) in pieces { values.append(value) }
+        return values
     }
 
     /// The statement text for an engine's placeholder style.
     public func text(for dialect: SQLDialect) -> String {
-        var result = ""
+        // Built as UTF-8 bytes and made a string once: a bulk insert's statement has thousands of pieces, and
+        // appending each to a String cost more than SQLite's parse of the result.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(pieces.count * 4)
         var index = 0
         for piece in pieces {
             switch piece {
             case .text(let text):
-                result += text
+                bytes.append(contentsOf: text.utf8)
             case .bind:
                 index += 1
                 switch dialect {
-                case .sqlite: result += "?"
-                case .postgres: result += "$\(index)"
+                case .sqlite: bytes.append(UInt8(ascii: "?"))
+                case .postgres:
+                    bytes.append(UInt8(ascii: "$"))
+                    bytes.append(contentsOf: String(index).utf8)
                 }
             }
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Marks a statement that runs often with the same text (only its bound values change): PostgreSQL then parses

@@ -74,4 +74,12 @@ struct SQLiteConnection: SQLConnection {
     func scan(_ sql: SQL, _ row: (any SQLCursor) -> Void) async throws(DatabaseError) {
         try handle.scan(sql, row)
     }
+
+    func insertRows(into table: String, columns: [String], casts: [Int: String], conflict: SQL, count: Int,
+                    row: (Int) -> [SQLValue]) async throws(DatabaseError) {
+        guard count > 0 else { return }
+        try handle.runEach(Self.singleRowInsert(into: table, columns: columns, casts: casts, conflict: conflict,
+                                                dialect: .sqlite),
+                           count: count, row: row)
+    }
 }

@@ -90,6 +90,22 @@ final class SQLiteHandle: @unchecked Sendable {
         return (rows, Int(sqlite3_changes(db)))
     }
 
+    /// Runs one statement `count` times, bound to `row(i)` each time (a bulk insert, prepared once).
+    func runEach(_ text: String, count: Int, row: (Int) -> [SQLValue]) throws(DatabaseError) {
+        let statement = try prepared(text)
+        defer { sqlite3_clear_bindings(statement) }
+        for index in 0..<count {
+            try bind(row(index), to: statement)
+            let status = sqlite3_step(statement)
+            guard status == SQLITE_DONE || status == SQLITE_ROW else {
+                let failure = error(status, String(cString: sqlite3_errmsg(db)))
+                sqlite3_reset(statement)
+                throw failure
+            }
+            sqlite3_reset(statement)
+        }
+    }
+
     /// Runs one query and hands each row to `row` in place, as SQLite steps to it.
     func scan(_ sql: SQL, _ row: (any SQLCursor) -> Void) throws(DatabaseError) {
         let statement = try prepared(sql.text(for: .sqlite))

@@ -213,26 +213,20 @@ extension WarehouseTransform {
         }
     }
 
-    /// Like ``insert(into:_:_:conflict:on:)`` for rows of plain values (no SQL fragments): built without a `SQL`
-    /// per cell, and only a statement's rows at a time (`row(i)` makes row `i` of `count`), so a run never holds
-    /// its facts' values all at once. `casts` binds some columns as `CAST(? AS type)`.
+    /// Like ``insert(into:_:_:conflict:on:)`` for rows of plain values (no SQL fragments), through the connection's
+    /// bulk load (``SQLConnection/insertRows(into:columns:casts:conflict:count:row:)``): `row(i)` makes row `i` of
+    /// `count` as it is sent, so a run never holds its facts' values all at once. `casts` binds some columns as
+    /// `CAST(? AS type)`.
+    /// Never inlined: inlined into `AggregateDeltas.apply(on:)`, Swift 6.3's LLVM coroutine splitting crashed on
+    /// the typed-throwing call (release builds, signal 11 in `emitSetAndGetSwiftErrorValueAround`).
+    @inline(never)
     static func insertValues(into table: String, _ columns: [String], count: Int, casts: [Int: String] = [:],
                              conflict: SQL, on connection: any SQLConnection,
                              row: (Int) -> [SQLValue]) async throws {
-        let rowsPerStatement = max(1, rowsPerInsertValues / columns.count)
-        var start = 0
-        while start < count {
-            try Task.checkCancellation()
-            let chunk = (start..<min(start + rowsPerStatement, count)).map(row)
-            try await connection.execute("""
-                INSERT INTO \(raw: table) (\(raw: columns.joined(separator: ", "))) VALUES \(sql: SQL.rows(values: chunk, casts: casts)) \(sql: conflict)
-                """)
-            start += rowsPerStatement
-        }
+        try Task.checkCancellation()
+        try await connection.insertRows(into: table, columns: columns, casts: casts, conflict: conflict, count: count,
+                                        row: row)
     }
-
-    /// Values per multi-row `INSERT` of plain values (about 500 rows of a fact: under both engines' bind limits).
-    static let rowsPerInsertValues = 7_000
 
     /// `ON CONFLICT (key) DO UPDATE SET c = excluded.c, …`.
     static func upsert(_ key: String, _ columns: [String]) -> SQL {

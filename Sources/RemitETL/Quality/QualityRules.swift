@@ -146,9 +146,17 @@ public struct QualityRules: Sendable {
 
     /// Two rows of one table with the same `id` (the business key must be unique before SCD2 and the fact upserts):
     /// both are rejected, since neither can be told right.
+    ///
+    /// Rows are one net change per row key, so ids that all equal their row's key are unique: that comparison is
+    /// made first, and only a table where some id differs from its key is hashed.
     static func duplicateIDs(_ rows: StagedRows, into reasons: inout [Int: String]) {
+        let column = rows.textColumn("id")
+        guard rows.changes.indices.contains(where: { column.isPresent($0) && !column.equals($0, rows.changes[$0].key) })
+        else { return }
+        let ids = column.strings
         var first: [String: Int] = [:]
-        for (row, id) in rows.text("id").enumerated() {
+        first.reserveCapacity(ids.count)
+        for (row, id) in ids.enumerated() {
             guard let id else { continue }
             if let earlier = first[id] {
                 reasons[row] = reasons[row] ?? "duplicate id \(id)"
