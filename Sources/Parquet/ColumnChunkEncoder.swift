@@ -37,31 +37,10 @@ enum ColumnChunkEncoder {
         var dataEncoding = plain
         switch data.values {
         case .string(let strings):
-            let dictionary = column.dictionary ? StringDictionary(strings) : nil
-            // The bounds of a dictionary column are those of its distinct values.
-            (chunk.minimum, chunk.maximum) = stringBounds(dictionary?.values ?? strings)
-            if let dictionary {
-                appendPage(type: 2, header: { header in
-                    header.field(7, struct: { page in
-                        page.field(1, i32: Int32(dictionary.values.count))
-                        page.field(2, i32: plain)
-                    })
-                }, body: dictionary.plainValues, compression: compression, to: &chunk)
-                chunk.dictionaryPageOffset = 0
-                chunk.encodings = [plain, rle, rleDictionary]
-                dataEncoding = rleDictionary
-                let width = HybridEncoding.bitWidth(of: UInt32(max(dictionary.values.count - 1, 0)))
-                body.append(UInt8(width))
-                if width == 0 {
-                    HybridEncoding.run(of: 0, count: strings.count, bitWidth: 0, into: &body)
-                } else {
-                    dictionary.indices.withUnsafeBufferPointer { indices in
-                        HybridEncoding.bitPacked(count: indices.count, bitWidth: width, into: &body) { indices[$0] }
-                    }
-                }
-            } else {
-                plainStrings(strings, into: &body)
-            }
+            dataEncoding = encodeByteArrays(ByteArrays(strings), column: column, compression: compression, chunk: &chunk,
+                                            body: &body)
+        case .byteArrays(let values):
+            dataEncoding = encodeByteArrays(values, column: column, compression: compression, chunk: &chunk, body: &body)
         case .int32(let values):
             appendLittleEndian(values, into: &body)
             if let lo = values.min(), let hi = values.max() { (chunk.minimum, chunk.maximum) = (le(lo), le(hi)) }
@@ -117,25 +96,6 @@ enum ColumnChunkEncoder {
         body += levels
     }
 
-    static func plainStrings(_ strings: [String], into body: inout [UInt8]) {
-        body.reserveCapacity(body.count + strings.reduce(0) { $0 + 4 + $1.utf8.count })
-        for string in strings { appendPlain(string, into: &body) }
-    }
-
-    /// One PLAIN BYTE_ARRAY value: its length (u32 LE) and its UTF-8 bytes.
-    @inline(__always)
-    static func appendPlain(_ string: String, into body: inout [UInt8]) {
-        var string = string
-        string.withUTF8 { utf8 in
-            let count = UInt32(utf8.count)
-            body.append(UInt8(truncatingIfNeeded: count))
-            body.append(UInt8(truncatingIfNeeded: count >> 8))
-            body.append(UInt8(truncatingIfNeeded: count >> 16))
-            body.append(UInt8(truncatingIfNeeded: count >> 24))
-            body.append(contentsOf: utf8)
-        }
-    }
-
     static func appendLittleEndian<T: FixedWidthInteger>(_ values: [T], into body: inout [UInt8]) {
         let start = body.count
         body.append(contentsOf: repeatElement(0, count: values.count * MemoryLayout<T>.size))
@@ -150,52 +110,77 @@ enum ColumnChunkEncoder {
 
     static func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
 
-    /// Minimum and maximum in unsigned byte order of the UTF-8 (the order Parquet defines for strings).
-    static func stringBounds(_ strings: [String]) -> ([UInt8]?, [UInt8]?) {
-        guard var lo = strings.first else { return (nil, nil) }
-        var hi = lo
-        for string in strings.dropFirst() {
-            if precedes(string, lo) { lo = string }
-            if precedes(hi, string) { hi = string }
+    /// BYTE_ARRAY values: a dictionary page and the indices when the column is dictionary-encoded and its distinct
+    /// values fit, PLAIN otherwise; the chunk's bounds. Returns the data page's encoding.
+    static func encodeByteArrays(_ values: ByteArrays, column: ParquetColumn, compression: ParquetCompression,
+                                 chunk: inout EncodedColumnChunk, body: inout [UInt8]) -> Int32 {
+        guard column.dictionary, let dictionary = ByteArrayDictionary(values) else {
+            (chunk.minimum, chunk.maximum) = bounds(values)
+            plain(values, into: &body)
+            return plain
         }
-        return (Array(lo.utf8), Array(hi.utf8))
+        // The bounds of a dictionary column are those of its distinct values.
+        (chunk.minimum, chunk.maximum) = bounds(dictionary.values)
+        var page: [UInt8] = []
+        plain(dictionary.values, into: &page)
+        appendPage(type: 2, header: { header in
+            header.field(7, struct: { page in
+                page.field(1, i32: Int32(dictionary.values.count))
+                page.field(2, i32: plain)
+            })
+        }, body: page, compression: compression, to: &chunk)
+        chunk.dictionaryPageOffset = 0
+        chunk.encodings = [plain, rle, rleDictionary]
+        let width = HybridEncoding.bitWidth(of: UInt32(max(dictionary.values.count - 1, 0)))
+        body.append(UInt8(width))
+        if width == 0 {
+            HybridEncoding.run(of: 0, count: values.count, bitWidth: 0, into: &body)
+        } else {
+            dictionary.indices.withUnsafeBufferPointer { indices in
+                HybridEncoding.bitPacked(count: indices.count, bitWidth: width, into: &body) { indices[$0] }
+            }
+        }
+        return rleDictionary
     }
 
-    /// Unsigned byte order of the UTF-8, compared in place (memcmp).
+    /// PLAIN BYTE_ARRAY values: each one's length (u32 LE), then its bytes.
+    static func plain(_ values: ByteArrays, into body: inout [UInt8]) {
+        body.reserveCapacity(body.count + values.bytes.count + 4 * values.count)
+        values.bytes.withUnsafeBufferPointer { bytes in
+            var start = 0
+            for end in values.ends {
+                let count = UInt32(end - start)
+                body.append(UInt8(truncatingIfNeeded: count))
+                body.append(UInt8(truncatingIfNeeded: count >> 8))
+                body.append(UInt8(truncatingIfNeeded: count >> 16))
+                body.append(UInt8(truncatingIfNeeded: count >> 24))
+                body.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                start = end
+            }
+        }
+    }
+
+    /// Minimum and maximum in unsigned byte order (the order Parquet defines for strings), compared in place.
+    static func bounds(_ values: ByteArrays) -> ([UInt8]?, [UInt8]?) {
+        guard values.count > 0 else { return (nil, nil) }
+        return values.bytes.withUnsafeBufferPointer { bytes in
+            func value(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: bytes[values.start(of: index)..<values.ends[index]])
+            }
+            var (lo, hi) = (0, 0)
+            for index in 1..<values.count {
+                let candidate = value(index)
+                if precedes(candidate, value(lo)) { lo = index }
+                if precedes(value(hi), candidate) { hi = index }
+            }
+            return (Array(value(lo)), Array(value(hi)))
+        }
+    }
+
     @inline(__always)
-    static func precedes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { left in
-            b.withUTF8 { right in
-                let common = min(left.count, right.count)
-                let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
-                return order != 0 ? order < 0 : left.count < right.count
-            }
-        }
-    }
-
-
-    /// The distinct strings in first-seen order and each row's index; nil when the dictionary would be too big.
-    struct StringDictionary {
-        var values: [String] = []
-        var indices: [UInt32] = []
-        var plainValues: [UInt8] = []
-
-        init?(_ strings: [String]) {
-            var positions: [String: UInt32] = [:]
-            indices.reserveCapacity(strings.count)
-            for string in strings {
-                if let known = positions[string] {
-                    indices.append(known)
-                    continue
-                }
-                let position = UInt32(values.count)
-                positions[string] = position
-                values.append(string)
-                indices.append(position)
-                ColumnChunkEncoder.appendPlain(string, into: &plainValues)
-                if plainValues.count > ColumnChunkEncoder.dictionaryBytesMax { return nil }
-            }
-        }
+    static func precedes(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(left.count, right.count)
+        let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
+        return order != 0 ? order < 0 : left.count < right.count
     }
 }

@@ -115,7 +115,7 @@ public final class ParquetFileWriter {
     static func matches(_ values: ParquetColumnData.Values, _ kind: ParquetColumn.Kind) -> Bool {
         switch (values, kind) {
         case (.int32, .int32), (.int32, .date), (.int64, .int64), (.int64, .timestampMicros), (.int64, .timestampMillis),
-             (.int64, .decimal), (.double, .double), (.boolean, .boolean), (.string, .string):
+             (.int64, .decimal), (.double, .double), (.boolean, .boolean), (.string, .string), (.byteArrays, .string):
             true
         default:
             false

@@ -55,6 +55,8 @@ public struct ParquetColumnData: Sendable {
         case double([Double])
         case boolean([Bool])
         case string([String])
+        /// Strings as UTF-8 bytes in one buffer (written as ``string(_:)`` is).
+        case byteArrays(ByteArrays)
 
         var count: Int {
             switch self {
@@ -63,6 +65,7 @@ public struct ParquetColumnData: Sendable {
             case .double(let v): v.count
             case .boolean(let v): v.count
             case .string(let v): v.count
+            case .byteArrays(let v): v.count
             }
         }
     }

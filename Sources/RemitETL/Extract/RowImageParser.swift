@@ -10,6 +10,20 @@ enum RowImageValue: Equatable {
     case json(String)
 }
 
+/// A scalar as the bytes parser hands it over, without making a string: text as a byte range of the image, or of
+/// the parser's ``RowImageParser/unescaped`` buffer for a string that had escapes (valid until the next parse).
+enum RowImageScalar: Equatable {
+    case null
+    case text(Range<Int>)
+    case unescaped(Range<Int>)
+    case integer(Int64)
+    /// A number with a fraction or an exponent (or too big for 64 bits), as its text in the image.
+    case number(Range<Int>)
+    case bool(Bool)
+    /// A nested object or array, as its JSON text in the image.
+    case json(Range<Int>)
+}
+
 /// Parses the flat JSON objects the change capture writes (`{"column": scalar, …}`, both engines) straight from
 /// their UTF-8 bytes: one pass, no Foundation objects, keys matched against the table's column names without
 /// making a string of them. It runs once per extracted row, so it is the extraction's inner loop.
@@ -25,6 +39,8 @@ struct RowImageParser {
     private let names: [[UInt8]]
     private var nextGuess: [Int]
     private var firstGuess = 0
+    /// The decoded bytes of the last parse's strings that had escapes (``RowImageScalar/unescaped(_:)``).
+    private(set) var unescaped: [UInt8] = []
 
     init(columns: [String]) {
         names = columns.map { Array($0.utf8) }
@@ -32,12 +48,14 @@ struct RowImageParser {
     }
 
     /// Calls `visit(column, value)` for each key, with the column's index or nil for a key the table does not
-    /// have (`unknown` gets its name).
+    /// have (`unknown` gets its name). Values as strings: for tests and tools; the extraction parses bytes.
     mutating func parse(_ text: String, visit: (Int, RowImageValue) -> Void, unknown: (String) -> Void) throws(Malformed) {
         var copy = text
         let result: Malformed? = copy.withUTF8 { bytes in
             do throws(Malformed) {
-                try parse(bytes, visit: visit, unknown: unknown)
+                var scalars: [(Int, RowImageScalar)] = []
+                try parse(bytes, visit: { scalars.append(($0, $1)) }, unknown: unknown)
+                for (column, scalar) in scalars { visit(column, value(of: scalar, in: bytes)) }
                 return nil
             } catch {
                 return error
@@ -46,8 +64,25 @@ struct RowImageParser {
         if let result { throw result }
     }
 
-    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, visit: (Int, RowImageValue) -> Void,
-                                unknown: (String) -> Void) throws(Malformed) {
+    /// A scalar of the last parse of `image` as a value.
+    func value(of scalar: RowImageScalar, in image: UnsafeBufferPointer<UInt8>) -> RowImageValue {
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: image[range]), as: UTF8.self) }
+        switch scalar {
+        case .null: return .null
+        case .text(let range): return .string(text(range))
+        case .unescaped(let range): return .string(String(decoding: unescaped[range], as: UTF8.self))
+        case .integer(let integer): return .integer(integer)
+        case .number(let range): return .number(text(range))
+        case .bool(let flag): return .bool(flag)
+        case .json(let range): return .json(text(range))
+        }
+    }
+
+    /// Calls `visit(column, scalar)` for each key the table has, in place from the image's bytes (`unknown` gets
+    /// the name of any other key). Scalars with escapes point into ``unescaped``, which the next parse replaces.
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, visit: (Int, RowImageScalar) -> Void,
+                        unknown: (String) -> Void) throws(Malformed) {
+        unescaped.removeAll(keepingCapacity: true)
         var index = 0
         func skipSpace() {
             while index < bytes.count, bytes[index] == 32 || bytes[index] == 10 || bytes[index] == 13 || bytes[index] == 9 {
@@ -72,7 +107,7 @@ struct RowImageParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw Malformed(offset: index, reason: "expected ':'") }
             index += 1
             skipSpace()
-            let value = try Self.value(bytes, &index)
+            let value = try Self.value(bytes, &index, unescaped: &unescaped)
             let column = column(bytes, keyStart, keyEnd, after: previous)
             if let column {
                 visit(column, value)
@@ -125,11 +160,12 @@ struct RowImageParser {
         return nil
     }
 
-    static func value(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(Malformed) -> RowImageValue {
+    static func value(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int,
+                      unescaped: inout [UInt8]) throws(Malformed) -> RowImageScalar {
         guard index < bytes.count else { throw Malformed(offset: index, reason: "expected a value") }
         switch bytes[index] {
         case UInt8(ascii: "\""):
-            return .string(try string(bytes, &index))
+            return try string(bytes, &index, unescaped: &unescaped)
         case UInt8(ascii: "n"):
             try literal(bytes, &index, "null")
             return .null
@@ -142,7 +178,7 @@ struct RowImageParser {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             let start = index
             try skipNested(bytes, &index)
-            return .json(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+            return .json(start..<index)
         default:
             return try number(bytes, &index)
         }
@@ -157,7 +193,7 @@ struct RowImageParser {
         index += count
     }
 
-    static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(Malformed) -> RowImageValue {
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(Malformed) -> RowImageScalar {
         let start = index
         var negative = false
         if bytes[index] == UInt8(ascii: "-") {
@@ -187,24 +223,27 @@ struct RowImageParser {
             }
         }
         if fractional || overflow || magnitude > UInt64(Int64.max) + (negative ? 1 : 0) {
-            return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+            return .number(start..<index)
         }
         return .integer(negative ? Int64(truncatingIfNeeded: 0 &- magnitude) : Int64(magnitude))
     }
 
-    static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) throws(Malformed) -> String {
+    /// The string starting at `index` (its opening quote): its range in the image when it has no escapes, else
+    /// its decoded bytes appended to `unescaped` and their range there.
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int,
+                       unescaped output: inout [UInt8]) throws(Malformed) -> RowImageScalar {
         let start = index + 1
         if let end = plainStringEnd(bytes, from: start) {
             index = end + 1
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return .text(start..<end)
         }
-        var output: [UInt8] = []
+        let first = output.count
         var position = start
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 index = position + 1
-                return String(decoding: output, as: UTF8.self)
+                return .unescaped(first..<output.count)
             }
             guard byte == UInt8(ascii: "\\") else {
                 output.append(byte)
@@ -268,7 +307,8 @@ struct RowImageParser {
                 index += 1
                 if depth == 0 { return }
             case UInt8(ascii: "\""):
-                _ = try string(bytes, &index)
+                var discarded: [UInt8] = []
+                _ = try string(bytes, &index, unescaped: &discarded)
             default:
                 index += 1
             }

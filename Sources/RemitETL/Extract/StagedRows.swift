@@ -19,7 +19,7 @@ public struct StagedRows: Sendable {
 
     /// A column's values, nil where the row has none.
     public enum Values: Sendable {
-        case text([String?])
+        case text(TextColumn)
         case integer([Int64?])
         case flag([Bool?])
     }
@@ -42,7 +42,7 @@ public struct StagedRows: Sendable {
         self.table = table
         values = table.columns.map { column in
             switch column.type {
-            case .text: .text([])
+            case .text: .text(TextColumn())
             case .integer, .time: .integer([])
             case .flag: .flag([])
             }
@@ -59,8 +59,13 @@ public struct StagedRows: Sendable {
 
     // MARK: Reading
 
-    /// A text column's values (a programmer error if the table has no such text column).
+    /// A text column's values as strings (a programmer error if the table has no such text column).
     public func text(_ name: String) -> [String?] {
+        textColumn(name).strings
+    }
+
+    /// A text column's values as they are held: UTF-8 bytes in one buffer.
+    public func textColumn(_ name: String) -> TextColumn {
         guard let position = positions[name], case .text(let values) = values[position] else {
             preconditionFailure("\(table.name) has no text column \(name)")
         }
@@ -104,7 +109,7 @@ public struct StagedRows: Sendable {
         var seen = [Bool](repeating: false, count: table.columns.count)
         var unknown: [String] = []
         var problem: String?
-        var parsed = [RowImageValue](repeating: .null, count: table.columns.count)
+        var parsed = [RowImageScalar](repeating: .null, count: table.columns.count)
         do {
             try parser.parse(image, visit: { column, value in
                 seen[column] = true
@@ -122,12 +127,12 @@ public struct StagedRows: Sendable {
             if value == .null, !column.optional, problem == nil { problem = "required column \(column.name) is null" }
             switch values[position] {
             case .text(var texts):
-                values[position] = .text([])  // keeps the array uniquely referenced: appended in place
-                texts.append(Self.text(value))
+                values[position] = .text(TextColumn())  // keeps the buffers uniquely referenced: appended in place
+                Self.appendText(value, image: image, unescaped: parser.unescaped, to: &texts)
                 values[position] = .text(texts)
             case .integer(var integers):
                 values[position] = .integer([])
-                let integer = Self.integer(value)
+                let integer = Self.integer(value, image: image, unescaped: parser.unescaped)
                 if integer == nil, value != .null, problem == nil { problem = "column \(column.name) is not an integer" }
                 integers.append(integer.map { column.type == .time ? $0 * 1_000_000 : $0 })
                 values[position] = .integer(integers)
@@ -144,25 +149,31 @@ public struct StagedRows: Sendable {
         self.changedAt.append(changedAt)
     }
 
-    static func text(_ value: RowImageValue) -> String? {
+    /// A scalar into a text column: a string, a number or nested JSON as its bytes in the image; an integer or a
+    /// flag as its JSON text.
+    static func appendText(_ value: RowImageScalar, image: UnsafeBufferPointer<UInt8>, unescaped: [UInt8],
+                           to column: inout TextColumn) {
         switch value {
-        case .null: nil
-        case .string(let text), .number(let text), .json(let text): text
-        case .integer(let integer): String(integer)
-        case .bool(let flag): flag ? "true" : "false"
+        case .null: column.appendNull()
+        case .text(let range), .number(let range), .json(let range): column.append(UnsafeBufferPointer(rebasing: image[range]))
+        case .unescaped(let range): unescaped.withUnsafeBufferPointer { column.append(UnsafeBufferPointer(rebasing: $0[range])) }
+        case .integer(let integer): column.append(String(integer))
+        case .bool(let flag): column.append(flag ? "true" : "false")
         }
     }
 
-    static func integer(_ value: RowImageValue) -> Int64? {
+    /// A scalar into an integer column: an integer, a string of one, or a flag (1 or 0); nil for anything else.
+    static func integer(_ value: RowImageScalar, image: UnsafeBufferPointer<UInt8>, unescaped: [UInt8]) -> Int64? {
         switch value {
         case .integer(let integer): integer
-        case .string(let text): Int64(text)
+        case .text(let range): Int64(String(decoding: UnsafeBufferPointer(rebasing: image[range]), as: UTF8.self))
+        case .unescaped(let range): Int64(String(decoding: unescaped[range], as: UTF8.self))
         case .bool(let flag): flag ? 1 : 0
         default: nil
         }
     }
 
-    static func flag(_ value: RowImageValue) -> Bool? {
+    static func flag(_ value: RowImageScalar) -> Bool? {
         switch value {
         case .bool(let flag): flag
         case .integer(let integer) where integer == 0 || integer == 1: integer == 1
@@ -177,7 +188,7 @@ public struct StagedRows: Sendable {
         result.changedAt = indices.map { changedAt[$0] }
         result.values = values.map { column in
             switch column {
-            case .text(let values): .text(indices.map { values[$0] })
+            case .text(let values): .text(values.subset(indices))
             case .integer(let values): .integer(indices.map { values[$0] })
             case .flag(let values): .flag(indices.map { values[$0] })
             }
@@ -202,7 +213,7 @@ public struct StagedRows: Sendable {
                 column.optional ? values[range].map { $0 != nil } : nil
             }
             switch values[position] {
-            case .text(let values): result.append(.init(.string(values[range].compactMap { $0 }), present: present(values)))
+            case .text(let values): result.append(values.parquet(range, optional: column.optional))
             case .integer(let values): result.append(.init(.int64(values[range].compactMap { $0 }), present: present(values)))
             case .flag(let values): result.append(.init(.boolean(values[range].compactMap { $0 }), present: present(values)))
             }
