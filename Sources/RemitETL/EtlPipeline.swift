@@ -195,6 +195,9 @@ public struct EtlPipeline: Sendable {
         // The next slice is read on a thread of its own while this one loads (see DedicatedThreadExecutor).
         let readAhead = DedicatedThreadExecutor(name: "remit-etl-read-ahead")
         defer { readAhead.shutdown() }
+        // Each slice's payments are looked up in the OLTP store for its reconciliation beside its load.
+        let reconcile = DedicatedThreadExecutor(name: "remit-etl-reconcile")
+        defer { reconcile.shutdown() }
         let checks = try await warehouse.write { connection in
             // The pages of the slice after next are read from the disk beside the rest (ChangePagePrefetcher).
             try await ChangePagePrefetcher(store: store).withPrefetching { prefetch in
@@ -222,6 +225,7 @@ public struct EtlPipeline: Sendable {
                     async let following = self.extractAhead(next, on: readAhead, report: box, progress: progress)
                     let loaded = try await self.loadSlice(
                         extracted, slice: slice, stageName: label == nil ? runID : "\(runID)-\(index + 1)", runID: runID,
+                    reconcileOn: reconcile,
                         date: date, converter: converter, logicalDate: logicalDate, on: connection, report: box, step: step,
                         progress: progress)
                     checks += loaded.checks.map { check in
@@ -300,14 +304,14 @@ public struct EtlPipeline: Sendable {
     /// they are transformed and loaded, and what was loaded is checked. A failed staging fails the run, which rolls
     /// the load back.
     func loadSlice(_ extracted: [String: StagedRows], slice: (after: Int64, through: Int64), stageName: String,
-                   runID: String, date: (Int, Int, Int), converter: CurrencyConverter, logicalDate: String,
+                   runID: String, reconcileOn reconcile: DedicatedThreadExecutor, date: (Int, Int, Int), converter: CurrencyConverter, logicalDate: String,
                    on connection: any SQLConnection, report box: ReportBox,
                    step: @escaping @Sendable (String, Int) -> Void,
                    progress: @Sendable @escaping (String) -> Void) async throws -> LoadedSlice {
         try Task.checkCancellation()
         let quality = try await judge(extracted, on: connection)
         step("quality", quality.quarantined.count)
-        return try await stageAndLoad(quality, slice: slice, stageName: stageName, runID: runID, date: date,
+        return try await stageAndLoad(quality, slice: slice, stageName: stageName, runID: runID, reconcileOn: reconcile, date: date,
                                       converter: converter, logicalDate: logicalDate, on: connection, report: box,
                                       step: step, progress: progress)
     }
@@ -315,7 +319,7 @@ public struct EtlPipeline: Sendable {
     /// A judged slice, staged to the lake while it is transformed, loaded and checked. (A function of its own: with
     /// this task group inside ``loadSlice``, Swift 6.3.1's ClosureLifetimeFixup pass crashed the compiler.)
     func stageAndLoad(_ quality: QualityRules.Outcome, slice: (after: Int64, through: Int64), stageName: String,
-                      runID: String, date: (Int, Int, Int), converter: CurrencyConverter, logicalDate: String,
+                      runID: String, reconcileOn reconcile: DedicatedThreadExecutor, date: (Int, Int, Int), converter: CurrencyConverter, logicalDate: String,
                       on connection: any SQLConnection, report box: ReportBox,
                       step: @escaping @Sendable (String, Int) -> Void,
                       progress: @Sendable @escaping (String) -> Void) async throws -> LoadedSlice {
@@ -332,6 +336,13 @@ public struct EtlPipeline: Sendable {
                 return nil
             }
             group.addTask {
+                // The OLTP side of the reconciliation, read while the slice is transformed and loaded.
+                let paymentIDs = quality.accepted["payment"].map { rows in
+                    rows.changes.filter { $0.kind == .upsert }.map(\.key)
+                } ?? []
+                async let oltp = withTaskExecutorPreference(reconcile) {
+                    try await WarehouseValidation.oltpCountsAndSums(of: paymentIDs, in: store)
+                }
                 let transform = WarehouseTransform(tables: quality.accepted, converter: converter, logicalDate: logicalDate)
                 step("transform", transform.payments.count + transform.refunds.count + transform.disputes.count
                      + transform.movements.count)
@@ -339,7 +350,7 @@ public struct EtlPipeline: Sendable {
                 let (keys, aggregates) = try await transform.load(on: connection, runID: runID,
                                                                   quarantined: quality.quarantined, step: step)
                 try Task.checkCancellation()
-                let checks = try await WarehouseValidation(transform: transform, store: store, range: slice)
+                let checks = try await WarehouseValidation(transform: transform, range: slice, oltp: try await oltp)
                     .sliceChecks(on: connection, keys: keys)
                 step("validate", checks.count)
                 return LoadedSlice(checks: checks, quality: quality, newestPayment: transform.payments.map(\.created).max(),

@@ -51,7 +51,12 @@ struct EtlRuns: Sendable {
     /// Refreshes the planner's statistics (the seed's UPDATE STATISTICS).
     func analyze() async throws {
         if warehouse.dialect == .sqlite {
-            _ = try await warehouse.write { connection in try await connection.execute("ANALYZE") }
+            // Statistics from a sample of each index (as `PRAGMA optimize` takes them), not a read of the whole
+            // warehouse: 6.4 s after 10M payments, and growing with every night.
+            _ = try await warehouse.write { connection in
+                try await connection.execute("PRAGMA analysis_limit = 1000")
+                return try await connection.execute("ANALYZE")
+            }
         } else {
             try await warehouse.read { connection in _ = try await connection.execute("ANALYZE") }
         }
