@@ -34,6 +34,15 @@ public final class AsyncLock: Sendable {
         }
     }
 
+    /// Takes the lock if it is free, without waiting; returns whether it did.
+    public func tryLock() -> Bool {
+        state.withLock { state in
+            if state.locked { return false }
+            state.locked = true
+            return true
+        }
+    }
+
     /// Hands the lock to the oldest waiter, or frees it.
     public func unlock() {
         let next: CheckedContinuation<Void, Never>? = state.withLock { state in

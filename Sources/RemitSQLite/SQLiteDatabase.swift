@@ -46,14 +46,19 @@ public final class SQLiteDatabase: SQLDatabase {
         try await groupCommit.write(body)
     }
 
+    /// Runs `body` on a free reader: the first free one from a rotating start, or, when all are busy, the one at the
+    /// start (waiting for it). A long read (the ETL's scan of a slice) so never holds up a read that another reader
+    /// could take.
     public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
-        let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count
-        let reader = readers[index]
-        return try await reader.lock.withLock {
-            try reader.handle.exec("BEGIN")
-            defer { try? reader.handle.exec("COMMIT") }
-            return try await body(SQLiteConnection(handle: reader.handle))
-        }
+        let start = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        let free = (0..<readers.count).lazy.map { (start + $0) % self.readers.count }
+            .first { self.readers[$0].lock.tryLock() }
+        let reader = readers[free ?? start % readers.count]
+        if free == nil { await reader.lock.lock() }
+        defer { reader.lock.unlock() }
+        try reader.handle.exec("BEGIN")
+        defer { try? reader.handle.exec("COMMIT") }
+        return try await body(SQLiteConnection(handle: reader.handle))
     }
 }
 
