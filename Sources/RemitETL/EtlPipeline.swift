@@ -225,9 +225,8 @@ public struct EtlPipeline: Sendable {
                     async let following = self.extractAhead(next, on: readAhead, report: box, progress: progress)
                     let loaded = try await self.loadSlice(
                         extracted, slice: slice, stageName: label == nil ? runID : "\(runID)-\(index + 1)", runID: runID,
-                    reconcileOn: reconcile,
-                        date: date, converter: converter, logicalDate: logicalDate, on: connection, report: box, step: step,
-                        progress: progress)
+                        reconcileOn: reconcile, date: date, converter: converter, logicalDate: logicalDate,
+                        on: connection, report: box, step: step, progress: progress)
                     checks += loaded.checks.map { check in
                         var check = check
                         if let label { check.detail = "\(label): " + check.detail }
@@ -304,23 +303,24 @@ public struct EtlPipeline: Sendable {
     /// they are transformed and loaded, and what was loaded is checked. A failed staging fails the run, which rolls
     /// the load back.
     func loadSlice(_ extracted: [String: StagedRows], slice: (after: Int64, through: Int64), stageName: String,
-                   runID: String, reconcileOn reconcile: DedicatedThreadExecutor, date: (Int, Int, Int), converter: CurrencyConverter, logicalDate: String,
-                   on connection: any SQLConnection, report box: ReportBox,
+                   runID: String, reconcileOn reconcile: DedicatedThreadExecutor, date: (Int, Int, Int),
+                   converter: CurrencyConverter, logicalDate: String, on connection: any SQLConnection, report box: ReportBox,
                    step: @escaping @Sendable (String, Int) -> Void,
                    progress: @Sendable @escaping (String) -> Void) async throws -> LoadedSlice {
         try Task.checkCancellation()
         let quality = try await judge(extracted, on: connection)
         step("quality", quality.quarantined.count)
-        return try await stageAndLoad(quality, slice: slice, stageName: stageName, runID: runID, reconcileOn: reconcile, date: date,
-                                      converter: converter, logicalDate: logicalDate, on: connection, report: box,
-                                      step: step, progress: progress)
+        return try await stageAndLoad(quality, slice: slice, stageName: stageName, runID: runID,
+                                      reconcileOn: reconcile, date: date, converter: converter,
+                                      logicalDate: logicalDate, on: connection, report: box, step: step,
+                                      progress: progress)
     }
 
     /// A judged slice, staged to the lake while it is transformed, loaded and checked. (A function of its own: with
     /// this task group inside ``loadSlice``, Swift 6.3.1's ClosureLifetimeFixup pass crashed the compiler.)
     func stageAndLoad(_ quality: QualityRules.Outcome, slice: (after: Int64, through: Int64), stageName: String,
-                      runID: String, reconcileOn reconcile: DedicatedThreadExecutor, date: (Int, Int, Int), converter: CurrencyConverter, logicalDate: String,
-                      on connection: any SQLConnection, report box: ReportBox,
+                      runID: String, reconcileOn reconcile: DedicatedThreadExecutor, date: (Int, Int, Int),
+                      converter: CurrencyConverter, logicalDate: String, on connection: any SQLConnection, report box: ReportBox,
                       step: @escaping @Sendable (String, Int) -> Void,
                       progress: @Sendable @escaping (String) -> Void) async throws -> LoadedSlice {
         let (lakeDirectory, store) = (self.lakeDirectory, self.store)
