@@ -13,12 +13,6 @@ public struct TextColumn: Sendable, Equatable {
 
     public init() {}
 
-    public init(_ values: [String?]) {
-        for value in values {
-            if var value { value.withUTF8 { append($0) } } else { appendNull() }
-        }
-    }
-
     public var count: Int { ends.count }
 
     mutating func append(_ utf8: UnsafeBufferPointer<UInt8>) {
@@ -44,12 +38,6 @@ public struct TextColumn: Sendable, Equatable {
     }
 
     private func start(_ row: Int) -> Int { row == 0 ? 0 : ends[row - 1] }
-
-    /// Row `row`'s value as a string (nil for a null).
-    public subscript(row: Int) -> String? {
-        guard present[row] else { return nil }
-        return withUTF8(row) { String(decoding: $0, as: UTF8.self) }
-    }
 
     /// Every row's value as a string: for the columns the rules and the transform read.
     public var strings: [String?] {

@@ -139,25 +139,19 @@ struct WarehouseValidation: Sendable {
         -> [String: (count: Int64, sum: Int64)]
     {
         try await store.read { source in
-            try await countsAndSums("SELECT currency, count(*) AS n, SUM(amount) AS total FROM charges WHERE id IN", ids,
-                                    on: source)
-        }
-    }
-
-    static func countsAndSums(_ select: String, _ ids: [String], on connection: any SQLConnection) async throws
-        -> [String: (count: Int64, sum: Int64)]
-    {
-        var result: [String: (count: Int64, sum: Int64)] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 500) {
-            let slice = ids[chunk..<min(chunk + 500, ids.count)]
-            for row in try await connection.query("""
-                \(raw: select) (\(sql: SQL.join(slice.map { "\($0)" }, separator: ", "))) GROUP BY currency
-                """) {
-                result[row.string("currency"), default: (0, 0)].count += row.int("n")
-                result[row.string("currency"), default: (0, 0)].sum += row.int("total")
+            var result: [String: (count: Int64, sum: Int64)] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let slice = ids[chunk..<min(chunk + 500, ids.count)]
+                for row in try await source.query("""
+                    SELECT currency, count(*) AS n, SUM(amount) AS total FROM charges
+                    WHERE id IN (\(sql: SQL.join(slice.map { "\($0)" }, separator: ", "))) GROUP BY currency
+                    """) {
+                    result[row.string("currency"), default: (0, 0)].count += row.int("n")
+                    result[row.string("currency"), default: (0, 0)].sum += row.int("total")
+                }
             }
+            return result
         }
-        return result
     }
 
     /// Every dimension key this run's facts point at has its row (the unknown member `-1` is a row): checked on the
