@@ -9,13 +9,12 @@ import RemitStore
 struct Endpoint: Sendable {
     let ledger: Ledger
 
-    /// The body of a POST, form-decoded (at most 1 MiB).
+    /// The body of a POST, form-decoded from its bytes (at most ``APILimits/bodyBytesMax``; a larger declared
+    /// length is refused by the middleware before any of it is read).
     func bodyForm(_ request: Request, context: APIRequestContext) async throws -> Form {
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        var body = String(buffer: buffer)
-        if body.hasPrefix("?") { body.removeFirst() }
-        return try Form.parse(body[...])
+        return try Form.parse(bytes: buffer.readableBytesView)
     }
 
     /// The query string of a GET or DELETE, form-decoded.
