@@ -76,3 +76,12 @@ public struct StripeError: Error, Sendable, Equatable {
 extension String {
     func replacingUnderscores() -> String { String(map { $0 == "_" ? "-" : $0 }) }
 }
+
+extension StripeError {
+    /// A concurrent request changed the object between this request's read and its write (Stripe answers this
+    /// `lock_timeout` when two requests contend for one object); retrying reads the new state.
+    public static let lockTimeout = StripeError(
+        status: 429, type: .invalidRequest, code: "lock_timeout",
+        message: "This object cannot be accessed right now because another API request is currently accessing it. "
+            + "If you see this error intermittently, retry the request.")
+}

@@ -66,9 +66,9 @@ public struct Authorization: Sendable, Equatable {
 /// A dispute to open on a successful charge: Stripe's `reason` and initial `status`.
 public struct DisputeScenario: Sendable, Equatable {
     public var reason: String
-    public var status: String
+    public var status: DisputeStatus
 
-    public init(reason: String, status: String) {
+    public init(reason: String, status: DisputeStatus) {
         self.reason = reason
         self.status = status
     }

@@ -1,3 +1,5 @@
+import RemitCore
+
 /// Stripe's test card numbers, tokens and PaymentMethod ids, and what each does.
 public enum TestCards {
     struct Entry {
@@ -47,9 +49,9 @@ public enum TestCards {
         add("4100000000000019", .blocked(riskLevel: "highest"))
         add("4000000000004954", .blocked(riskLevel: "highest"))
         add("4000000000009235", .elevatedRisk)
-        add("4000000000000259", .dispute(reason: "fraudulent", status: "needs_response"))
-        add("4000000000002685", .dispute(reason: "product_not_received", status: "needs_response"))
-        add("4000000000001976", .dispute(reason: "general", status: "warning_needs_response"))
+        add("4000000000000259", .dispute(reason: "fraudulent", status: .needsResponse))
+        add("4000000000002685", .dispute(reason: "product_not_received", status: .needsResponse))
+        add("4000000000001976", .dispute(reason: "general", status: .warningNeedsResponse))
         return table
     }()
 

@@ -1,3 +1,5 @@
+import RemitCore
+
 /// What a test card does when charged (Stripe's testing documentation, research stripe.md §2.11).
 public enum TestScenario: Sendable, Equatable {
     case success
@@ -6,7 +8,7 @@ public enum TestScenario: Sendable, Equatable {
     case blocked(riskLevel: String)
     /// Approved but held for review: risk level `elevated`, outcome `manual_review`.
     case elevatedRisk
-    case dispute(reason: String, status: String)
+    case dispute(reason: String, status: DisputeStatus)
     /// Succeeds with funds available at once.
     case bypassPending
 }

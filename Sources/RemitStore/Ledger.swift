@@ -23,6 +23,8 @@ public struct Ledger: Sendable {
     let merchantHistory: MerchantHistoryCache
     /// Which accounts have enabled webhook endpoints, and the wake-up of the delivery workers.
     public let webhooks: WebhookDirectory
+    /// Guards a test may remove (all in place otherwise).
+    public let faults = LedgerFaults()
 
     public init(database: any SQLDatabase, clock: WallClock = .system, ids: IDGenerator = .random,
                 fees: FeePolicy = FeePolicy(), processor: any CardProcessor, apiVersion: String = "2024-06-20",

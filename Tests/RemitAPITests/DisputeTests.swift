@@ -1,4 +1,6 @@
 import Foundation
+import RemitApp
+import RemitStore
 import RemitTesting
 import Testing
 
@@ -66,6 +68,72 @@ struct DisputeTests {
             let amounts = ((report["available"] as? [[String: Any]]) ?? []) + ((report["pending"] as? [[String: Any]]) ?? [])
             let total = amounts.compactMap { $0["amount"] as? Int }.reduce(0, +)
             #expect(total == 2 * (2000 - 88) - 2000 - 1500)
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func anOpenOrLostChargebackRefusesRefundsAndAnInquiryOrAWonOneDoesNot(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            func disputed(_ source: String) async throws -> (charge: String, dispute: String) {
+                let charge = try await client.post("/v1/charges", [
+                    ("amount", "5000"), ("currency", "usd"), ("payment_method", source),
+                ], key: merchant.key)
+                let list = try await client.get("/v1/disputes", [("charge", charge.id)], key: merchant.key)
+                return (charge.id, try #require((list["data"] as? [[String: Any]])?.first?["id"] as? String))
+            }
+            let open = try await disputed("pm_card_createDispute")
+            let openDispute = try await client.get("/v1/disputes/\(open.dispute)", key: merchant.key)
+            #expect(openDispute["is_charge_refundable"] as? Bool == false)
+            let refused = try await client.post("/v1/refunds", [("charge", open.charge)], key: merchant.key)
+            #expect(refused.status == 400)
+            #expect(refused.error["code"] as? String == "charge_disputed")
+            _ = try await client.post("/v1/disputes/\(open.dispute)/close", key: merchant.key)
+            let afterLoss = try await client.post("/v1/refunds", [("charge", open.charge), ("amount", "100")], key: merchant.key)
+            #expect(afterLoss.error["code"] as? String == "charge_disputed", "a lost chargeback keeps the money away")
+
+            let inquiry = try await disputed("pm_card_createDisputeInquiry")
+            #expect(try await client.get("/v1/disputes/\(inquiry.dispute)", key: merchant.key)["is_charge_refundable"] as? Bool == true)
+            #expect(try await client.post("/v1/refunds", [("charge", inquiry.charge)], key: merchant.key).status == 200)
+
+            let won = try await disputed("pm_card_createDispute")
+            _ = try await client.post("/v1/disputes/\(won.dispute)", [
+                ("evidence[uncategorized_text]", "winning_evidence"), ("submit", "true"),
+            ], key: merchant.key)
+            #expect(try await client.post("/v1/refunds", [("charge", won.charge)], key: merchant.key).status == 200)
+            let report = try await LedgerVerifier(database: app.runtime.store.database).verify()
+            #expect(report.isConsistent, "\(report.problems)")
+        }
+    }
+
+    @Test(arguments: TestEngine.available)
+    func racingSubmissionsOfWinningEvidenceReinstateTheFundsOnce(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            let charge = try await client.post("/v1/charges", [
+                ("amount", "5000"), ("currency", "usd"), ("source", "tok_createDispute"),
+            ], key: merchant.key)
+            let list = try await client.get("/v1/disputes", [("charge", charge.id)], key: merchant.key)
+            let dispute = try #require((list["data"] as? [[String: Any]])?.first?["id"] as? String)
+            let results = try await withThrowingTaskGroup(of: APIResult.self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        try await client.post("/v1/disputes/\(dispute)", [
+                            ("evidence[uncategorized_text]", "winning_evidence"), ("submit", "true"),
+                        ], key: merchant.key)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.filter { $0.status == 200 }.count == 1, "\(results.map(\.status))")
+            #expect(results.filter { $0.status != 200 }.allSatisfy { $0.error["code"] as? String == "charge_dispute_closed" },
+                    "\(results.map(\.body))")
+            let closed = try await client.get("/v1/disputes/\(dispute)", key: merchant.key)
+            #expect((closed["balance_transactions"] as? [Any])?.count == 2, "one withdrawal, one reinstatement")
+            let report = try await LedgerVerifier(database: app.runtime.store.database).verify()
+            #expect(report.isConsistent, "\(report.problems)")
         }
     }
 }

@@ -7,7 +7,7 @@ public struct Dispute: Sendable, Equatable {
     public var amount: Int64
     public var currency: Currency
     public var reason: String
-    public var status: String
+    public var status: DisputeStatus
     /// Evidence fields as a JSON object text (strings only).
     public var evidence: String
     public var submissionCount: Int64
@@ -16,7 +16,7 @@ public struct Dispute: Sendable, Equatable {
     public var livemode: Bool
 
     public init(id: String, accountID: String, created: Int64, chargeID: String, amount: Int64, currency: Currency,
-                reason: String, status: String, evidence: String = "{}", submissionCount: Int64 = 0, dueBy: Int64,
+                reason: String, status: DisputeStatus, evidence: String = "{}", submissionCount: Int64 = 0, dueBy: Int64,
                 metadata: Metadata = Metadata(), livemode: Bool) {
         self.id = id
         self.accountID = accountID
@@ -34,9 +34,13 @@ public struct Dispute: Sendable, Equatable {
     }
 
     /// Inquiries (`warning_*`) move no money; chargebacks withdraw the amount and a fee.
-    public var isInquiry: Bool { status.hasPrefix("warning_") }
+    public var isInquiry: Bool { status.isInquiry }
 
-    public var isClosed: Bool { ["won", "lost", "warning_closed"].contains(status) }
+    public var isClosed: Bool { status.isClosed }
+
+    /// Whether the disputed charge may still be refunded: an inquiry's may; a chargeback's may not while it is open
+    /// or once it is lost (the cardholder has the money back already), as Stripe answers `charge_disputed`.
+    public var isChargeRefundable: Bool { !status.blocksRefunds }
 
     public func json(balanceTransactions: [JSONValue], now: Int64, charge: JSONValue? = nil) -> JSONValue {
         .object([
@@ -47,8 +51,8 @@ public struct Dispute: Sendable, Equatable {
                 ("due_by", .int(dueBy)), ("has_evidence", .bool(evidence != "{}")),
                 ("past_due", .bool(now > dueBy && !isClosed)), ("submission_count", .int(submissionCount)),
             ])),
-            ("is_charge_refundable", .bool(false)), ("livemode", .bool(livemode)), ("metadata", metadata.json),
-            ("payment_intent", .null), ("reason", .string(reason)), ("status", .string(status)),
+            ("is_charge_refundable", .bool(isChargeRefundable)), ("livemode", .bool(livemode)), ("metadata", metadata.json),
+            ("payment_intent", .null), ("reason", .string(reason)), ("status", .string(status.rawValue)),
         ])
     }
 

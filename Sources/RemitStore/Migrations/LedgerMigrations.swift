@@ -14,5 +14,6 @@ public enum LedgerMigrations {
         Migration0009CaptureClock.migration,
         Migration0010StreamSources.migration,
         Migration0011Retention.migration,
+        Migration0012MoneyOnce.migration,
     ]
 }

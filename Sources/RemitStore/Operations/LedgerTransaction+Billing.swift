@@ -130,7 +130,8 @@ extension LedgerTransaction {
     }
 
     public func updateSubscription(_ id: String, _ update: SubscriptionUpdate) async throws -> Subscription {
-        guard var subscription = try await reader.subscription(id) else { throw StripeError.noSuch("subscription", id) }
+        var subscription = try await lockedSubscription(id)
+        let found = subscription.status
         guard subscription.status != "canceled" else {
             throw StripeError.invalid("subscription", "A canceled subscription can only update its metadata.")
         }
@@ -152,7 +153,7 @@ extension LedgerTransaction {
             }
         }
         guard !previous.isEmpty else { return subscription }
-        try await save(subscription)
+        try await save(subscription, from: found)
         try await emit("customer.subscription.updated", try await subscriptionJSON(subscription), id: id,
                        previous: .object(previous))
         return subscription
@@ -160,14 +161,15 @@ extension LedgerTransaction {
 
     /// Cancels at once (`DELETE /v1/subscriptions/{id}`).
     public func cancelSubscription(_ id: String) async throws -> Subscription {
-        guard var subscription = try await reader.subscription(id) else { throw StripeError.noSuch("subscription", id) }
+        var subscription = try await lockedSubscription(id)
+        let found = subscription.status
         guard subscription.status != "canceled" else {
             throw StripeError.invalid("subscription", "This subscription is already canceled.")
         }
         subscription.status = "canceled"
         subscription.canceledAt = now
         subscription.endedAt = now
-        try await save(subscription)
+        try await save(subscription, from: found)
         try await emit("customer.subscription.deleted", try await subscriptionJSON(subscription), id: id)
         return subscription
     }
@@ -198,14 +200,26 @@ extension LedgerTransaction {
             """)
     }
 
-    private func save(_ subscription: Subscription) async throws {
+    /// The subscription, read for a change: locked until commit on PostgreSQL (see ``RowLock``).
+    private func lockedSubscription(_ id: String) async throws -> Subscription {
+        guard let subscription = try await connection.queryFirst(
+            "SELECT * FROM subscriptions WHERE id = \(id) AND account_id = \(accountID)\(sql: RowLock.forUpdate(connection))"
+        ).map(Subscription.init(row:)) else {
+            throw StripeError.noSuch("subscription", id)
+        }
+        return subscription
+    }
+
+    /// Writes the subscription back, only from the status it was read in (a compare-and-set).
+    private func save(_ subscription: Subscription, from found: String) async throws {
         let s = subscription
-        try await connection.execute("""
+        let changed = try await connection.execute("""
             UPDATE subscriptions SET status = \(s.status), default_payment_method = \(s.defaultPaymentMethod),
                 cancel_at_period_end = \(s.cancelAtPeriodEnd), canceled_at = \(s.canceledAt), ended_at = \(s.endedAt),
                 metadata = \(s.metadata.storageText)
-            WHERE id = \(s.id) AND account_id = \(accountID)
+            WHERE id = \(s.id) AND account_id = \(accountID) AND status = \(found)
             """)
+        try RowLock.expectOneChanged(changed)
     }
 }
 

@@ -129,8 +129,9 @@ extension LedgerTransaction {
             throw StripeError.invalid("amount", "Amount must be at least \(charge.currency.format(charge.currency.minimumChargeAmount))",
                                       code: "amount_too_small")
         }
+        let uncaptured = charge
         let entry = try await postCapture(of: &charge, amount: captureAmount)
-        try await ChargeRows.update(charge, on: connection)
+        try await ChargeRows.update(charge, from: uncaptured, on: connection)
         try await emit("charge.captured", charge.json(), id: charge.id,
                        previous: .object([("amount_captured", .int(0)), ("captured", .bool(false))]))
         return ChargeResult(charge: charge, balanceTransaction: entry, decline: nil)
@@ -169,7 +170,7 @@ extension LedgerTransaction {
             }
         }
         guard charge != before else { return charge }
-        try await ChargeRows.update(charge, on: connection)
+        try await ChargeRows.update(charge, from: before, on: connection)
         try await emit("charge.updated", charge.json(), id: charge.id, previous: .object(previous))
         return charge
     }

@@ -34,11 +34,12 @@ extension LedgerTransaction {
             INSERT INTO disputes (id, account_id, created, charge_id, amount, currency, reason, status, evidence,
                 submission_count, due_by, metadata, livemode)
             VALUES (\(dispute.id), \(accountID), \(dispute.created), \(dispute.chargeID), \(dispute.amount),
-                \(dispute.currency.code), \(dispute.reason), \(dispute.status), \(dispute.evidence), 0,
+                \(dispute.currency.code), \(dispute.reason), \(dispute.status.rawValue), \(dispute.evidence), 0,
                 \(dispute.dueBy), \(dispute.metadata.storageText), \(dispute.livemode))
             """)
+        let undisputed = charge
         charge.disputed = true
-        try await ChargeRows.update(charge, on: connection)
+        try await ChargeRows.update(charge, from: undisputed, on: connection)
         try await FraudRows.recordDispute(chargeID: charge.id, reason: dispute.reason, at: now, on: connection)
         try await emit("charge.dispute.created", try await disputeJSON(dispute), id: dispute.id)
         guard !dispute.isInquiry else { return }
@@ -53,12 +54,10 @@ extension LedgerTransaction {
 
     /// Adds evidence and metadata; `submit` sends it, and in test mode the evidence text decides.
     public func updateDispute(_ id: String, _ update: DisputeUpdate) async throws -> Dispute {
-        guard var dispute = try await reader.dispute(id) else { throw StripeError.noSuch("dispute", id) }
-        guard !dispute.isClosed else {
-            throw StripeError(status: 400, type: .invalidRequest, code: "charge_dispute_closed",
-                              message: "This dispute is already closed.")
-        }
-        let previous = JSONValue.object([("evidence", .raw(dispute.evidence)), ("status", .string(dispute.status))])
+        var dispute = try await lockedDispute(id)
+        let found = dispute.status
+        guard !found.isClosed else { throw Self.disputeClosed }
+        let previous = JSONValue.object([("evidence", .raw(dispute.evidence)), ("status", .string(found.rawValue))])
         if !update.evidence.isEmpty {
             var fields = EvidenceText.parse(dispute.evidence)
             for (key, value) in update.evidence {
@@ -70,16 +69,16 @@ extension LedgerTransaction {
         if let metadata = update.metadata { dispute.metadata = try metadata.applied(to: dispute.metadata) }
         if update.submit == true {
             dispute.submissionCount += 1
-            dispute.status = dispute.isInquiry ? "warning_under_review" : "under_review"
+            dispute.status = found.submitted
         }
-        try await saveDispute(dispute)
+        try await saveDispute(dispute, from: found)
         try await emit("charge.dispute.updated", try await disputeJSON(dispute), id: dispute.id, previous: previous)
         if update.submit == true {
             if dispute.evidence.contains(DisputePolicy.winningEvidence) {
-                return try await closeDispute(&dispute, outcome: dispute.status == "warning_under_review" ? "warning_closed" : "won")
+                return try await closeDispute(&dispute, to: dispute.status.decided(won: true))
             }
             if dispute.evidence.contains(DisputePolicy.losingEvidence) {
-                return try await closeDispute(&dispute, outcome: dispute.status == "warning_under_review" ? "warning_closed" : "lost")
+                return try await closeDispute(&dispute, to: dispute.status.decided(won: false))
             }
         }
         return dispute
@@ -87,18 +86,18 @@ extension LedgerTransaction {
 
     /// The merchant accepts the dispute: it is lost (an inquiry just closes).
     public func acceptDispute(_ id: String) async throws -> Dispute {
-        guard var dispute = try await reader.dispute(id) else { throw StripeError.noSuch("dispute", id) }
-        guard !dispute.isClosed else {
-            throw StripeError(status: 400, type: .invalidRequest, code: "charge_dispute_closed",
-                              message: "This dispute is already closed.")
-        }
-        return try await closeDispute(&dispute, outcome: dispute.isInquiry ? "warning_closed" : "lost")
+        var dispute = try await lockedDispute(id)
+        guard !dispute.isClosed else { throw Self.disputeClosed }
+        return try await closeDispute(&dispute, to: dispute.status.accepted)
     }
 
-    private func closeDispute(_ dispute: inout Dispute, outcome: String) async throws -> Dispute {
+    /// Closes a dispute; a won chargeback has its amount reinstated (once: a unique index on the reinstatement's
+    /// source makes a second one fail the transaction).
+    private func closeDispute(_ dispute: inout Dispute, to outcome: DisputeStatus) async throws -> Dispute {
+        let found = dispute.status
         dispute.status = outcome
-        try await saveDispute(dispute)
-        if outcome == "won" {
+        try await saveDispute(dispute, from: found)
+        if outcome == .won {
             let reinstatement = BalanceTransaction(
                 id: ledger.ids("txn"), accountID: accountID, created: now, amount: dispute.amount,
                 currency: dispute.currency, fee: 0, type: "adjustment", reportingCategory: "dispute_reversal",
@@ -111,13 +110,32 @@ extension LedgerTransaction {
         return dispute
     }
 
-    private func saveDispute(_ dispute: Dispute) async throws {
-        try await connection.execute("""
-            UPDATE disputes SET status = \(dispute.status), evidence = \(dispute.evidence),
-                submission_count = \(dispute.submissionCount), metadata = \(dispute.metadata.storageText)
-            WHERE id = \(dispute.id) AND account_id = \(accountID)
-            """)
+    /// The dispute, read for a change: locked until commit on PostgreSQL (see ``RowLock``).
+    private func lockedDispute(_ id: String) async throws -> Dispute {
+        let lock: SQL = ledger.faults.guardsDisputeTransitions ? RowLock.forUpdate(connection) : ""
+        guard let dispute = try await connection.queryFirst(
+            "SELECT * FROM disputes WHERE id = \(id) AND account_id = \(accountID)\(sql: lock)"
+        ).map(Dispute.init(row:)) else {
+            throw StripeError.noSuch("dispute", id)
+        }
+        return dispute
     }
+
+    /// Writes the dispute's new state, only from the status it was read in (a compare-and-set).
+    private func saveDispute(_ dispute: Dispute, from found: DisputeStatus) async throws {
+        precondition(dispute.status == found || found.canTransition(to: dispute.status),
+                     "dispute \(dispute.id): \(found.rawValue) cannot become \(dispute.status.rawValue)")
+        let compare: SQL = ledger.faults.guardsDisputeTransitions ? " AND status = \(found.rawValue)" : ""
+        let changed = try await connection.execute("""
+            UPDATE disputes SET status = \(dispute.status.rawValue), evidence = \(dispute.evidence),
+                submission_count = \(dispute.submissionCount), metadata = \(dispute.metadata.storageText)
+            WHERE id = \(dispute.id) AND account_id = \(accountID)\(sql: compare)
+            """)
+        try RowLock.expectOneChanged(changed)
+    }
+
+    static let disputeClosed = StripeError(status: 400, type: .invalidRequest, code: "charge_dispute_closed",
+                                           message: "This dispute is already closed.")
 
     func disputeJSON(_ dispute: Dispute) async throws -> JSONValue {
         try await reader.disputeJSON(dispute)

@@ -79,9 +79,8 @@ extension LedgerTransaction {
 
     /// Approves an open review (`review.closed`, reason `approved`).
     public func approveReview(_ id: String) async throws -> Review {
-        let lock = connection.dialect == .postgres ? " FOR UPDATE" : ""
         guard var review = try await connection.queryFirst(
-            "SELECT * FROM reviews WHERE id = \(id) AND account_id = \(accountID)\(raw: lock)"
+            "SELECT * FROM reviews WHERE id = \(id) AND account_id = \(accountID)\(sql: RowLock.forUpdate(connection))"
         ).map(Review.init(row:)) else {
             throw StripeError.noSuch("review", id)
         }
@@ -92,11 +91,12 @@ extension LedgerTransaction {
         review.open = false
         review.reason = "approved"
         review.closedReason = "approved"
-        try await connection.execute("""
+        let changed = try await connection.execute("""
             UPDATE reviews SET open = \(false), reason = \(review.reason), closed_reason = \(review.closedReason),
                 closed_at = \(now)
-            WHERE id = \(id) AND account_id = \(accountID)
+            WHERE id = \(id) AND account_id = \(accountID) AND open = \(true)
             """)
+        try RowLock.expectOneChanged(changed)
         try await emit("review.closed", review.json, id: review.id)
         return review
     }

@@ -30,6 +30,10 @@ extension LedgerTransaction {
             throw StripeError.invalid("charge", "Charge \(charge.id) has a status of \(charge.status) and cannot be refunded.",
                                       code: "charge_not_refundable")
         }
+        if charge.disputed, try await hasChargebackBlockingRefunds(charge.id) {
+            throw StripeError(status: 400, type: .invalidRequest, code: "charge_disputed",
+                              message: "Charge \(charge.id) has been charged back; cannot issue a refund.", param: "charge")
+        }
         guard charge.refundableAmount > 0 else {
             throw StripeError(status: 400, type: .invalidRequest, code: "charge_already_refunded",
                               message: "Charge \(charge.id) has already been refunded.", param: "charge")
@@ -72,12 +76,24 @@ extension LedgerTransaction {
         let previous = JSONValue.object([
             ("amount_refunded", .int(charge.amountRefunded)), ("refunded", .bool(charge.refunded)),
         ])
+        let before = charge
         charge.amountRefunded += amount
         charge.refunded = charge.amountRefunded == charge.amount
-        try await ChargeRows.update(charge, on: connection)
+        try await ChargeRows.update(charge, from: before, on: connection)
         try await emit("charge.refunded", charge.json(), id: charge.id, previous: previous)
         try await emit("refund.created", refund.json(), id: refund.id)
         return (refund, charge)
+    }
+
+    /// Whether a chargeback on the charge is open or lost: its money is the cardholder's already, or may be. (A
+    /// dispute only ever leaves that set by being won, so reading it without a lock cannot let a refund through
+    /// that the dispute's next state would forbid.)
+    private func hasChargebackBlockingRefunds(_ chargeID: String) async throws -> Bool {
+        let blocking = DisputeStatus.allCases.filter(\.blocksRefunds).map { (status) -> SQL in "\(status.rawValue)" }
+        return try await connection.queryFirst("""
+            SELECT 1 AS found FROM disputes WHERE account_id = \(accountID) AND charge_id = \(chargeID)
+                AND status IN (\(sql: SQL.join(blocking, separator: ", ")))
+            """) != nil
     }
 
     /// Updates a refund's metadata (`refund.updated`).

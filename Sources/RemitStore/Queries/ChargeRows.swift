@@ -23,26 +23,32 @@ enum ChargeRows {
             """))
     }
 
-    /// Writes the mutable fields of a charge back.
-    static func update(_ charge: Charge, on connection: any SQLConnection) async throws {
+    /// Writes the mutable fields of a charge back, only if its money state (status, capture, refunds, dispute) is
+    /// still the one `previous` was read in: a compare-and-set, so a second writer that read the same state changes
+    /// nothing and gets ``StripeError/lockTimeout``.
+    static func update(_ charge: Charge, from previous: Charge, on connection: any SQLConnection) async throws {
         let c = charge
+        let p = previous
+        precondition(c.id == p.id && c.accountID == p.accountID)
         let changed = try await connection.execute(.prepared("""
             UPDATE charges SET amount_captured = \(c.amountCaptured), amount_refunded = \(c.amountRefunded),
                 captured = \(c.captured), refunded = \(c.refunded), disputed = \(c.disputed), status = \(c.status),
                 customer_id = \(c.customerID), description = \(c.description), receipt_email = \(c.receiptEmail),
                 balance_transaction_id = \(c.balanceTransactionID), metadata = \(c.metadata.storageText),
                 review_id = \(c.reviewID)
-            WHERE id = \(c.id) AND account_id = \(c.accountID)
+            WHERE id = \(c.id) AND account_id = \(c.accountID) AND status = \(p.status) AND captured = \(p.captured)
+                AND amount_captured = \(p.amountCaptured) AND amount_refunded = \(p.amountRefunded)
+                AND disputed = \(p.disputed)
             """))
-        precondition(changed == 1, "charge \(c.id) vanished inside its transaction")
+        try RowLock.expectOneChanged(changed)
     }
 
     static func find(_ id: String, account: String, on connection: any SQLConnection, forUpdate: Bool = false)
         async throws -> Charge?
     {
-        let lock = forUpdate && connection.dialect == .postgres ? " FOR UPDATE" : ""
+        let lock: SQL = forUpdate ? RowLock.forUpdate(connection) : ""
         return try await connection.queryFirst(
-            .prepared("SELECT * FROM charges WHERE id = \(id) AND account_id = \(account)\(raw: lock)")
+            .prepared("SELECT * FROM charges WHERE id = \(id) AND account_id = \(account)\(sql: lock)")
         ).map(Charge.init(row:))
     }
 }

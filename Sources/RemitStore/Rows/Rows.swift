@@ -94,7 +94,7 @@ extension Dispute {
             id: row.string("id"), accountID: row.string("account_id"), created: row.int("created"),
             chargeID: row.string("charge_id"), amount: row.int("amount"),
             currency: Currency(row.string("currency")) ?? .usd, reason: row.string("reason"),
-            status: row.string("status"), evidence: row.string("evidence"),
+            status: DisputeStatus(rawValue: row.string("status")) ?? .needsResponse, evidence: row.string("evidence"),
             submissionCount: row.int("submission_count"), dueBy: row.int("due_by"),
             metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
     }
