@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "StreamEngine", swiftSettings: swiftSettings),
         // Fraud: the feature definitions, the model wrapper, decisions and reasons (no storage).
         .target(name: "RemitFraud", dependencies: [
-            "GradientBoosting",
+            "RemitCore", "GradientBoosting",
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Resources/default-fraud-model.json")], swiftSettings: swiftSettings),
         // The card-processor seam and Stripe's test-mode simulator.

@@ -1,4 +1,5 @@
 import Foundation
+import RemitCore
 
 /// Reads the operator's reference files in the common free layouts.
 ///
@@ -75,7 +76,7 @@ public enum ReferenceFiles {
     }
 
     static func rows(_ text: String) -> [[String]] {
-        text.split(whereSeparator: \.isNewline).map { line in
+        StorableText.from(text).split(whereSeparator: \.isNewline).map { line in
             line.split(separator: ",", omittingEmptySubsequences: false).map {
                 $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \t"))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import RemitCore
 import RemitStore
 
 /// Reads request log documents from JSON Lines in the seed's shape — `log_id`, `merchant_id` (any string, or
@@ -43,7 +44,7 @@ public enum APILogFile {
         func string(_ key: String, required: Bool = true) -> Result<String?, Reason> {
             switch object[key] {
             case nil, is NSNull: return required ? .failure(Reason(text: "\(key) is missing")) : .success(nil)
-            case let text as String where text.utf8.count <= 1_024: return .success(text)
+            case let text as String where text.utf8.count <= 1_024: return .success(StorableText.from(text))
             case is String: return .failure(Reason(text: "\(key) is longer than 1,024 bytes"))
             default: return .failure(Reason(text: "\(key) must be a string"))
             }

@@ -115,39 +115,65 @@ public final class WebhookSender: Sendable {
         http.headers.add(name: "webhook-signature", value: WebhookSignature.standardSignature(
             id: request.eventID, body: request.body, secrets: request.secrets, timestamp: timestamp))
         http.body = .bytes(ByteBuffer(bytes: request.body))
-        do {
-            let response = try await client.execute(http, timeout: .nanoseconds(configuration.totalTimeout.nanoseconds))
-            var kept = [UInt8]()
-            var read = 0
-            for try await chunk in response.body {
-                read += chunk.readableBytes
-                if kept.count < Self.responseKeepLimit {
-                    kept += chunk.readableBytesView.prefix(Self.responseKeepLimit - kept.count)
-                }
-                if read >= Self.responseReadLimit { break }
+        // The total timeout covers the whole attempt, the response body included: a receiver that trickles its body
+        // a byte at a time (each under the read timeout) is cut off all the same.
+        let deadline = ContinuousClock.now + configuration.totalTimeout
+        let outcome = await withTaskGroup(of: Result<WebhookAttemptResult, any Error>?.self) { group in
+            group.addTask { [self, http] in
+                do { return .success(try await self.exchange(http, started: started)) } catch { return .failure(error) }
             }
-            let status = Int(response.status.code)
-            let head = String(decoding: kept, as: UTF8.self)
-            switch status {
-            case 200..<300:
-                return WebhookAttemptResult(httpStatus: status, durationMilliseconds: elapsed(), errorKind: nil,
-                                            responseHead: head)
-            case 300..<400:
-                let location = response.headers.first(name: "Location").map { " Location: \($0)" } ?? ""
-                return WebhookAttemptResult(httpStatus: status, durationMilliseconds: elapsed(), errorKind: "redirect",
-                                            responseHead: "redirects are not followed." + location)
-            default:
-                var retryAfter: Duration?
-                if status == 429 || status == 503, let value = response.headers.first(name: "Retry-After"),
-                   let seconds = Int64(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
-                    retryAfter = .seconds(seconds)
-                }
-                return WebhookAttemptResult(httpStatus: status, durationMilliseconds: elapsed(),
-                                            errorKind: "http_status", responseHead: head, retryAfter: retryAfter)
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return nil
             }
-        } catch {
-            return WebhookAttemptResult(httpStatus: nil, durationMilliseconds: elapsed(),
-                                        errorKind: Self.kind(of: error), responseHead: String(describing: error).prefix(Self.responseKeepLimit).description)
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        switch outcome {
+        case .success(let result)?: return result
+        case .failure(let error)?:
+            return WebhookAttemptResult(httpStatus: nil, durationMilliseconds: elapsed(), errorKind: Self.kind(of: error),
+                                        responseHead: StorableText.from(String(describing: error), bytesMax: Self.responseKeepLimit))
+        case nil:
+            return WebhookAttemptResult(httpStatus: nil, durationMilliseconds: elapsed(), errorKind: "timeout",
+                                        responseHead: "no complete response within \(configuration.totalTimeout)")
+        }
+    }
+
+    /// The request and its response, the body read up to ``responseReadLimit`` and kept up to
+    /// ``responseKeepLimit`` bytes, as storable text.
+    private func exchange(_ http: HTTPClientRequest, started: ContinuousClock.Instant) async throws -> WebhookAttemptResult {
+        func elapsed() -> Int { Int((ContinuousClock.now - started).wholeMilliseconds) }
+        let response = try await client.execute(http, timeout: .nanoseconds(configuration.totalTimeout.nanoseconds))
+        var kept = [UInt8]()
+        var read = 0
+        for try await chunk in response.body {
+            read += chunk.readableBytes
+            if kept.count < Self.responseKeepLimit {
+                kept += chunk.readableBytesView.prefix(Self.responseKeepLimit - kept.count)
+            }
+            if read >= Self.responseReadLimit { break }
+        }
+        let status = Int(response.status.code)
+        let head = StorableText.from(bytes: kept, bytesMax: Self.responseKeepLimit)
+        switch status {
+        case 200..<300:
+            return WebhookAttemptResult(httpStatus: status, durationMilliseconds: elapsed(), errorKind: nil,
+                                        responseHead: head)
+        case 300..<400:
+            let location = response.headers.first(name: "Location").map { " Location: \($0)" } ?? ""
+            return WebhookAttemptResult(httpStatus: status, durationMilliseconds: elapsed(), errorKind: "redirect",
+                                        responseHead: StorableText.from("redirects are not followed." + location,
+                                                                        bytesMax: Self.responseKeepLimit))
+        default:
+            var retryAfter: Duration?
+            if status == 429 || status == 503, let value = response.headers.first(name: "Retry-After"),
+               let seconds = Int64(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
+                retryAfter = .seconds(seconds)
+            }
+            return WebhookAttemptResult(httpStatus: status, durationMilliseconds: elapsed(),
+                                        errorKind: "http_status", responseHead: head, retryAfter: retryAfter)
         }
     }
 

@@ -88,6 +88,53 @@ struct WebhookHealthTests {
     }
 }
 
+struct WebhookPoisoningTests {
+    @Test(arguments: TestEngine.available)
+    func aCompletionTheStoreRefusesHoldsNoOtherDeliveryAndIsRecordedWithAMarker(engine: TestEngine) async throws {
+        let app = try await WebhookHarness.app(engine) { $0.webhookWorker = false }
+        try await app.test { client in
+            var endpoints: [String] = []
+            for _ in 0..<3 {
+                let merchant = try await client.createMerchant(adminKey: app.adminKey)
+                let endpoint = try await client.post("/v1/webhook_endpoints", [
+                    ("url", "http://127.0.0.1:9/hooks"), ("enabled_events[]", "customer.created"),
+                ], key: merchant.key)
+                endpoints.append(endpoint.id)
+                _ = try await client.post("/v1/customers", [], key: merchant.key)
+            }
+            let queue = WebhookQueue(database: app.runtime.store.database)
+            let now = app.runtime.ledger.clock.unixMilliseconds() + 1
+            let claimed = try await queue.claim(owner: "w", limit: 10, defaultPerEndpoint: 8, excluded: [], now: now,
+                                                lease: .seconds(90))
+            #expect(claimed.count == 3)
+            // One receiver answered a NUL in its body (PostgreSQL's text cannot hold it); the sender makes bodies
+            // storable, so this stands for any content the store refuses.
+            let outcomes = claimed.enumerated().map { index, delivery in
+                DeliveryCompletion(delivery: delivery, startedMilliseconds: now,
+                                   result: .init(httpStatus: 500, durationMilliseconds: 1, errorKind: "http_status",
+                                                 responseHead: index == 1 ? "bad\u{0}body" : "fine"),
+                                   next: .retry(at: now + 60_000))
+            }
+            #expect(try await queue.complete(outcomes, owner: "w", now: now) == 3, "every outcome is applied")
+            let rows = try await app.runtime.store.database.read { connection in
+                try await connection.query("""
+                    SELECT d.seq, d.status, d.next_attempt_at, a.response_head FROM webhook_deliveries d
+                    JOIN webhook_attempts a ON a.delivery_seq = d.seq ORDER BY d.seq
+                    """)
+            }
+            #expect(rows.count == 3)
+            #expect(rows.allSatisfy { $0.string("status") == "pending" && $0.int("next_attempt_at") == now + 60_000 },
+                    "each follows its schedule")
+            let poisoned = claimed[1].seq
+            for row in rows {
+                let expected = row.int("seq") != poisoned ? "fine"
+                    : engine == .postgres ? WebhookQueue.unstorableResponseMarker : "bad\u{0}body"
+                #expect(row.string("response_head") == expected)
+            }
+        }
+    }
+}
+
 struct WebhookBreakerTests {
     @Test(arguments: TestEngine.available)
     func aBreakerHoldsDeliveriesOfAFailingEndpointWithoutBurningAttempts(engine: TestEngine) async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import RemitCore
 
 /// Reads the euro foreign exchange reference rates the ECB publishes, in both of its CSV layouts:
 /// - the daily file (`eurofxref.csv`): `Date, USD, JPY, …` then one row such as `25 November 2026, 1.0543, …`;
@@ -25,7 +26,7 @@ public enum ECBRatesFile {
     }
 
     public static func parse(_ text: String) throws(FormatError) -> [Rate] {
-        let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter {
+        let lines = StorableText.from(text).split(whereSeparator: \.isNewline).map(String.init).filter {
             !$0.trimmingCharacters(in: .whitespaces).isEmpty
         }
         guard let header = lines.first else { throw FormatError(line: 1, reason: "the file is empty") }
@@ -43,7 +44,7 @@ public enum ECBRatesFile {
             for (index, currency) in columns.enumerated().dropFirst() where index < values.count {
                 let value = values[index]
                 if value.isEmpty || value.uppercased() == "N/A" { continue }
-                guard currency.count == 3, currency.allSatisfy(\.isLetter) else {
+                guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
                     throw FormatError(line: 1, reason: "not a currency code: \(currency)")
                 }
                 guard let rate = ExchangeRate(value) else {

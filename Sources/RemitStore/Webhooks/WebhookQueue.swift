@@ -123,13 +123,39 @@ public struct WebhookQueue: Sendable {
         }
     }
 
-    /// Writes a batch of outcomes in one transaction: each delivery's new state (only if `owner` still holds
-    /// its lease), one attempt row each, the events' `pending_webhooks`, the endpoints' last success.
-    /// Returns how many outcomes were applied (the others had lost their lease).
-    /// On PostgreSQL it is one statement of data-modifying CTEs (one round trip); SQLite runs the same steps
-    /// one by one (no round trips to save).
+    /// The response body recorded for an attempt whose outcome could not be stored as it was.
+    public static let unstorableResponseMarker = "[the response could not be stored]"
+
+    /// Writes a batch of outcomes: each delivery's new state (only if `owner` still holds its lease), one attempt row
+    /// each, the events' `pending_webhooks`, the endpoints' last success. Returns how many outcomes were applied (the
+    /// others had lost their lease).
+    ///
+    /// A batch that the store refuses for its content is written again row by row, so one bad row holds nobody
+    /// else's deliveries; a row still refused alone is written with ``unstorableResponseMarker`` as its body, so the
+    /// attempt still counts toward its endpoint's health and the delivery follows its schedule. Connection failures
+    /// are thrown: the caller retries the batch.
     @discardableResult
     public func complete(_ completions: [DeliveryCompletion], owner: String, now: Int64) async throws -> Int {
+        do {
+            return try await completeTogether(completions, owner: owner, now: now)
+        } catch let error as DatabaseError where error.code == .statement {
+            var applied = 0
+            for completion in completions {
+                do {
+                    applied += try await completeTogether([completion], owner: owner, now: now)
+                } catch let error as DatabaseError where error.code == .statement {
+                    var marked = completion
+                    marked.result.responseHead = Self.unstorableResponseMarker
+                    applied += try await completeTogether([marked], owner: owner, now: now)
+                }
+            }
+            return applied
+        }
+    }
+
+    /// The batch in one transaction. On PostgreSQL it is one statement of data-modifying CTEs (one round trip); SQLite
+    /// runs the same steps one by one (no round trips to save).
+    private func completeTogether(_ completions: [DeliveryCompletion], owner: String, now: Int64) async throws -> Int {
         guard !completions.isEmpty else { return 0 }
         let outcomes = SQL.join(completions.map { completion -> SQL in
             let delivery = completion.delivery

@@ -1,0 +1,88 @@
+import Foundation
+import RemitCore
+import RemitWebhooks
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A loopback HTTP server written against sockets, so it can misbehave as a hostile receiver does: answer its head,
+/// then its body one byte at a time, or with bytes that are not text.
+final class RawReceiver: Sendable {
+    let port: UInt16
+    private let listener: Int32
+
+    /// - Parameters:
+    ///   - body: the response body, sent one byte every `interval` (at once when `interval` is zero).
+    init(body: [UInt8], interval: Duration) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+        }
+        guard bound == 0, listen(listener, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+        self.listener = listener
+        let thread = Thread {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            _ = recv(connection, &buffer, buffer.count, 0)
+            let head = Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8)
+            _ = send(connection, head, head.count, Int32(MSG_NOSIGNAL))
+            if interval == .zero {
+                _ = send(connection, body, body.count, Int32(MSG_NOSIGNAL))
+            } else {
+                for byte in body {
+                    guard send(connection, [byte], 1, Int32(MSG_NOSIGNAL)) == 1 else { break }
+                    Thread.sleep(forTimeInterval: Double(interval.components.attoseconds) / 1e18
+                                 + Double(interval.components.seconds))
+                }
+            }
+            close(connection)
+        }
+        thread.start()
+    }
+
+    deinit { close(listener) }
+}
+
+struct SenderLimitTests {
+    static func sender(totalTimeout: Duration) -> WebhookSender {
+        var configuration = WebhookSenderConfiguration()
+        configuration.addressPolicy = AddressPolicy(allowed: [CIDR("127.0.0.0/8")!])
+        configuration.totalTimeout = totalTimeout
+        return WebhookSender(configuration: configuration)
+    }
+
+    static func request(_ port: UInt16) -> WebhookRequest {
+        WebhookRequest(url: "http://127.0.0.1:\(port)/hooks", eventID: "evt_1", body: Array("{}".utf8), secrets: ["whsec_x"])
+    }
+
+    @Test func aReceiverThatTricklesItsBodyIsCutOffAtTheTotalTimeout() async throws {
+        // 100 bytes at one every 200 ms: each read is quick, the whole takes 20 s; the attempt's limit is 1 s.
+        let receiver = try RawReceiver(body: Array(repeating: UInt8(ascii: "x"), count: 100), interval: .milliseconds(200))
+        let sender = Self.sender(totalTimeout: .seconds(1))
+        let result = await sender.send(Self.request(receiver.port))
+        try await sender.shutdown()
+        #expect(result.errorKind == "timeout", "\(result)")
+        #expect(result.httpStatus == nil)
+    }
+
+    @Test func aBodyThatIsNotTextIsKeptAsStorableText() async throws {
+        let receiver = try RawReceiver(body: [UInt8(ascii: "a"), 0, 0xFF, UInt8(ascii: "b")], interval: .zero)
+        let sender = Self.sender(totalTimeout: .seconds(10))
+        let result = await sender.send(Self.request(receiver.port))
+        try await sender.shutdown()
+        #expect(result.succeeded)
+        #expect(result.responseHead == "a\u{FFFD}\u{FFFD}b")
+    }
+}
