@@ -6,6 +6,8 @@ import RemitCore
 public final class APIMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let dropped: Counter
+    private let openConnections: Gauge
+    private let connectionsClosedAtCap: Counter
     private let fraudCheckHistogram: DurationHistogram
     static let latencyBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
@@ -18,6 +20,10 @@ public final class APIMetrics: Sendable {
         dropped = registry.makeCounter(descriptor: .init(
             namespace: "remit", metricName: "api_log_dropped", unitName: "total",
             helpText: "API request-log documents dropped because the in-memory buffer was full"))
+        openConnections = registry.makeGauge(name: "remit_http_open_connections", help: "HTTP connections open now")
+        connectionsClosedAtCap = registry.makeCounter(
+            name: "remit_http_connections_closed_at_cap_total",
+            help: "Idle HTTP connections closed to make room at the connection cap")
         fraudCheckHistogram = registry.makeDurationHistogram(
             descriptor: Self.fraudCheck, labels: [], buckets: Self.fraudCheckBuckets)
     }
@@ -46,6 +52,10 @@ public final class APIMetrics: Sendable {
         namespace: "remit", metricName: "charges", unitName: "total", helpText: "Charges created, by outcome type")
 
     func apiLogDropped() { dropped.increment() }
+
+    func connectionOpened() { openConnections.increment() }
+    func connectionClosed() { openConnections.decrement() }
+    func connectionClosedAtCap() { connectionsClosedAtCap.increment() }
 
     static let fraudCheckBuckets: [Duration] = [
         .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),

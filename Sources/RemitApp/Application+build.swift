@@ -194,8 +194,13 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
         jobs: retrainJobs + [pruneJob] + etlJobs + retentionJobs, runs: ScheduledRuns(database: runtime.store.database), clock: runtime.ledger.clock,
         ready: runtime.ready, node: ProcessInfo.processInfo.hostName + ":\(ProcessInfo.processInfo.processIdentifier)",
         logger: logger)
+    var limits = runtime.configuration.server
+    limits.connectionsMax = OpenFileLimit.connectionsAllowed(configured: limits.connectionsMax)
+    let connectionGuard = ConnectionGuard(limits: limits, metrics: runtime.metrics, logger: logger)
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [connectionGuard.makeHandler()],
+                                            idleTimeout: .nanoseconds(Int64(limits.idleTimeout.wholeMilliseconds) * 1_000_000))),
         configuration: .init(address: .hostname(runtime.configuration.host, port: runtime.configuration.port),
                              serverName: "Remit"),
         logger: logger)

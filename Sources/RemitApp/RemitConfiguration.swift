@@ -1,4 +1,5 @@
 import Foundation
+import RemitAPI
 import RemitFraud
 import RemitCore
 import RemitETL
@@ -18,6 +19,8 @@ import RemitStore
 /// - `--api-log-flush-interval` (default `200ms`); the request-log buffer holds 50000 documents.
 /// - `--rate-limit` / `REMIT_RATE_LIMIT` (requests per second per key; default: no limit).
 /// - `--postgres-connections` (default 24): the PostgreSQL pool size per node.
+/// - `--max-connections` / `REMIT_MAX_CONNECTIONS` (default 10000), `REMIT_IDLE_TIMEOUT` (default 30s),
+///   `REMIT_REQUEST_READ_TIMEOUT` (default 30s): the HTTP server's own limits (``ServerLimits``).
 /// - Webhooks and alerts: see ``RemitConfiguration/applyWebhookEnvironment(_:)``.
 public struct RemitConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -35,6 +38,8 @@ public struct RemitConfiguration: Sendable {
     public var rateLimitPerKey: Int?
     /// Maximum PostgreSQL connections per node.
     public var postgresConnectionsMax = 24
+    /// The HTTP server's connection cap and read timeouts.
+    public var server = ServerLimits()
     /// Scheduled fraud retraining: weekly incremental (Mondays 03:00 UTC), monthly full (the 1st, 04:00 UTC).
     /// `REMIT_FRAUD_RETRAIN=off` turns it off.
     public var fraudRetraining = true
@@ -135,6 +140,14 @@ public struct RemitConfiguration: Sendable {
             }
             etl.lockLease = value
         }
+        if let connections = environment["REMIT_MAX_CONNECTIONS"], !connections.isEmpty {
+            guard let value = Int(connections), value >= 16 else {
+                throw ConfigurationError("REMIT_MAX_CONNECTIONS must be a number of connections, at least 16")
+            }
+            server.connectionsMax = value
+        }
+        if let value = try Self.timeout(environment, "REMIT_IDLE_TIMEOUT") { server.idleTimeout = value }
+        if let value = try Self.timeout(environment, "REMIT_REQUEST_READ_TIMEOUT") { server.requestReadTimeout = value }
         if let fee = environment["REMIT_FEE"] {
             guard let policy = FeePolicy(parsing: fee) else { throw ConfigurationError("REMIT_FEE must look like 2.9%+30") }
             fees = policy
@@ -142,6 +155,15 @@ public struct RemitConfiguration: Sendable {
     }
 
     public var usesPostgres: Bool { databaseURL != nil }
+
+    /// A timeout variable of at least a second, or nil when unset.
+    static func timeout(_ environment: [String: String], _ name: String) throws -> Duration? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = try? DurationText.parse(text), value >= .seconds(1) else {
+            throw ConfigurationError("\(name) must be a duration of at least 1s")
+        }
+        return value
+    }
 
     /// A retention variable: nil when unset, `.some(nil)` for `off` (keep for ever), else the duration.
     static func retention(_ environment: [String: String], _ name: String) throws -> Duration?? {

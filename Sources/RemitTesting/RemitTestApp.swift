@@ -32,6 +32,18 @@ public struct RemitTestApp: Sendable {
     }
 }
 
+extension RemitTestApp {
+    /// Runs `body` against a live server on a loopback port (real sockets, the server's own limits).
+    public func testLive<T: Sendable>(logger: Logger = makeTestLogger(),
+                                      _ body: @Sendable @escaping (_ port: Int) async throws -> T) async throws -> T {
+        let app = buildApplication(runtime, logger: logger)
+        return try await app.test(.live) { client in
+            guard let port = client.port else { throw RawConnectionError(operation: "listen", errno: 0) }
+            return try await body(port)
+        }
+    }
+}
+
 extension APITestClient {
     /// Creates a merchant with the platform key; returns its id and secret key.
     public func createMerchant(adminKey: String, _ parameters: [(String, String)] = []) async throws

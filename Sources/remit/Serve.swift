@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import RemitAPI
 import RemitApp
 import RemitFraud
 import RemitCore
@@ -36,6 +37,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("postgres-connections"), help: "PostgreSQL pool size per node.")
     var postgresConnections: Int?
 
+    @Option(name: .customLong("max-connections"), help: "Open HTTP connections kept at most; at the cap the longest-idle closes (default 10000; or REMIT_MAX_CONNECTIONS).")
+    var maxConnections: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug (one line per request), info, notice, warning, error.")
     var logLevel = "info"
 
@@ -56,6 +60,10 @@ struct Serve: AsyncParsableCommand {
         if let postgresConnections {
             guard (1...1_000).contains(postgresConnections) else { throw ValidationError("--postgres-connections: 1…1000") }
             configuration.postgresConnectionsMax = postgresConnections
+        }
+        if let maxConnections {
+            guard maxConnections >= 16 else { throw ValidationError("--max-connections: at least 16") }
+            configuration.server.connectionsMax = maxConnections
         }
         if let interval = apiLogFlushInterval { configuration.apiLogFlushInterval = interval.duration }
         if let rateLimit {

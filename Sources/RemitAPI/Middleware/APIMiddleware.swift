@@ -28,6 +28,10 @@ struct APIMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request.id"] = "\(context.requestID)"
         var response: Response
         do {
+            // A body declared larger than the API reads is refused before any of it is read.
+            if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > APILimits.bodyBytesMax {
+                throw APIErrors.bodyTooLarge
+            }
             context.caller = try await authenticator.authenticate(request)
             if let caller = context.caller {
                 context.logger[metadataKey: "account.id"] = "\(caller.accountID)"
