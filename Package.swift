@@ -120,8 +120,9 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
-        // The HTTP load generator behind `remit bench` (no domain types).
+        // The HTTP load generator behind `remit bench`, and the ledger torture (no domain types: it speaks HTTP).
         .target(name: "RemitBench", dependencies: [
+            "GradientBoosting",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),

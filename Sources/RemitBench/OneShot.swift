@@ -18,7 +18,8 @@ public enum OneShot {
     public static func get(host: String, port: Int, path: String, bearer: String) async throws
         -> (status: Int, headers: [String: String], body: String)
     {
-        let response = try await exchange(.GET, host: host, port: port, path: path, form: nil, authorization: "Bearer " + bearer)
+        let response = try await exchange(.GET, host: host, port: port, path: path, form: nil,
+                                          headers: ["Authorization": "Bearer " + bearer])
         var headers: [String: String] = [:]
         for (name, value) in response.headers { headers[name.lowercased()] = value }
         return (response.status, headers, response.body)
@@ -29,11 +30,12 @@ public enum OneShot {
     {
         let credentials = ByteBuffer(string: basicUser + ":")
         let response = try await exchange(method, host: host, port: port, path: path, form: form,
-                                          authorization: "Basic " + base64(Array(credentials.readableBytesView)))
+                                          headers: ["Authorization": "Basic " + base64(Array(credentials.readableBytesView))])
         return (response.status, response.body)
     }
 
-    static func exchange(_ method: HTTPMethod, host: String, port: Int, path: String, form: String?, authorization: String)
+    static func exchange(_ method: HTTPMethod, host: String, port: Int, path: String, form: String?,
+                         headers extra: [String: String])
         async throws -> (status: Int, headers: HTTPHeaders, body: String)
     {
         let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -47,7 +49,7 @@ public enum OneShot {
         return try await connection.executeThenClose { inbound, outbound in
             var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
             head.headers.add(name: "Host", value: "\(host):\(port)")
-            head.headers.add(name: "Authorization", value: authorization)
+            for (name, value) in extra { head.headers.add(name: name, value: value) }
             head.headers.add(name: "Connection", value: "close")
             if let form {
                 head.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")

@@ -7,7 +7,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks, run from a separate process against a live server.",
         subcommands: [Charges.self, BenchFraud.self, BenchWebhooks.self, BenchParquet.self, BenchETL.self, BenchStream.self,
-                      BenchDashboard.self, BenchForm.self])
+                      BenchDashboard.self, BenchForm.self, BenchLedgerTorture.self])
 
     struct Charges: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
