@@ -12,6 +12,8 @@ import requests
 
 REMIT_BIN = os.environ.get("REMIT_BIN", os.path.join(os.path.dirname(__file__), "..", ".build", "debug", "remit"))
 ADMIN_KEY = "sk_test_acceptance_platform_key_000000000001"
+# Nodes sharing a PostgreSQL store share the card fingerprint key, as a deployment does.
+FINGERPRINT_KEY = "acceptance-card-fingerprint-key-000000000000001"
 
 
 def free_port():
@@ -49,7 +51,7 @@ class RemitServer:
     def start(self, extra_args=None):
         if extra_args is not None:
             self.extra_args = extra_args
-        env = dict(os.environ, REMIT_ADMIN_KEY=ADMIN_KEY, **self.extra_env)
+        env = dict(os.environ, REMIT_ADMIN_KEY=ADMIN_KEY, REMIT_FINGERPRINT_KEY=FINGERPRINT_KEY, **self.extra_env)
         env.pop("REMIT_DATABASE_URL", None)
         args = [REMIT_BIN, "serve", "--port", str(self.port), "--data-dir", self.data_dir]
         args += getattr(self, "extra_args", [])
@@ -82,7 +84,8 @@ class RemitServer:
         args = [REMIT_BIN, "verify", "--data-dir", self.data_dir]
         if self.database_url:
             args += ["--database-url", self.database_url]
-        return subprocess.run(args, capture_output=True, text=True, env=dict(os.environ, REMIT_ADMIN_KEY=ADMIN_KEY))
+        return subprocess.run(args, capture_output=True, text=True,
+                              env=dict(os.environ, REMIT_ADMIN_KEY=ADMIN_KEY, REMIT_FINGERPRINT_KEY=FINGERPRINT_KEY))
 
     def cleanup(self):
         self.stop()

@@ -10,12 +10,14 @@ public enum APIRouter {
                              rateLimiter: RateLimiter? = nil, alerting: Alerting? = nil,
                              adminReports: [String: AdminReport] = [:]) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
+        let keyCache = KeyCache()
         router.add(middleware: APIMiddleware(
-            authenticator: Authenticator(ledger: ledger, cache: KeyCache()), rateLimiter: rateLimiter, metrics: metrics,
+            authenticator: Authenticator(ledger: ledger, cache: keyCache), rateLimiter: rateLimiter, metrics: metrics,
             requestLog: requestLog,
             clock: ledger.clock, ids: ledger.ids))
         let endpoint = Endpoint(ledger: ledger)
         AccountsController(endpoint: endpoint, ledger: ledger).register(on: router)
+        APIKeysController(endpoint: endpoint, cache: keyCache).register(on: router)
         CustomersController(endpoint: endpoint).register(on: router)
         ChargesController(endpoint: endpoint, metrics: metrics, alerting: alerting).register(on: router)
         RefundsController(endpoint: endpoint).register(on: router)

@@ -30,15 +30,20 @@ public struct RemitRuntime: Sendable {
     public let streamStats: StreamStats
     /// Opened once migrations ran: services that touch the store wait for it.
     public let ready = Readiness()
+    /// The card fingerprint key's text (never stored in the database).
+    let fingerprintKey: String
 
     public init(configuration: RemitConfiguration, logger: Logger, clock: WallClock = .system,
                 ids: IDGenerator = .random) throws {
         self.configuration = configuration
+        try DataDirectory.prepare(configuration.dataDirectory)
+        fingerprintKey = try FingerprintKey.load(configuration)
         store = try StoreConnection.open(configuration, logger: logger)
         warehouse = try StoreConnection.openWarehouse(configuration, url: configuration.warehouseURL, logger: logger)
         let calendar = Calendar(identifier: .gregorian)
         let today = calendar.dateComponents(in: TimeZone(identifier: "UTC")!, from: clock.now())
-        let simulator = Simulator(currentYear: Int64(today.year ?? 2026), currentMonth: Int64(today.month ?? 1))
+        let simulator = Simulator(currentYear: Int64(today.year ?? 2026), currentMonth: Int64(today.month ?? 1),
+                                  fingerprints: FingerprintKey.fingerprints(key: fingerprintKey))
         ledger = Ledger(database: store.database, clock: clock, ids: ids, fees: configuration.fees, processor: simulator)
         switch DefaultFraudModel.shared {
         case .success(let model?):
@@ -94,6 +99,12 @@ public struct RemitRuntime: Sendable {
     func webhookHealthMonitor(logger: Logger) -> WebhookHealthMonitor {
         WebhookHealthMonitor(ledger: ledger, policy: configuration.webhooks.health, alerting: alerting,
                              metrics: webhookMetrics, ready: ready, logger: logger)
+    }
+
+    /// Checks that this node's card fingerprint key is the store's (recorded by the first node): only a node that
+    /// serves the API makes fingerprints, so only it must have the key.
+    public func ensureFingerprintKey() async throws {
+        try await FingerprintKey.ensure(fingerprintKey, ledger: ledger)
     }
 
     /// Migrates the store and makes sure the platform key is registered.
@@ -222,6 +233,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
     }
     app.beforeServerStarts {
         try await runtime.prepare(logger: logger)
+        try await runtime.ensureFingerprintKey()
         try await fraudWatcher.loadNow()
         logger.info("Remit ready", metadata: ["store": "\(runtime.store.description)",
                                               "address": "\(runtime.configuration.host):\(runtime.configuration.port)"])

@@ -14,6 +14,8 @@ import RemitStore
 /// - `--data-dir` (default `./.remit`): the SQLite database and the generated admin key live here.
 /// - `--database-url` / `REMIT_DATABASE_URL`: `postgres://…` to use PostgreSQL instead of SQLite.
 /// - `REMIT_ADMIN_KEY`: the platform (admin) key; if unset one is generated on first start and stored in the data dir.
+/// - `REMIT_FINGERPRINT_KEY`: the key of card fingerprints (``FingerprintKey``); if unset one is generated and stored
+///   in the data dir. Nodes sharing a PostgreSQL store must share it.
 /// - `--sync full|normal` / `REMIT_SQLITE_SYNC`: SQLite durability (see README, Durability).
 /// - `--fee` / `REMIT_FEE` (default `2.9%+30`): processing fee per captured charge.
 /// - `--api-log-flush-interval` (default `200ms`); the request-log buffer holds 50000 documents.
@@ -28,6 +30,8 @@ public struct RemitConfiguration: Sendable {
     public var dataDirectory = "./.remit"
     public var databaseURL: String?
     public var adminKey: String?
+    /// The card fingerprint key (tests inject one); nil reads `REMIT_FINGERPRINT_KEY` or the data directory's.
+    public var fingerprintKey: String?
     public var sqliteSynchronous = SQLiteDatabase.Synchronous.normal
     public var fees = FeePolicy()
     public var apiLogFlushInterval: Duration = .milliseconds(200)
@@ -81,6 +85,7 @@ public struct RemitConfiguration: Sendable {
     public mutating func applyEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         if databaseURL == nil, let url = environment["REMIT_DATABASE_URL"], !url.isEmpty { databaseURL = url }
         if adminKey == nil, let key = environment["REMIT_ADMIN_KEY"], !key.isEmpty { adminKey = key }
+        if fingerprintKey == nil, let key = environment["REMIT_FINGERPRINT_KEY"], !key.isEmpty { fingerprintKey = key }
         if let sync = environment["REMIT_SQLITE_SYNC"], let value = SQLiteDatabase.Synchronous(rawValue: sync.uppercased()) {
             sqliteSynchronous = value
         }

@@ -6,10 +6,12 @@ public struct Simulator: CardProcessor {
     /// The year against which expiry dates are checked (injected for deterministic tests).
     let currentYear: Int64
     let currentMonth: Int64
+    let fingerprints: CardFingerprints
 
-    public init(currentYear: Int64, currentMonth: Int64) {
+    public init(currentYear: Int64, currentMonth: Int64, fingerprints: CardFingerprints) {
         self.currentYear = currentYear
         self.currentMonth = currentMonth
+        self.fingerprints = fingerprints
     }
 
     public func resolve(_ instrument: PaymentInstrument, param: String) throws(StripeError) -> ResolvedCard {
@@ -37,13 +39,13 @@ public struct Simulator: CardProcessor {
                 throw StripeError(status: 402, type: .card, code: "invalid_expiry_year",
                                   message: "Your card's expiration year is invalid.", param: "\(param)[exp_year]")
             }
-            let id = "card_" + Fingerprint.of(digits + ":\(expMonth)/\(year)").prefix(24)
+            let id = fingerprints.cardID(number: digits, expMonth: expMonth, expYear: year)
             return card(number: digits, expMonth: expMonth, expYear: year, paymentMethodID: id)
         }
     }
 
     public func authorize(_ card: ResolvedCard, amount: Money) -> Authorization {
-        let score = 5 + Int64(Fingerprint.hash(card.card.fingerprint + ":\(amount.amount)") % 40)
+        let score = 5 + Int64(StableHash.fnv1a(card.card.fingerprint + ":\(amount.amount)") % 40)
         let approved = Outcome(type: "authorized", networkStatus: "approved_by_network", riskLevel: "normal",
                                riskScore: score, reason: nil, sellerMessage: "Payment complete.")
         switch card.scenario {
@@ -84,7 +86,7 @@ public struct Simulator: CardProcessor {
         let card = Card(
             brand: CardBrand.of(number), last4: String(number.suffix(4)), expMonth: expMonth, expYear: expYear,
             funding: entry?.funding ?? "credit", country: entry?.country ?? "US",
-            fingerprint: String(Fingerprint.of(number).prefix(16)))
+            fingerprint: fingerprints.fingerprint(ofNumber: number))
         return ResolvedCard(
             paymentMethodID: paymentMethodID, card: card, scenario: entry?.scenario ?? .success,
             issuerPrefix: String(number.prefix(8)))
@@ -121,23 +123,5 @@ enum Luhn {
             }
         }
         return sum % 10 == 0
-    }
-}
-
-/// A stable, non-reversible card fingerprint (FNV-1a, two rounds), base-62. Not a secret, not a PAN.
-enum Fingerprint {
-    static func hash(_ text: String) -> UInt64 { StableHash.fnv1a(text) }
-
-    static func of(_ text: String) -> String {
-        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-        var result = ""
-        for round in 0..<3 {
-            var value = hash("remit-fp-\(round):" + text)
-            for _ in 0..<10 {
-                result.append(alphabet[Int(value % 62)])
-                value /= 62
-            }
-        }
-        return result
     }
 }

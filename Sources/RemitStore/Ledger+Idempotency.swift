@@ -84,7 +84,7 @@ extension Ledger {
         try await connection.execute(.prepared("""
             INSERT INTO idempotency_keys (account_id, idempotency_key, fingerprint, status_code, response_body, created)
             VALUES (\(context.accountID), \(idempotency.key), \(idempotency.fingerprint), \(response.status),
-                \(response.body), \(clock.unixSeconds()))
+                \(response.replayBody ?? response.body), \(clock.unixSeconds()))
             """))
         return .executed(response)
     }

@@ -17,9 +17,13 @@ public struct OperationContext: Sendable {
 public struct StoredResponse: Sendable, Equatable {
     public var status: Int
     public var body: String
+    /// What a replay answers instead of `body`, when `body` holds a secret shown only once (a new account's
+    /// `secret_key`): the saved response must not put the secret in the database.
+    public var replayBody: String?
 
-    public init(status: Int, body: String) {
+    public init(status: Int, body: String, replayBody: String? = nil) {
         self.status = status
         self.body = body
+        self.replayBody = replayBody
     }
 }

@@ -9,6 +9,11 @@ public struct RemitTestApp: Sendable {
     public let runtime: RemitRuntime
     public let adminKey: String
 
+    public init(runtime: RemitRuntime, adminKey: String) {
+        self.runtime = runtime
+        self.adminKey = adminKey
+    }
+
     public static func make(_ engine: TestEngine, clock: WallClock = .system, ids: IDGenerator = .random,
                             configure: (inout RemitConfiguration) -> Void = { _ in }) async throws -> RemitTestApp {
         var configuration = try await engine.freshConfiguration()

@@ -26,6 +26,7 @@ public enum TestEngine: String, Sendable, CaseIterable {
             .appendingPathComponent("remit-test-\(UUID().uuidString)").path
         configuration.dataDirectory = directory
         configuration.adminKey = adminKey
+        configuration.fingerprintKey = TestEngine.fingerprintKey
         configuration.port = 0
         configuration.apiLogFlushInterval = .milliseconds(20)
         configuration.postgresConnectionsMax = 8
@@ -43,4 +44,6 @@ public enum TestEngine: String, Sendable, CaseIterable {
     }
 
     public static let adminKey = "sk_test_platform_admin_key_for_tests_0001"
+    /// The tests' card fingerprint key (injected, as a deployment sets REMIT_FINGERPRINT_KEY).
+    public static let fingerprintKey = "remit-tests-card-fingerprint-key-0123456789"
 }

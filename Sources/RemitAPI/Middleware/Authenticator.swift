@@ -22,13 +22,16 @@ struct Authenticator: Sendable {
         if Self.publicPaths.contains(request.uri.path) || Self.isDashboard(request.uri.path) { return nil }
         guard let key = Self.key(from: request) else { throw APIErrors.noKey }
         let hash = SecretKey.hash(key)
-        var identity = cache[hash]
+        let now = ledger.clock.unixSeconds()
+        var identity = cache.identity(hash, now: now)
         if identity == nil {
-            guard let account = try await ledger.account(forKeyHash: hash) else {
+            guard let owner = try await ledger.keyOwner(forKeyHash: hash) else {
                 throw APIErrors.invalidKey(SecretKey.hint(key))
             }
-            identity = KeyCache.Identity(accountID: account.id, isPlatform: account.isPlatform, livemode: account.livemode)
-            cache[hash] = identity
+            let account = owner.account
+            identity = KeyCache.Identity(accountID: account.id, isPlatform: account.isPlatform, livemode: account.livemode,
+                                         validUntil: min(now + KeyCache.freshnessSeconds, owner.expiresAt ?? .max))
+            cache.store(hash, identity)
         }
         guard let identity else { throw APIErrors.invalidKey(SecretKey.hint(key)) }
         var caller = Caller(accountID: identity.accountID, isPlatform: identity.isPlatform, livemode: identity.livemode,
@@ -61,24 +64,40 @@ struct Authenticator: Sendable {
     }
 }
 
-/// Key hash → identity. Bounded: cleared when full (keys are few; this only saves a read per request).
+/// Key hash → identity, bounded (cleared when full) and short-lived: an entry is used until its key expires or for
+/// ``freshnessSeconds`` at most, so a key rolled or revoked on another node stops working here within that time
+/// (on this node at once: the keys controller clears the cache).
 final class KeyCache: Sendable {
     struct Identity: Sendable {
         let accountID: String
         let isPlatform: Bool
         let livemode: Bool
+        /// Unix seconds after which the store is asked again.
+        let validUntil: Int64
     }
 
     private let entries = Mutex<[String: Identity]>([:])
     static let entriesMax = 10_000
+    static let freshnessSeconds: Int64 = 5
 
-    subscript(hash: String) -> Identity? {
-        get { entries.withLock { $0[hash] } }
-        set {
-            entries.withLock { entries in
-                if entries.count >= Self.entriesMax { entries.removeAll() }
-                entries[hash] = newValue
+    func identity(_ hash: String, now: Int64) -> Identity? {
+        entries.withLock { entries in
+            guard let identity = entries[hash] else { return nil }
+            guard now < identity.validUntil else {
+                entries[hash] = nil
+                return nil
             }
+            return identity
         }
     }
+
+    func store(_ hash: String, _ identity: Identity?) {
+        entries.withLock { entries in
+            if entries.count >= Self.entriesMax { entries.removeAll() }
+            entries[hash] = identity
+        }
+    }
+
+    /// Forgets every entry (after a key of this node's store changed).
+    func removeAll() { entries.withLock { $0.removeAll() } }
 }

@@ -6,7 +6,8 @@ public struct Card: Sendable, Equatable {
     public var expYear: Int64
     public var funding: String
     public var country: String
-    /// Stable per card number and merchant-independent here: the same number gives the same fingerprint.
+    /// Stable per card number and merchant-independent: the same number gives the same fingerprint in one
+    /// installation (keyed with its fingerprint key, so it cannot be reversed from the BIN and last4).
     public var fingerprint: String
 
     public init(brand: String, last4: String, expMonth: Int64, expYear: Int64, funding: String, country: String,

@@ -15,5 +15,6 @@ public enum LedgerMigrations {
         Migration0010StreamSources.migration,
         Migration0011Retention.migration,
         Migration0012MoneyOnce.migration,
+        Migration0013Keys.migration,
     ]
 }
