@@ -136,9 +136,9 @@ extension LedgerTransaction {
         let secret = SecretKey.generate()
         let id = ledger.ids("key")
         try await APIKeyRows.insert(secret, id: id, account: accountID, created: now, on: connection)
-        guard let key = try await connection.queryFirst("SELECT * FROM api_keys WHERE id = \(id)").map(APIKey.init(row:))
-        else { preconditionFailure("the key was just inserted") }
-        return (key, secret)
+        let row = try await connection.queryFirst("SELECT * FROM api_keys WHERE id = \(id)")
+        guard let row else { preconditionFailure("the key was just inserted") }
+        return (APIKey(row: row), secret)
     }
 
     /// Revokes one of the account's keys at once.
@@ -147,9 +147,10 @@ extension LedgerTransaction {
             UPDATE api_keys SET expires_at = \(now)
             WHERE id = \(id) AND account_id = \(accountID) AND (expires_at IS NULL OR expires_at > \(now))
             """)
-        guard changed == 1, let key = try await connection.queryFirst(
-            "SELECT * FROM api_keys WHERE id = \(id) AND account_id = \(accountID)").map(APIKey.init(row:))
-        else { throw StripeError.noSuch("api_key", id) }
-        return key
+        // Two steps, not one guard with an `await` in it: the release build's coroutine splitting crashed on that.
+        guard changed == 1 else { throw StripeError.noSuch("api_key", id) }
+        let row = try await connection.queryFirst("SELECT * FROM api_keys WHERE id = \(id) AND account_id = \(accountID)")
+        guard let row else { throw StripeError.noSuch("api_key", id) }
+        return APIKey(row: row)
     }
 }

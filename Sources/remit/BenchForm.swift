@@ -11,7 +11,18 @@ struct BenchForm: ParsableCommand {
     @Option(help: "Parses per body.")
     var repetitions = 20
 
+    @Option(name: .customLong("write-bodies"), help: "Also write each body to this directory (for scripts/bench-hostile).")
+    var writeBodies: String?
+
     func run() throws {
+        if let directory = writeBodies {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for (index, body) in FormWorstCases.all.enumerated() {
+                let path = (directory as NSString).appendingPathComponent(String(format: "%02d.body", index))
+                try Data(body.bytes).write(to: URL(fileURLWithPath: path))
+                try Data(body.name.utf8).write(to: URL(fileURLWithPath: path + ".name"))
+            }
+        }
         print("body (\(APILimits.bodyBytesMax) bytes at most)".padding(toLength: 70, withPad: " ", startingAt: 0)
               + "  outcome                              median ms   max ms")
         for body in FormWorstCases.all {

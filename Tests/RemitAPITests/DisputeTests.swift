@@ -77,11 +77,7 @@ struct DisputeTests {
         try await app.test { client in
             let merchant = try await client.createMerchant(adminKey: app.adminKey)
             func disputed(_ source: String) async throws -> (charge: String, dispute: String) {
-                let charge = try await client.post("/v1/charges", [
-                    ("amount", "5000"), ("currency", "usd"), ("payment_method", source),
-                ], key: merchant.key)
-                let list = try await client.get("/v1/disputes", [("charge", charge.id)], key: merchant.key)
-                return (charge.id, try #require((list["data"] as? [[String: Any]])?.first?["id"] as? String))
+                try await Self.disputedCharge(client, key: merchant.key, paymentMethod: source)
             }
             let open = try await disputed("pm_card_createDispute")
             let openDispute = try await client.get("/v1/disputes/\(open.dispute)", key: merchant.key)
@@ -112,11 +108,7 @@ struct DisputeTests {
         let app = try await RemitTestApp.make(engine)
         try await app.test { client in
             let merchant = try await client.createMerchant(adminKey: app.adminKey)
-            let charge = try await client.post("/v1/charges", [
-                ("amount", "5000"), ("currency", "usd"), ("source", "tok_createDispute"),
-            ], key: merchant.key)
-            let list = try await client.get("/v1/disputes", [("charge", charge.id)], key: merchant.key)
-            let dispute = try #require((list["data"] as? [[String: Any]])?.first?["id"] as? String)
+            let (_, dispute) = try await Self.disputedCharge(client, key: merchant.key, paymentMethod: "pm_card_createDispute")
             let results = try await withThrowingTaskGroup(of: APIResult.self) { group in
                 for _ in 0..<16 {
                     group.addTask {
@@ -135,5 +127,16 @@ struct DisputeTests {
             let report = try await LedgerVerifier(database: app.runtime.store.database).verify()
             #expect(report.isConsistent, "\(report.problems)")
         }
+    }
+
+    /// A 5,000-cent charge with a dispute card, and its dispute.
+    static func disputedCharge(_ client: APITestClient, key: String, paymentMethod: String) async throws
+        -> (charge: String, dispute: String)
+    {
+        let charge = try await client.post("/v1/charges", [
+            ("amount", "5000"), ("currency", "usd"), ("payment_method", paymentMethod),
+        ], key: key)
+        let list = try await client.get("/v1/disputes", [("charge", charge.id)], key: key)
+        return (charge.id, try #require((list["data"] as? [[String: Any]])?.first?["id"] as? String))
     }
 }

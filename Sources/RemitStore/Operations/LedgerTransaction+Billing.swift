@@ -130,7 +130,7 @@ extension LedgerTransaction {
     }
 
     public func updateSubscription(_ id: String, _ update: SubscriptionUpdate) async throws -> Subscription {
-        var subscription = try await lockedSubscription(id)
+        var subscription = try await lockedRow(.subscriptions, id, Subscription.init(row:))
         let found = subscription.status
         guard subscription.status != "canceled" else {
             throw StripeError.invalid("subscription", "A canceled subscription can only update its metadata.")
@@ -161,7 +161,7 @@ extension LedgerTransaction {
 
     /// Cancels at once (`DELETE /v1/subscriptions/{id}`).
     public func cancelSubscription(_ id: String) async throws -> Subscription {
-        var subscription = try await lockedSubscription(id)
+        var subscription = try await lockedRow(.subscriptions, id, Subscription.init(row:))
         let found = subscription.status
         guard subscription.status != "canceled" else {
             throw StripeError.invalid("subscription", "This subscription is already canceled.")
@@ -198,16 +198,6 @@ extension LedgerTransaction {
                 \(s.defaultPaymentMethod), \(s.currentPeriodStart), \(s.currentPeriodEnd), \(s.cancelAtPeriodEnd),
                 \(s.canceledAt), \(s.endedAt), \(s.latestChargeID), \(s.metadata.storageText), \(s.livemode))
             """)
-    }
-
-    /// The subscription, read for a change: locked until commit on PostgreSQL (see ``RowLock``).
-    private func lockedSubscription(_ id: String) async throws -> Subscription {
-        guard let subscription = try await connection.queryFirst(
-            "SELECT * FROM subscriptions WHERE id = \(id) AND account_id = \(accountID)\(sql: RowLock.forUpdate(connection))"
-        ).map(Subscription.init(row:)) else {
-            throw StripeError.noSuch("subscription", id)
-        }
-        return subscription
     }
 
     /// Writes the subscription back, only from the status it was read in (a compare-and-set).

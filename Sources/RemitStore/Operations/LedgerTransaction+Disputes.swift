@@ -112,13 +112,7 @@ extension LedgerTransaction {
 
     /// The dispute, read for a change: locked until commit on PostgreSQL (see ``RowLock``).
     private func lockedDispute(_ id: String) async throws -> Dispute {
-        let lock: SQL = ledger.faults.guardsDisputeTransitions ? RowLock.forUpdate(connection) : ""
-        guard let dispute = try await connection.queryFirst(
-            "SELECT * FROM disputes WHERE id = \(id) AND account_id = \(accountID)\(sql: lock)"
-        ).map(Dispute.init(row:)) else {
-            throw StripeError.noSuch("dispute", id)
-        }
-        return dispute
+        try await lockedRow(.disputes, id, lock: ledger.faults.guardsDisputeTransitions, Dispute.init(row:))
     }
 
     /// Writes the dispute's new state, only from the status it was read in (a compare-and-set).

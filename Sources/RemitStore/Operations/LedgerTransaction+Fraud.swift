@@ -79,11 +79,7 @@ extension LedgerTransaction {
 
     /// Approves an open review (`review.closed`, reason `approved`).
     public func approveReview(_ id: String) async throws -> Review {
-        guard var review = try await connection.queryFirst(
-            "SELECT * FROM reviews WHERE id = \(id) AND account_id = \(accountID)\(sql: RowLock.forUpdate(connection))"
-        ).map(Review.init(row:)) else {
-            throw StripeError.noSuch("review", id)
-        }
+        var review = try await lockedRow(.reviews, id, Review.init(row:))
         guard review.open else {
             throw StripeError(status: 400, type: .invalidRequest, code: "review_already_closed",
                               message: "This review is already closed.")

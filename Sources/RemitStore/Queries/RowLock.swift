@@ -17,3 +17,28 @@ enum RowLock {
         guard changed == 1 else { throw StripeError.lockTimeout }
     }
 }
+
+extension LedgerTransaction {
+    /// The row of `table` with `id` in this account, read for a change (locked until commit on PostgreSQL unless
+    /// `lock` is false, a fault a test injects); a missing row is Stripe's `resource_missing` for `noun`.
+    func lockedRow<T>(_ table: LockedTable, _ id: String, lock: Bool = true, _ make: (SQLRow) -> T) async throws -> T {
+        let clause: SQL = lock ? RowLock.forUpdate(connection) : ""
+        guard let row = try await connection.queryFirst(
+            "SELECT * FROM \(raw: table.rawValue) WHERE id = \(id) AND account_id = \(accountID)\(sql: clause)")
+        else { throw StripeError.noSuch(table.noun, id) }
+        return make(row)
+    }
+}
+
+/// The tables whose rows change state under ``LedgerTransaction/lockedRow(_:_:lock:_:)``.
+enum LockedTable: String {
+    case disputes, reviews, subscriptions
+
+    var noun: String {
+        switch self {
+        case .disputes: "dispute"
+        case .reviews: "review"
+        case .subscriptions: "subscription"
+        }
+    }
+}
