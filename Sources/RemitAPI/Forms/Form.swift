@@ -14,18 +14,20 @@ public struct Form: Sendable {
     /// Keys in first-seen order. An `a[]` element's key is a NUL followed by its position (NUL is refused in
     /// every key a client sends, so it cannot collide).
     public private(set) var entries: [(key: String, node: Node)] = []
-    private var positions: [String: Int] = [:]
+    private var index = SmallMap()
 
     public init() {}
 
-    public subscript(key: String) -> Node? { positions[key].map { entries[$0].node } }
+    public subscript(key: String) -> Node? {
+        index.position(of: key, in: entries.lazy.map(\.key)).map { entries[$0].node }
+    }
 
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Appends a key the form does not hold yet (the parser checks).
     mutating func append(_ key: String, _ node: Node) {
-        positions[key] = entries.count
         entries.append((key, node))
+        index.appended(key, in: entries.lazy.map(\.key))
     }
 
     /// Parses an encoded body or query string (see ``FormParser``).

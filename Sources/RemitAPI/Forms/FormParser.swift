@@ -8,17 +8,17 @@ import RemitCore
 /// end. Nothing recurses with the input's size. The first limit crossed ends the parse with a 400 that names
 /// the parameter.
 enum FormParser {
-    /// A hash being built: its keys in first-seen order, and an index of them.
+    /// A hash being built: its keys in first-seen order, and (past ``SmallMap/linearMax`` keys) an index of them.
     private struct Hash {
-        var keys: [String] = []
-        var slots: [Slot] = []
-        var positions: [String: Int] = [:]
+        var entries: [(key: String, slot: Slot)] = []
+        var index = SmallMap()
         var arrayElements = 0
 
+        func position(of key: String) -> Int? { index.position(of: key, in: entries.lazy.map(\.key)) }
+
         mutating func append(_ key: String, _ slot: Slot) {
-            positions[key] = keys.count
-            keys.append(key)
-            slots.append(slot)
+            entries.append((key, slot))
+            index.appended(key, in: entries.lazy.map(\.key))
         }
     }
 
@@ -87,12 +87,12 @@ enum FormParser {
         for (depth, name) in path.enumerated() {
             let isLeaf = depth == path.count - 1
             // `a[]` appends: each such element gets a fresh positional key.
-            let key = name.isEmpty ? "\u{0}\(hashes[current].keys.count)" : name
-            if let position = hashes[current].positions[key] {
-                switch hashes[current].slots[position] {
+            let key = name.isEmpty ? "\u{0}\(hashes[current].entries.count)" : name
+            if let position = hashes[current].position(of: key) {
+                switch hashes[current].entries[position].slot {
                 case .value:
                     guard isLeaf else { throw conflict(fullKey) }
-                    hashes[current].slots[position] = .value(value)
+                    hashes[current].entries[position].slot = .value(value)
                 case .hash(let child):
                     guard !isLeaf else { throw conflict(fullKey) }
                     current = child
@@ -120,7 +120,7 @@ enum FormParser {
             }
             hash.arrayElements += 1
         } else {
-            guard hash.keys.count - hash.arrayElements < FormLimits.keysPerHashMax else {
+            guard hash.entries.count - hash.arrayElements < FormLimits.keysPerHashMax else {
                 throw StripeError.invalid(echoed(parameter), "Invalid hash: \(echoed(parameter)) has more than \(FormLimits.keysPerHashMax) keys.")
             }
         }
@@ -134,7 +134,7 @@ enum FormParser {
             var form = Form()
             let hash = hashes[index]
             hashes[index] = Hash()
-            for (key, slot) in zip(hash.keys, hash.slots) {
+            for (key, slot) in hash.entries {
                 switch slot {
                 case .value(let value): form.append(key, .value(value))
                 case .hash(let child):

@@ -107,16 +107,47 @@ final class TorturePool: Sendable {
         var review: String?
     }
 
+    /// Which charges an operation can target.
+    enum Subset: Int, CaseIterable {
+        case all, uncapturedAtCreation, disputed, reviewed
+
+        func contains(_ charge: ChargeEntry) -> Bool {
+            switch self {
+            case .all: true
+            case .uncapturedAtCreation: !charge.capturedAtCreation
+            case .disputed: charge.dispute != nil
+            case .reviewed: charge.review != nil
+            }
+        }
+    }
+
     let merchantKeys: [String]
-    private let entries: Mutex<[ChargeEntry]>
+    /// Each subset's charges in the order they joined, so a pick costs no copy of the pool.
+    private let subsets: Mutex<[[ChargeEntry]]>
 
     init(merchantKeys: [String], charges: [ChargeEntry]) {
         self.merchantKeys = merchantKeys
-        entries = Mutex(charges)
+        subsets = Mutex(Subset.allCases.map { subset in charges.filter(subset.contains) })
     }
 
-    var charges: [ChargeEntry] { entries.withLock { $0 } }
-    func add(_ charge: ChargeEntry) { entries.withLock { $0.append(charge) } }
+    var charges: [ChargeEntry] { subsets.withLock { $0[Subset.all.rawValue] } }
+
+    func add(_ charge: ChargeEntry) {
+        subsets.withLock { subsets in
+            for subset in Subset.allCases where subset.contains(charge) { subsets[subset.rawValue].append(charge) }
+        }
+    }
+
+    /// A charge of `subset`: with `hot`, one of the newest `hotObjects` (so clients race, and keep racing as new
+    /// charges join), else any; `roll` chooses which.
+    func pick(_ subset: Subset, hot: Bool, hotObjects: Int, roll: UInt64) -> ChargeEntry? {
+        subsets.withLock { subsets in
+            let candidates = subsets[subset.rawValue]
+            guard !candidates.isEmpty else { return nil }
+            if hot { return candidates[candidates.count - 1 - Int(roll % UInt64(min(hotObjects, candidates.count)))] }
+            return candidates[Int(roll % UInt64(candidates.count))]
+        }
+    }
 
     /// The kinds of charge the set-up makes, in turn: (source, capture, amount).
     static let setUpCharges: [(String, Bool, Int64)] = [

@@ -2,24 +2,51 @@ import Foundation
 
 /// The judgement of a torture run: every response against Stripe's rules, and the final state of every shared object
 /// against what the acknowledged responses say happened to it. Each problem found is one line.
-struct TortureChecks {
+struct TortureChecks: Sendable {
     let pool: TorturePool
     let observations: [TortureObservation]
     let transport: any TortureTransport
 
+    /// Charges whose final state is read at once (a long run leaves tens of thousands).
+    static let readsInFlight = 16
+
     func run() async throws -> [String] {
         var problems = responses() + idempotency()
         let byTarget = Dictionary(grouping: observations, by: \.target)
-        for charge in pool.charges {
-            let key = pool.merchantKeys[charge.merchant]
-            problems += try await check(charge: charge, key: key, seen: byTarget[charge.id] ?? [])
-            if let dispute = charge.dispute {
-                problems += try await check(dispute: dispute, key: key, seen: byTarget[dispute] ?? [])
+        let charges = pool.charges
+        problems += try await withThrowingTaskGroup(of: [String].self) { group in
+            var next = 0
+            var found: [String] = []
+            func start(_ charge: TorturePool.ChargeEntry) {
+                let seen = (byTarget[charge.id] ?? [], charge.dispute.flatMap { byTarget[$0] } ?? [],
+                            charge.review.flatMap { byTarget[$0] } ?? [])
+                group.addTask { try await self.check(everythingOf: charge, seen: seen) }
             }
-            if let review = charge.review {
-                problems += try await check(review: review, key: key, seen: byTarget[review] ?? [])
+            while next < min(Self.readsInFlight, charges.count) {
+                start(charges[next])
+                next += 1
             }
+            while let problems = try await group.next() {
+                found += problems
+                if next < charges.count {
+                    start(charges[next])
+                    next += 1
+                }
+            }
+            return found
         }
+        return problems
+    }
+
+    /// A charge, its dispute and its review.
+    func check(everythingOf charge: TorturePool.ChargeEntry,
+               seen: (charge: [TortureObservation], dispute: [TortureObservation], review: [TortureObservation]))
+        async throws -> [String]
+    {
+        let key = pool.merchantKeys[charge.merchant]
+        var problems = try await check(charge: charge, key: key, seen: seen.charge)
+        if let dispute = charge.dispute { problems += try await check(dispute: dispute, key: key, seen: seen.dispute) }
+        if let review = charge.review { problems += try await check(review: review, key: key, seen: seen.review) }
         return problems
     }
 

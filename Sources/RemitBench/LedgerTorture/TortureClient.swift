@@ -84,7 +84,7 @@ struct TortureClient {
     }
 
     private mutating func read() async {
-        guard let charge = pick(pool.charges) else { return }
+        guard let charge = pick(.all) else { return }
         let request = TortureRequest(method: .get, path: "/v1/charges/\(charge.id)", key: pool.merchantKeys[charge.merchant])
         observations.append(await send(.read, charge.id, request))
     }
@@ -93,10 +93,9 @@ struct TortureClient {
 
     /// A request of `kind` on a target chosen mostly among the hot objects; nil when there is no such target.
     private mutating func makeRequest(_ kind: TortureObservation.Kind) -> (String, TortureRequest)? {
-        let charges = pool.charges
         switch kind {
         case .refund:
-            guard let charge = pick(charges) else { return nil }
+            guard let charge = pick(.all) else { return nil }
             var parameters = [("charge", charge.id)]
             switch generator.next() % 3 {
             case 0: parameters.append(("amount", String(100 + Int64(generator.next() % 900))))
@@ -105,21 +104,21 @@ struct TortureClient {
             }
             return (charge.id, post("/v1/refunds", parameters, charge))
         case .capture:
-            guard let charge = pick(charges.filter { !$0.capturedAtCreation }) else { return nil }
+            guard let charge = pick(.uncapturedAtCreation) else { return nil }
             let amounts: [String?] = [nil, String(charge.amount / 2), String(charge.amount)]
             let amount = amounts[Int(generator.next() % 3)]
             return (charge.id, post("/v1/charges/\(charge.id)/capture", amount.map { [("amount", $0)] } ?? [], charge))
         case .disputeSubmit, .disputeUpdate:
-            guard let charge = pick(charges.filter { $0.dispute != nil }), let dispute = charge.dispute else { return nil }
+            guard let charge = pick(.disputed), let dispute = charge.dispute else { return nil }
             let text = generator.next() % 5 < 3 ? "winning_evidence" : "losing_evidence"
             var parameters = [("evidence[uncategorized_text]", kind == .disputeUpdate ? "notes \(counter)" : text)]
             if kind == .disputeSubmit { parameters.append(("submit", "true")) }
             return (dispute, post("/v1/disputes/\(dispute)", parameters, charge))
         case .disputeClose:
-            guard let charge = pick(charges.filter { $0.dispute != nil }), let dispute = charge.dispute else { return nil }
+            guard let charge = pick(.disputed), let dispute = charge.dispute else { return nil }
             return (dispute, post("/v1/disputes/\(dispute)/close", [], charge))
         case .reviewApprove:
-            guard let charge = pick(charges.filter { $0.review != nil }), let review = charge.review else { return nil }
+            guard let charge = pick(.reviewed), let review = charge.review else { return nil }
             return (review, post("/v1/reviews/\(review)/approve", [], charge))
         case .charge, .read:
             return nil
@@ -138,13 +137,10 @@ struct TortureClient {
         return "torture-c\(index)-\(counter)"
     }
 
-    /// Mostly one of the newest `hotObjects` candidates (so clients race, and keep racing as new charges join), else
-    /// any.
-    private mutating func pick<T>(_ candidates: [T]) -> T? {
-        guard !candidates.isEmpty else { return nil }
-        let hot = min(hotObjects, candidates.count)
-        if generator.next() % 10 < 7 { return candidates[candidates.count - 1 - Int(generator.next() % UInt64(hot))] }
-        return candidates[Int(generator.next() % UInt64(candidates.count))]
+    /// Mostly (7 in 10) one of the newest few charges of `subset`, else any.
+    private mutating func pick(_ subset: TorturePool.Subset) -> TorturePool.ChargeEntry? {
+        let hot = generator.next() % 10 < 7
+        return pool.pick(subset, hot: hot, hotObjects: hotObjects, roll: generator.next())
     }
 
     private func send(_ kind: TortureObservation.Kind, _ target: String, _ request: TortureRequest) async
