@@ -141,4 +141,19 @@ struct FormLimitTests {
             #expect((charges["data"] as? [Any])?.isEmpty == true, "no hostile body made a charge")
         }
     }
+
+    @Test(arguments: TestEngine.available)
+    func pathIdentifiersWithNulOrInvalidUTF8AreAnsweredWithoutA5xx(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            for path in ["/v1/charges/ch_%00x", "/v1/customers/cus_%FF%FE", "/v1/disputes/dp_%C3%28",
+                         "/v1/refunds/re_\u{0}", "/v1/charges/ch_%00x/capture"] {
+                let result = path.hasSuffix("capture")
+                    ? try await client.post(path, key: merchant.key)
+                    : try await client.get(path, key: merchant.key)
+                #expect((400..<500).contains(result.status), "\(path): \(result.status) \(result.body.prefix(200))")
+            }
+        }
+    }
 }
