@@ -73,7 +73,7 @@ public struct RemitRuntime: Sendable {
     public func streamProcessor(logger: Logger) -> StreamProcessor {
         StreamProcessor(store: store.database, warehouse: warehouse.database, configuration: configuration.stream,
                         alerting: alerting, clock: ledger.clock, stats: streamStats,
-                        node: ProcessInfo.processInfo.hostName + ":\(ProcessInfo.processInfo.processIdentifier):stream",
+                        node: NodeIdentity.worker("stream"),
                         logger: logger)
     }
 
@@ -203,7 +203,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
     }
     let scheduler = Scheduler(
         jobs: retrainJobs + [pruneJob] + etlJobs + retentionJobs, runs: ScheduledRuns(database: runtime.store.database), clock: runtime.ledger.clock,
-        ready: runtime.ready, node: ProcessInfo.processInfo.hostName + ":\(ProcessInfo.processInfo.processIdentifier)",
+        ready: runtime.ready, node: NodeIdentity.current,
         logger: logger)
     var limits = runtime.configuration.server
     limits.connectionsMax = OpenFileLimit.connectionsAllowed(configured: limits.connectionsMax)

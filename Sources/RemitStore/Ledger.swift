@@ -27,7 +27,7 @@ public struct Ledger: Sendable {
     public let faults = LedgerFaults()
 
     public init(database: any SQLDatabase, clock: WallClock = .system, ids: IDGenerator = .random,
-                fees: FeePolicy = FeePolicy(), processor: any CardProcessor, apiVersion: String = "2024-06-20",
+                fees: FeePolicy = FeePolicy(), processor: any CardProcessor, apiVersion: String = StripeAPIVersion.current,
                 fraud: FraudEngine = FraudEngine()) {
         self.fraud = fraud
         self.merchantHistory = MerchantHistoryCache()

@@ -42,7 +42,7 @@ struct APIMiddleware: RouterMiddleware {
             response = render(error, request: request, context: context)
         }
         response.headers[.requestID] = context.requestID
-        response.headers[.stripeVersion] = "2024-06-20"
+        response.headers[.stripeVersion] = StripeAPIVersion.current
         let elapsed = ContinuousClock.now - started
         let route = context.endpointPath ?? "unmatched"
         let status = Int(response.status.code)

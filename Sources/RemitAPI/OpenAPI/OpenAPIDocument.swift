@@ -152,7 +152,7 @@ enum OpenAPIDocument {
         return .object([
             ("openapi", .string("3.0.3")),
             ("info", .object([
-                ("title", .string("Remit API")), ("version", .string("2024-06-20")),
+                ("title", .string("Remit API")), ("version", .string(StripeAPIVersion.current)),
                 ("description", .string("Stripe-compatible payments API. Form-encoded bodies with bracket nesting; JSON answers.")),
             ])),
             ("servers", .array([.object([("url", .string("/"))])])),

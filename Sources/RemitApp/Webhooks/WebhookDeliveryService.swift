@@ -53,7 +53,7 @@ public final class WebhookDeliveryService: Service {
         self.logger = logger
         self.jitter = jitter
         self.sender = WebhookSender(configuration: configuration.sender, now: { clock.now() })
-        self.owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        self.owner = NodeIdentity.worker("webhooks-" + UUID().uuidString.prefix(8))
         self.gate = DeliveryGate(cap: configuration.perEndpointInFlight, tripAfter: configuration.breakerTripAfter,
                                  openFor: configuration.breakerOpenFor)
     }
