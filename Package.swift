@@ -60,6 +60,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Alerts: one way to raise them (log, audit table, chat webhook, PagerDuty), reused by every flow.
         .target(name: "RemitAlerts", dependencies: [
+            "RemitSQL",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -75,7 +76,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The ledger: schema, business transactions (one method = one transaction), change capture, outbox.
         .target(name: "RemitStore", dependencies: [
-            "RemitCore", "RemitSQL", "RemitProcessor", "RemitFraud", "GradientBoosting", "RemitAlerts", "RemitWebhooks",
+            "RemitCore", "RemitSQL", "RemitProcessor", "RemitFraud", "GradientBoosting", "RemitWebhooks",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // The nightly ETL (flow 2): net changes of the change capture staged to the Parquet lake.

@@ -1,5 +1,6 @@
 import Foundation
 import GradientBoosting
+import RemitAlerts
 import RemitCore
 import RemitApp
 import RemitFraud

@@ -1,5 +1,4 @@
 import Foundation
-import RemitAlerts
 import RemitSQL
 
 /// The `alerts` table: every alert Remit raised, the audit trail (the seed's Sentinel log).
