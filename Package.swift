@@ -42,6 +42,11 @@ let package = Package(
             "RemitCore", "GradientBoosting",
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Resources/default-fraud-model.json")], swiftSettings: swiftSettings),
+        // What every background worker shares: the store-ready latch and the periodic loop with graceful shutdown.
+        .target(name: "RemitServices", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
         // The card-processor seam and Stripe's test-mode simulator.
         .target(name: "RemitProcessor", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         // One SQL text, two engines: the interpolation type, values, rows, the engine protocol, migrations.
@@ -113,7 +118,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Composition root: configuration, engines, services, the application.
         .target(name: "RemitApp", dependencies: [
-            "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore", "RemitAPI", "RemitFraud", "RemitProcessor",
+            "RemitCore", "RemitServices", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore", "RemitAPI", "RemitFraud", "RemitProcessor",
             "RemitAlerts", "RemitWebhooks", "RemitETL", "RemitStreaming", "StreamEngine", "RemitDashboard",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -133,7 +138,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "remit", dependencies: [
-            "RemitApp", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting", "RemitWebhooks", "Parquet", "RemitETL",
+            "RemitApp", "RemitServices", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting", "RemitWebhooks", "Parquet", "RemitETL",
             "RemitFraud", "RemitProcessor",
             "RemitStreaming", "StreamEngine", "RemitSQL", "RemitAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -157,6 +162,11 @@ let package = Package(
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitServicesTests", dependencies: [
+            "RemitServices",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
         .testTarget(name: "StreamEngineTests", dependencies: ["StreamEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitDashboardTests", dependencies: ["RemitDashboard"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitETLTests", dependencies: ["RemitETL", "RemitStore", "RemitCore"], swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import Logging
 import RemitAPI
 import RemitStore
+import RemitServices
 import ServiceLifecycle
 
 /// Flushes the request-log buffer to `api_logs` in batches: every `interval`, and once more at shutdown.
@@ -13,15 +14,10 @@ struct APILogWriter: Service {
     static let batchMax = 5_000
 
     func run() async throws {
-        guard await cancelWhenGracefulShutdown({ await ready.wait() }) else { return }
-        await cancelWhenGracefulShutdown {
-            while true {
-                do { try await Task.sleep(for: interval) } catch { return }
-                await flush()
-            }
-        }
+        let started = await PeriodicWork("request-log flush", every: interval, start: .afterInterval)
+            .run(ready: ready, logger: logger) { await flush() }
         // After the HTTP server stopped taking requests: write what is left.
-        await flush()
+        if started { await flush() }
     }
 
     func flush() async {
@@ -46,18 +42,10 @@ struct IdempotencyPruner: Service {
     let logger: Logger
 
     func run() async throws {
-        guard await cancelWhenGracefulShutdown({ await ready.wait() }) else { return }
-        await cancelWhenGracefulShutdown {
-            while true {
-                do {
-                    let removed = try await ledger.pruneIdempotencyKeys(olderThan: retention)
-                    if removed > 0 { logger.info("pruned idempotency keys", metadata: ["count": "\(removed)"]) }
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.warning("idempotency pruning failed", metadata: ["error": "\(error)"])
-                }
-                do { try await Task.sleep(for: .seconds(3600)) } catch { return }
-            }
+        let (ledger, retention, logger) = (self.ledger, self.retention, self.logger)
+        await PeriodicWork("idempotency pruning", every: .seconds(3600)).run(ready: ready, logger: logger) {
+            let removed = try await ledger.pruneIdempotencyKeys(olderThan: retention)
+            if removed > 0 { logger.info("pruned idempotency keys", metadata: ["count": "\(removed)"]) }
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import RemitServices
 import RemitAPI
 import RemitAlerts
 import RemitCore

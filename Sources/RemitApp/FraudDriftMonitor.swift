@@ -3,6 +3,7 @@ import Prometheus
 import RemitCore
 import RemitFraud
 import RemitStore
+import RemitServices
 import ServiceLifecycle
 
 /// Watches the fraud inputs and scores for drift: every few minutes, the population stability index of each
@@ -18,17 +19,8 @@ struct FraudDriftMonitor: Service {
     static let minimumSample = 200
 
     func run() async throws {
-        guard await cancelWhenGracefulShutdown({ await ready.wait() }) else { return }
-        await cancelWhenGracefulShutdown {
-            while true {
-                do {
-                    try await measure()
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.warning("fraud drift not measured", metadata: ["error": "\(error)"])
-                }
-                do { try await Task.sleep(for: interval) } catch { return }
-            }
+        await PeriodicWork("fraud drift measure", every: interval).run(ready: ready, logger: logger) {
+            try await measure()
         }
     }
 

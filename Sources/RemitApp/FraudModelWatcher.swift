@@ -1,6 +1,7 @@
 import Logging
 import RemitFraud
 import RemitStore
+import RemitServices
 import ServiceLifecycle
 import Synchronization
 
@@ -28,21 +29,13 @@ struct FraudModelWatcher: Service {
     }
 
     func run() async throws {
-        guard await cancelWhenGracefulShutdown({ await ready.wait() }) else { return }
         // The champion loaded before the server started (the default model, or the registry's) gets its
         // explanation table here, off the startup path; a later promotion's is built as it is loaded.
-        ledger.fraud.current.champion?.prepareExplanations()
-        await cancelWhenGracefulShutdown {
-            while true {
-                do { try await Task.sleep(for: interval) } catch { return }
-                do {
-                    try await loadNow()
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.warning("fraud models or reference tables not refreshed", metadata: ["error": "\(error)"])
-                }
+        let ledger = self.ledger
+        await PeriodicWork("fraud model and reference refresh", every: interval, start: .afterInterval)
+            .run(ready: ready, logger: logger, whenReady: { ledger.fraud.current.champion?.prepareExplanations() }) {
+                try await loadNow()
             }
-        }
     }
 
     /// Loads whatever changed since the last load.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RemitServices
 import RemitCore
 import RemitStore
 import ServiceLifecycle

@@ -1,4 +1,5 @@
 import Logging
+import RemitServices
 import RemitStreaming
 import ServiceLifecycle
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RemitServices
 import RemitApp
 import RemitBench
 import RemitCore

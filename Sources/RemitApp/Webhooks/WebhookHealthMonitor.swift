@@ -3,6 +3,7 @@ import RemitAlerts
 import RemitCore
 import RemitStore
 import RemitWebhooks
+import RemitServices
 import ServiceLifecycle
 
 /// Applies the seed's webhook alert rules every `checkInterval` (research webhooks.md §3.6):
@@ -21,17 +22,8 @@ struct WebhookHealthMonitor: Service, WebhookHealthChecking {
     let logger: Logger
 
     func run() async throws {
-        guard await cancelWhenGracefulShutdown({ await ready.wait() }) else { return }
-        await cancelWhenGracefulShutdown {
-            while true {
-                do {
-                    try await check()
-                } catch {
-                    if Task.isCancelled { return }
-                    logger.warning("webhook health not checked", metadata: ["error": "\(error)"])
-                }
-                do { try await Task.sleep(for: policy.checkInterval) } catch { return }
-            }
+        await PeriodicWork("webhook health check", every: policy.checkInterval).run(ready: ready, logger: logger) {
+            try await check()
         }
     }
 
