@@ -92,14 +92,17 @@ let package = Package(
         // Streaming analytics (flow 3): the request log's change feed through the window engine into the warehouse,
         // with checkpoints, partition leases and the error-rate alert.
         .target(name: "RemitStreaming", dependencies: [
-            "StreamEngine", "RemitStore", "RemitSQL", "RemitCore", "RemitAlerts",
+            "StreamEngine", "RemitStore", "RemitSQL", "RemitCore", "RemitAlerts", "RemitServices",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: swiftSettings),
         // The Stripe-compatible HTTP API.
         .target(name: "RemitAPI", dependencies: [
             "RemitCore", "RemitSQL", "RemitStore", "RemitProcessor", "RemitFraud", "RemitAlerts", "GradientBoosting",
+            "RemitServices",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

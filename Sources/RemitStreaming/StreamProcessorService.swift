@@ -5,12 +5,18 @@ import ServiceLifecycle
 
 /// The stream processor of this node (flow 3), as `remit serve` runs it; `remit stream run` runs the same processor
 /// alone. It starts once the store is ready and stops at graceful shutdown, handing its partitions over.
-struct StreamProcessorService: Service {
+public struct StreamProcessorService: Service {
     let processor: StreamProcessor
     let ready: Readiness
     let logger: Logger
 
-    func run() async throws {
+    public init(processor: StreamProcessor, ready: Readiness, logger: Logger) {
+        self.processor = processor
+        self.ready = ready
+        self.logger = logger
+    }
+
+    public func run() async throws {
         guard await cancelWhenGracefulShutdown({ await ready.wait() }) else { return }
         logger.info("stream processor started")
         do {
