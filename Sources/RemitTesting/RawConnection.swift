@@ -24,8 +24,11 @@ public final class RawConnection: @unchecked Sendable {
     }
 
     /// ``receiveUntilClosed(timeoutMilliseconds:)`` without blocking the caller's thread.
-    public func received(timeoutMilliseconds: Int32) async -> (bytes: [UInt8], closed: Bool) {
-        (try? await Self.offPool { self.receiveUntilClosed(timeoutMilliseconds: timeoutMilliseconds) }) ?? ([], false)
+    public func received(timeoutMilliseconds: Int32, complete: @escaping @Sendable ([UInt8]) -> Bool = { _ in false })
+        async -> (bytes: [UInt8], closed: Bool)
+    {
+        (try? await Self.offPool { self.receiveUntilClosed(timeoutMilliseconds: timeoutMilliseconds, complete: complete) })
+            ?? ([], false)
     }
 
     /// ``isClosedByServer(within:)`` without blocking the caller's thread.
@@ -66,17 +69,21 @@ public final class RawConnection: @unchecked Sendable {
         Glibc.send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count
     }
 
-    /// What the server sends until it closes the connection or `timeoutMilliseconds` pass without a byte.
-    public func receiveUntilClosed(timeoutMilliseconds: Int32) -> (bytes: [UInt8], closed: Bool) {
+    /// What the server sends until it closes the connection, `timeoutMilliseconds` pass without a byte, or what
+    /// arrived satisfies `complete`.
+    public func receiveUntilClosed(timeoutMilliseconds: Int32, complete: ([UInt8]) -> Bool = { _ in false })
+        -> (bytes: [UInt8], closed: Bool)
+    {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
+        while !complete(received) {
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, timeoutMilliseconds) > 0 else { return (received, false) }
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count <= 0 { return (received, true) }
             received += buffer[0..<count]
         }
+        return (received, false)
     }
 
     /// Whether the server has closed the connection, waiting up to `timeoutMilliseconds` for it.
