@@ -37,10 +37,14 @@ let package = Package(
         // The streaming window engine (flow 3): watermarks, tumbling windows, exact percentiles, the error-rate
         // alert rule. No I/O, no clock.
         .target(name: "StreamEngine", swiftSettings: swiftSettings),
-        // Fraud: the feature definitions, the model wrapper, decisions and reasons (no storage).
+        // Fraud (flow 4): the features, the model wrapper, decisions and reasons, and the risk check the ledger
+        // calls inside a charge's transaction, with its tables (features, models, references) and retraining.
         .target(name: "RemitFraud", dependencies: [
-            "RemitCore", "GradientBoosting",
+            "RemitCore", "GradientBoosting", "RemitSQL", "RemitStore", "RemitProcessor", "RemitServices",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Resources/default-fraud-model.json")], swiftSettings: swiftSettings),
         // What every background worker shares: the store-ready latch and the periodic loop with graceful shutdown.
         .target(name: "RemitServices", dependencies: [
@@ -81,7 +85,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The ledger: schema, business transactions (one method = one transaction), change capture, outbox.
         .target(name: "RemitStore", dependencies: [
-            "RemitCore", "RemitSQL", "RemitProcessor", "RemitFraud", "GradientBoosting", "RemitWebhooks",
+            "RemitCore", "RemitSQL", "RemitProcessor", "RemitWebhooks",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // The nightly ETL (flow 2): net changes of the change capture staged to the Parquet lake.

@@ -22,6 +22,8 @@ public struct RemitRuntime: Sendable {
     /// The ETL's warehouse (its own database).
     public let warehouse: StoreConnection
     public let ledger: Ledger
+    /// Flow 4's models, thresholds and reference tables: the ledger's risk check scores with them.
+    public let fraud: FraudEngine
     public let metrics: APIMetrics
     public let requestLog: APILogBuffer
     /// Every flow raises alerts here: the log, the `alerts` table, and the configured HTTP sinks.
@@ -45,10 +47,13 @@ public struct RemitRuntime: Sendable {
         let today = calendar.dateComponents(in: TimeZone(identifier: "UTC")!, from: clock.now())
         let simulator = Simulator(currentYear: Int64(today.year ?? 2026), currentMonth: Int64(today.month ?? 1),
                                   fingerprints: FingerprintKey.fingerprints(key: fingerprintKey))
-        ledger = Ledger(database: store.database, clock: clock, ids: ids, fees: configuration.fees, processor: simulator)
+        let fraud = FraudEngine()
+        self.fraud = fraud
+        ledger = Ledger(database: store.database, clock: clock, ids: ids, fees: configuration.fees, processor: simulator,
+                        riskCheck: FraudRiskCheck(engine: fraud))
         switch DefaultFraudModel.shared {
         case .success(let model?):
-            ledger.fraud.update { $0.champion = model }
+            fraud.update { $0.champion = model }
         case .success(nil):
             logger.warning("no default fraud model found: charges are not scored until a model is promoted")
         case .failure(let failure):
@@ -56,9 +61,9 @@ public struct RemitRuntime: Sendable {
         }
         metrics = APIMetrics(registry: PrometheusCollectorRegistry())
         let metrics = self.metrics
-        ledger.fraud.observeChecks { metrics.fraudCheck($0) }
+        fraud.observeChecks { metrics.fraudCheck($0) }
         let policy = configuration.fraudPolicy
-        ledger.fraud.update { $0.policy = policy }
+        fraud.update { $0.policy = policy }
         requestLog = APILogBuffer(capacity: configuration.apiLogBufferCapacity)
         var sinks: [any AlertSink] = [AlertLog(database: store.database)]
         if let url = configuration.alertWebhookURL { sinks.append(ChatWebhookAlertSink(url: url)) }
@@ -126,7 +131,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
     let database = runtime.store.database
     let clock = runtime.ledger.clock
     let router = APIRouter.build(
-        ledger: runtime.ledger, metrics: runtime.metrics, requestLog: runtime.requestLog,
+        ledger: runtime.ledger, fraud: runtime.fraud, metrics: runtime.metrics, requestLog: runtime.requestLog,
         rateLimiter: runtime.configuration.rateLimitPerKey.map { RateLimiter(requestsPerSecond: $0, clock: clock) },
         alerting: runtime.alerting,
         adminReports: [
@@ -151,7 +156,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
                         sources: DashboardSources(store: database, warehouse: runtime.warehouse.database, clock: clock,
                                                   streamStats: runtime.streamStats))
         .register(on: router)
-    let fraudWatcher = FraudModelWatcher(ledger: runtime.ledger, ready: runtime.ready, interval: .seconds(10), logger: logger)
+    let fraudWatcher = FraudModelWatcher(ledger: runtime.ledger, engine: runtime.fraud, ready: runtime.ready, interval: .seconds(10), logger: logger)
     let retraining = FraudRetraining(database: runtime.store.database, clock: runtime.ledger.clock)
     let defaultModel = try? DefaultFraudModel.shared.get()
     let retrainJobs: [ScheduledJob] = runtime.configuration.fraudRetraining ? [

@@ -1,6 +1,5 @@
 import Foundation
 import RemitCore
-import RemitFraud
 import RemitProcessor
 import RemitSQL
 import Synchronization
@@ -17,10 +16,9 @@ public struct Ledger: Sendable {
     public let processor: any CardProcessor
     /// The API version stamped on events.
     public let apiVersion: String
-    /// The fraud check's models, thresholds and reference tables.
-    public let fraud: FraudEngine
+    /// The risk check every charge runs before authorization (flow 4's, when the application installs it).
+    public let riskCheck: (any RiskCheck)?
     let inFlightKeys: InFlightKeys
-    let merchantHistory: MerchantHistoryCache
     /// Which accounts have enabled webhook endpoints, and the wake-up of the delivery workers.
     public let webhooks: WebhookDirectory
     /// Guards a test may remove (all in place otherwise).
@@ -28,9 +26,8 @@ public struct Ledger: Sendable {
 
     public init(database: any SQLDatabase, clock: WallClock = .system, ids: IDGenerator = .random,
                 fees: FeePolicy = FeePolicy(), processor: any CardProcessor, apiVersion: String = StripeAPIVersion.current,
-                fraud: FraudEngine = FraudEngine()) {
-        self.fraud = fraud
-        self.merchantHistory = MerchantHistoryCache()
+                riskCheck: (any RiskCheck)? = nil) {
+        self.riskCheck = riskCheck
         self.database = database
         self.clock = clock
         self.ids = ids

@@ -3,7 +3,8 @@ import RemitSQL
 
 /// Reads of one account's objects. Another account's object reads as missing, never as forbidden.
 public struct LedgerReader: Sendable {
-    let connection: any SQLConnection
+    /// The read's connection: a flow's own reads (its tables) run on it, in the same snapshot.
+    package let connection: any SQLConnection
     public let accountID: String
     public let now: Int64
 
@@ -22,6 +23,11 @@ public struct LedgerReader: Sendable {
         try await connection.queryFirst(
             "SELECT id FROM deleted_objects WHERE id = \(id) AND account_id = \(accountID) AND object = \(object)"
         ) != nil
+    }
+
+    public func review(_ id: String) async throws -> Review? {
+        try await connection.queryFirst("SELECT * FROM reviews WHERE id = \(id) AND account_id = \(accountID)")
+            .map(Review.init(row:))
     }
 
     public func refund(_ id: String) async throws -> Refund? {

@@ -17,6 +17,9 @@ public struct LedgerTransaction: Sendable {
                                  context: context, ledger: ledger, on: connection)
     }
 
+    /// What a risk check runs on: this transaction's connection, account and time.
+    var riskScope: RiskScope { RiskScope(connection: connection, accountID: accountID, now: now) }
+
     /// Reads that the API needs to render a response (expansions) inside the transaction.
     public var reader: LedgerReader { LedgerReader(connection: connection, accountID: accountID, now: now) }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RemitApp
 import RemitCore
+import RemitFraud
 import RemitStore
 
 struct FraudExport: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RemitApp
+import RemitFraud
 import RemitStore
 
 struct FraudModels: AsyncParsableCommand {

@@ -34,7 +34,7 @@ struct FraudTests {
     func theModelDecidesRawCardsApproveReviewBlock(engine: TestEngine) async throws {
         let app = try await RemitTestApp.make(engine)
         let model = try amountModel()
-        app.runtime.ledger.fraud.update { $0.champion = model }
+        app.runtime.fraud.update { $0.champion = model }
         try await app.test { client in
             let merchant = try await client.createMerchant(adminKey: app.adminKey)
             let small = try await client.post("/v1/charges", [("amount", "1000"), ("currency", "usd")] + rawCard, key: merchant.key)
@@ -99,7 +99,7 @@ struct FraudTests {
     func namedTestInstrumentsKeepStripesOutcomeButAreScored(engine: TestEngine) async throws {
         let app = try await RemitTestApp.make(engine)
         let model = try amountModel()
-        app.runtime.ledger.fraud.update { $0.champion = model }
+        app.runtime.fraud.update { $0.champion = model }
         try await app.test { client in
             let merchant = try await client.createMerchant(adminKey: app.adminKey)
             let charge = try await client.post("/v1/charges", [
@@ -166,7 +166,7 @@ struct FraudReferenceTests {
             try await store.replaceEmailDomains(["fresh-shop.io": 1_790_000_000 - 5 * 86_400])
             let loaded = try await store.load()
             #expect(loaded.cardBins == ["40000566": "BR"] && loaded.ipRanges.count == 2 && loaded.emailDomains.count == 1)
-            app.runtime.ledger.fraud.update { $0.references = loaded }
+            app.runtime.fraud.update { $0.references = loaded }
 
             let merchant = try await client.createMerchant(adminKey: app.adminKey)
             let charge = try await client.post("/v1/charges", [
@@ -189,7 +189,7 @@ struct FraudThresholdTests {
     func aMerchantsOwnThresholdsReplaceTheGlobalOnes(engine: TestEngine) async throws {
         let app = try await RemitTestApp.make(engine)
         let model = try amountModel()
-        app.runtime.ledger.fraud.update { $0.champion = model }
+        app.runtime.fraud.update { $0.champion = model }
         try await app.test { client in
             let strict = try await client.createMerchant(adminKey: app.adminKey)
             let lenient = try await client.createMerchant(adminKey: app.adminKey)
@@ -200,7 +200,7 @@ struct FraudThresholdTests {
             }
             let stored = try await store.thresholds()
             #expect(stored[lenient.id]?.blockThreshold == 0.99)
-            app.runtime.ledger.fraud.update { $0.merchantPolicies = stored }
+            app.runtime.fraud.update { $0.merchantPolicies = stored }
             let blocked = try await client.post("/v1/charges", [("amount", "90000"), ("currency", "usd")] + rawCard, key: strict.key)
             #expect(blocked.status == 402)
             let reviewed = try await client.post("/v1/charges", [("amount", "90000"), ("currency", "usd")] + rawCard, key: lenient.key)

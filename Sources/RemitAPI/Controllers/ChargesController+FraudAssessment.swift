@@ -1,5 +1,6 @@
 import Hummingbird
 import RemitCore
+import RemitFraud
 import RemitStore
 
 extension ChargesController {
@@ -8,7 +9,7 @@ extension ChargesController {
         let id = try context.parameters.require("id")
         let reader = FormReader(try endpoint.queryForm(request))
         try reader.finish()
-        let engine = endpoint.ledger.fraud
+        let engine = fraud
         return JSONResponse.ok(try await endpoint.read(context) { ledger in
             guard let record = try await ledger.fraudRecord(chargeID: id) else { throw StripeError.noSuch("charge", id) }
             return try await FraudAssessmentJSON.render(record, engine: engine, ledger: ledger)

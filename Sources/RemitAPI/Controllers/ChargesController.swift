@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import RemitAlerts
 import RemitCore
+import RemitFraud
 import RemitProcessor
 import RemitStore
 import Synchronization
@@ -12,6 +13,8 @@ struct ChargesController {
     let metrics: APIMetrics
     /// The fraud team's alerts: one per blocked charge, raised after its transaction committed.
     let alerting: Alerting?
+    /// The models and references that scored the charges, for `fraud_assessment`.
+    let fraud: FraudEngine
     static let expandable: Set<String> = ["balance_transaction", "customer"]
 
     func register(on router: Router<APIRequestContext>) {

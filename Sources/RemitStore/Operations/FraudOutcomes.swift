@@ -1,11 +1,10 @@
 import RemitCore
-import RemitFraud
 import RemitProcessor
 
-/// How the fraud decision shows on a charge's `outcome` (Stripe's Radar vocabulary).
+/// How the risk verdict shows on a charge's `outcome` (Stripe's Radar vocabulary).
 enum FraudOutcomes {
     /// Score ≥ the block threshold: declined before the network, `decline_code = fraudulent`.
-    static func blocked(_ assessment: FraudAssessment) -> Authorization {
+    static func blocked(_ assessment: RiskAssessment) -> Authorization {
         let outcome = Outcome(
             type: "blocked", networkStatus: "not_sent_to_network", riskLevel: "highest",
             riskScore: assessment.riskScore ?? 100, reason: "highest_risk_level",
@@ -17,12 +16,12 @@ enum FraudOutcomes {
 
     /// The network's answer with the model's risk on it: elevated risk goes to manual review. Issuer
     /// declines keep the issuer's outcome; Stripe's test instruments keep theirs entirely.
-    static func applying(_ check: FraudCheck, to authorization: Authorization) -> Authorization {
-        guard check.applies, case .approved = authorization.result, let riskScore = check.assessment.riskScore else {
+    static func applying(_ check: RiskAssessment, to authorization: Authorization) -> Authorization {
+        guard check.acts, case .approved = authorization.result, let riskScore = check.riskScore else {
             return authorization
         }
         var result = authorization
-        switch check.assessment.decision {
+        switch check.verdict {
         case .review:
             result.outcome = Outcome(
                 type: "manual_review", networkStatus: "approved_by_network", riskLevel: "elevated",

@@ -1,5 +1,4 @@
 import RemitCore
-import RemitFraud
 import RemitProcessor
 import RemitSQL
 
@@ -23,11 +22,12 @@ extension LedgerTransaction {
                               message: "Must provide source or customer.", param: "source")
         }
         var card = try ledger.processor.resolve(instrument, param: request.instrumentParam)
-        // Flow 1: the fraud score comes first; a block never reaches the network.
-        let fraud = try await checkFraud(request, card: &card, customer: customer)
-        let authorization = fraud.applies && fraud.assessment.decision == .block
-            ? FraudOutcomes.blocked(fraud.assessment)
-            : FraudOutcomes.applying(fraud, to: ledger.processor.authorize(card, amount: Money(request.amount, request.currency)))
+        // Flow 1: the risk check comes first; a block never reaches the network.
+        let risk = try await assessRisk(request, card: card, customer: customer)
+        if let country = risk.cardCountry { card.card.country = country }
+        let authorization = risk.acts && risk.verdict == .block
+            ? FraudOutcomes.blocked(risk)
+            : FraudOutcomes.applying(risk, to: ledger.processor.authorize(card, amount: Money(request.amount, request.currency)))
         var charge = makeCharge(request, card: card, authorization: authorization)
         var entry: BalanceTransaction?
         var decline: StripeError?
@@ -52,7 +52,7 @@ extension LedgerTransaction {
             try await openReview(on: &charge, ipAddress: request.signals.ipAddress)
         }
         try await ChargeRows.insert(charge, on: connection)
-        try await recordFraudCheck(fraud, charge: charge)
+        try await risk.record(charge.id, charge.status == "succeeded")
         let rendered = charge.json().rendered()
         try await emit(decline == nil ? "charge.succeeded" : "charge.failed", .raw(rendered), id: charge.id)
         let answered = charge
@@ -62,6 +62,11 @@ extension LedgerTransaction {
             try await openDispute(on: &charge, scenario)
         }
         return ChargeResult(charge: answered, balanceTransaction: entry, decline: decline, rendered: rendered)
+    }
+
+    private func assessRisk(_ request: ChargeRequest, card: ResolvedCard, customer: Customer?) async throws -> RiskAssessment {
+        guard let check = ledger.riskCheck else { return .unassessed }
+        return try await check.assess(RiskSubject(request: request, card: card, customer: customer), in: riskScope)
     }
 
     private func makeCharge(_ request: ChargeRequest, card: ResolvedCard, authorization: Authorization) -> Charge {

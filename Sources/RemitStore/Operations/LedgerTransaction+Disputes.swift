@@ -40,7 +40,7 @@ extension LedgerTransaction {
         let undisputed = charge
         charge.disputed = true
         try await ChargeRows.update(charge, from: undisputed, on: connection)
-        try await FraudRows.recordDispute(chargeID: charge.id, reason: dispute.reason, at: now, on: connection)
+        try await ledger.riskCheck?.disputeOpened(chargeID: charge.id, reason: dispute.reason, in: riskScope)
         try await emit("charge.dispute.created", try await disputeJSON(dispute), id: dispute.id)
         guard !dispute.isInquiry else { return }
         let withdrawal = BalanceTransaction(

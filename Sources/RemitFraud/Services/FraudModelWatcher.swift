@@ -1,5 +1,4 @@
 import Logging
-import RemitFraud
 import RemitStore
 import RemitServices
 import ServiceLifecycle
@@ -8,15 +7,17 @@ import Synchronization
 /// Keeps this node's fraud models and reference tables in step with the store: loads the champion and shadow
 /// and the BIN, IP and domain tables before the server starts (``loadNow()``), then polls and reloads whenever
 /// an operator promotes, shadows or rolls back a model or loads a table, on any node.
-struct FraudModelWatcher: Service {
+public struct FraudModelWatcher: Service {
     let ledger: Ledger
+    let engine: FraudEngine
     let ready: Readiness
     let interval: Duration
     let logger: Logger
     private let loaded = Loaded()
 
-    init(ledger: Ledger, ready: Readiness, interval: Duration, logger: Logger) {
+    public init(ledger: Ledger, engine: FraudEngine, ready: Readiness, interval: Duration, logger: Logger) {
         self.ledger = ledger
+        self.engine = engine
         self.ready = ready
         self.interval = interval
         self.logger = logger
@@ -28,18 +29,18 @@ struct FraudModelWatcher: Service {
         let state = Mutex<(models: [String], references: [String: Int64])>(([], [:]))
     }
 
-    func run() async throws {
+    public func run() async throws {
         // The champion loaded before the server started (the default model, or the registry's) gets its
         // explanation table here, off the startup path; a later promotion's is built as it is loaded.
-        let ledger = self.ledger
+        let engine = self.engine
         await PeriodicWork("fraud model and reference refresh", every: interval, start: .afterInterval)
-            .run(ready: ready, logger: logger, whenReady: { ledger.fraud.current.champion?.prepareExplanations() }) {
+            .run(ready: ready, logger: logger, whenReady: { engine.current.champion?.prepareExplanations() }) {
                 try await loadNow()
             }
     }
 
     /// Loads whatever changed since the last load.
-    func loadNow() async throws {
+    public func loadNow() async throws {
         let (models, references) = loaded.state.withLock { $0 }
         let newModels = try await refreshModels(from: models)
         let newReferences = try await refreshReferences(from: references)
@@ -52,7 +53,7 @@ struct FraudModelWatcher: Service {
         guard versions != loaded else { return versions }
         let (champion, shadow) = try await registry.active()
         champion?.prepareExplanations()
-        ledger.fraud.update { state in
+        engine.update { state in
             state.champion = champion
             state.shadow = shadow
         }
@@ -68,7 +69,7 @@ struct FraudModelWatcher: Service {
         guard versions != loaded else { return versions }
         let data = try await store.load()
         let thresholds = try await store.thresholds()
-        ledger.fraud.update { state in
+        engine.update { state in
             state.references = data
             state.merchantPolicies = thresholds
         }

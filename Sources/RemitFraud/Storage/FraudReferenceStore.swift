@@ -1,6 +1,5 @@
 import Foundation
 import RemitCore
-import RemitFraud
 import RemitSQL
 
 /// The reference tables behind the country and domain features, in the store so every node reads the same:

@@ -1,7 +1,6 @@
 import Foundation
 import GradientBoosting
 import RemitCore
-import RemitFraud
 import RemitSQL
 
 /// Scheduled retraining on matured labels (fraud.md §3.1 and §5): an incremental update that appends trees to

@@ -1,7 +1,6 @@
 import Logging
 import Prometheus
 import RemitCore
-import RemitFraud
 import RemitStore
 import RemitServices
 import ServiceLifecycle
@@ -9,7 +8,7 @@ import ServiceLifecycle
 /// Watches the fraud inputs and scores for drift: every few minutes, the population stability index of each
 /// feature and of the score between the last day's decisions and the 30 days before (up to 20,000 of each),
 /// and each feature's share of missing values, as Prometheus gauges.
-struct FraudDriftMonitor: Service {
+public struct FraudDriftMonitor: Service {
     let ledger: Ledger
     let registry: PrometheusCollectorRegistry
     let ready: Readiness
@@ -18,7 +17,15 @@ struct FraudDriftMonitor: Service {
     static let sampleSize = 20_000
     static let minimumSample = 200
 
-    func run() async throws {
+    public init(ledger: Ledger, registry: PrometheusCollectorRegistry, ready: Readiness, interval: Duration, logger: Logger) {
+        self.ledger = ledger
+        self.registry = registry
+        self.ready = ready
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
         await PeriodicWork("fraud drift measure", every: interval).run(ready: ready, logger: logger) {
             try await measure()
         }
@@ -26,7 +33,7 @@ struct FraudDriftMonitor: Service {
 
     /// Computes and publishes the figures; returns false when there are too few decisions to compare.
     @discardableResult
-    func measure() async throws -> Bool {
+    public func measure() async throws -> Bool {
         let now = ledger.clock.unixSeconds()
         let samples = FraudDecisionSamples(database: ledger.database)
         let live = try await samples.recent(from: now - 86_400, until: now + 1, limit: Self.sampleSize)

@@ -1,6 +1,6 @@
 import RemitCore
-import RemitFraud
 import RemitSQL
+import RemitStore
 
 /// The stored fraud check of one charge (`fraud_features`).
 public struct FraudRecord: Sendable {
@@ -42,11 +42,6 @@ extension LedgerReader {
         try await connection.queryFirst(
             "SELECT * FROM fraud_features WHERE charge_id = \(chargeID) AND account_id = \(accountID)"
         ).map(FraudRecord.init(row:))
-    }
-
-    public func review(_ id: String) async throws -> Review? {
-        try await connection.queryFirst("SELECT * FROM reviews WHERE id = \(id) AND account_id = \(accountID)")
-            .map(Review.init(row:))
     }
 
     /// A registered model's JSON, by version.

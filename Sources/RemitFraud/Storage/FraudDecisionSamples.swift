@@ -1,4 +1,3 @@
-import RemitFraud
 import RemitSQL
 
 /// The most recent decisions of a time range, for drift monitoring.

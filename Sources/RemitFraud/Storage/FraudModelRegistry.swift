@@ -1,6 +1,5 @@
 import Foundation
 import RemitCore
-import RemitFraud
 import RemitSQL
 
 /// Versioned, immutable fraud models in the store (`fraud_models`), each with the feature-schema hash it was

@@ -1,6 +1,5 @@
 import Foundation
 import RemitCore
-import RemitFraud
 import RemitSQL
 
 /// The labelled vectors for training: every charge's stored vector (as computed at decision time, never

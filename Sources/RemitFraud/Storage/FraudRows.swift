@@ -1,4 +1,3 @@
-import RemitFraud
 import RemitSQL
 
 /// The statements behind fraud scoring: the point-in-time history of a risk key, the decision record,
