@@ -75,9 +75,13 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
-        // Webhook delivery mechanics without storage: signatures, retry schedules, the SSRF guard, the HTTP sender.
+        // Webhooks (flow 5): endpoints, the outbox fan-out, the delivery queue, the worker and the health monitor,
+        // signatures, retry schedules, the SSRF guard, the HTTP sender.
         .target(name: "RemitWebhooks", dependencies: [
-            "RemitCore",
+            "RemitCore", "RemitSQL", "RemitStore", "RemitServices", "RemitAlerts",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -85,7 +89,7 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // The ledger: schema, business transactions (one method = one transaction), change capture, outbox.
         .target(name: "RemitStore", dependencies: [
-            "RemitCore", "RemitSQL", "RemitProcessor", "RemitWebhooks",
+            "RemitCore", "RemitSQL", "RemitProcessor",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: swiftSettings),
         // The nightly ETL (flow 2): net changes of the change capture staged to the Parquet lake.
@@ -104,7 +108,7 @@ let package = Package(
         // The Stripe-compatible HTTP API.
         .target(name: "RemitAPI", dependencies: [
             "RemitCore", "RemitSQL", "RemitStore", "RemitProcessor", "RemitFraud", "RemitAlerts", "GradientBoosting",
-            "RemitServices",
+            "RemitServices", "RemitWebhooks",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -117,7 +121,7 @@ let package = Package(
         // The dashboards (the seed's Power BI) as web pages: sessions, the pages' queries, server-side SVG charts,
         // Mustache templates (HTML escaped by default). Nothing fetched from elsewhere.
         .target(name: "RemitDashboard", dependencies: [
-            "RemitAPI", "RemitCore", "RemitSQL", "RemitStore", "RemitStreaming",
+            "RemitAPI", "RemitCore", "RemitSQL", "RemitStore", "RemitStreaming", "RemitWebhooks",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),

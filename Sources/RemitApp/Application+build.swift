@@ -13,6 +13,7 @@ import RemitSQL
 import RemitFraud
 import RemitStore
 import RemitStreaming
+import RemitWebhooks
 import ServiceLifecycle
 
 /// The parts of a running Remit, shared by `remit serve`, the tests and the other commands.
@@ -24,6 +25,8 @@ public struct RemitRuntime: Sendable {
     public let ledger: Ledger
     /// Flow 4's models, thresholds and reference tables: the ledger's risk check scores with them.
     public let fraud: FraudEngine
+    /// Which accounts have webhook endpoints, and the wake-up of this node's delivery workers (flow 5).
+    public let webhookDirectory: WebhookDirectory
     public let metrics: APIMetrics
     public let requestLog: APILogBuffer
     /// Every flow raises alerts here: the log, the `alerts` table, and the configured HTTP sinks.
@@ -49,8 +52,9 @@ public struct RemitRuntime: Sendable {
                                   fingerprints: FingerprintKey.fingerprints(key: fingerprintKey))
         let fraud = FraudEngine()
         self.fraud = fraud
+        webhookDirectory = WebhookDirectory()
         ledger = Ledger(database: store.database, clock: clock, ids: ids, fees: configuration.fees, processor: simulator,
-                        riskCheck: FraudRiskCheck(engine: fraud))
+                        riskCheck: FraudRiskCheck(engine: fraud), eventFanOut: WebhookFanOut(directory: webhookDirectory))
         switch DefaultFraudModel.shared {
         case .success(let model?):
             fraud.update { $0.champion = model }
@@ -86,7 +90,7 @@ public struct RemitRuntime: Sendable {
     /// The webhook delivery worker of this node (also what `remit webhooks work` runs alone). It starts once
     /// `startWhen` opens (default: when the store is ready).
     public func webhookWorker(logger: Logger, startWhen: Readiness? = nil) -> WebhookDeliveryService {
-        WebhookDeliveryService(queue: WebhookQueue(database: store.database), directory: ledger.webhooks,
+        WebhookDeliveryService(queue: WebhookQueue(database: store.database), directory: webhookDirectory,
                                configuration: configuration.webhooks, clock: ledger.clock, ready: startWhen ?? ready,
                                metrics: webhookMetrics, logger: logger)
     }

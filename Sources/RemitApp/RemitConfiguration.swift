@@ -6,6 +6,7 @@ import RemitETL
 import RemitStreaming
 import RemitSQLite
 import RemitStore
+import RemitWebhooks
 
 /// Everything `remit serve` can be told, with documented defaults.
 ///

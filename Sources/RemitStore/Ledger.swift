@@ -19,14 +19,14 @@ public struct Ledger: Sendable {
     /// The risk check every charge runs before authorization (flow 4's, when the application installs it).
     public let riskCheck: (any RiskCheck)?
     let inFlightKeys: InFlightKeys
-    /// Which accounts have enabled webhook endpoints, and the wake-up of the delivery workers.
-    public let webhooks: WebhookDirectory
+    /// Where events fan out to their subscribers (flow 5's webhook deliveries, when the application installs it).
+    public let eventFanOut: (any EventFanOut)?
     /// Guards a test may remove (all in place otherwise).
     public let faults = LedgerFaults()
 
     public init(database: any SQLDatabase, clock: WallClock = .system, ids: IDGenerator = .random,
                 fees: FeePolicy = FeePolicy(), processor: any CardProcessor, apiVersion: String = StripeAPIVersion.current,
-                riskCheck: (any RiskCheck)? = nil) {
+                riskCheck: (any RiskCheck)? = nil, eventFanOut: (any EventFanOut)? = nil) {
         self.riskCheck = riskCheck
         self.database = database
         self.clock = clock
@@ -35,7 +35,7 @@ public struct Ledger: Sendable {
         self.processor = processor
         self.apiVersion = apiVersion
         self.inFlightKeys = InFlightKeys()
-        self.webhooks = WebhookDirectory()
+        self.eventFanOut = eventFanOut
     }
 
     /// Applies the ledger's migrations.

@@ -131,12 +131,3 @@ extension LedgerReader {
         return subscription.json(prices: prices)
     }
 }
-
-extension LedgerReader {
-    /// A webhook endpoint that is not deleted (never with its secret).
-    public func webhookEndpoint(_ id: String) async throws -> WebhookEndpoint? {
-        try await connection.queryFirst(
-            "SELECT * FROM webhook_endpoints WHERE id = \(id) AND account_id = \(accountID) AND deleted = 0"
-        ).map(WebhookEndpoint.init(row:))
-    }
-}

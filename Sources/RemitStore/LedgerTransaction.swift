@@ -6,13 +6,19 @@ import RemitSQL
 /// Obtained from ``Ledger/perform(_:idempotency:_:)``; valid only inside that closure.
 public struct LedgerTransaction: Sendable {
     public let ledger: Ledger
-    let connection: any SQLConnection
+    /// The transaction's connection: a flow's own statements (its tables) run on it and commit with the ledger's.
+    package let connection: any SQLConnection
     public let context: OperationContext
 
-    var accountID: String { context.accountID }
-    var now: Int64 { ledger.clock.unixSeconds() }
+    package var accountID: String { context.accountID }
+    package var now: Int64 { ledger.clock.unixSeconds() }
 
-    func emit(_ type: String, _ object: JSONValue, id: String, previous: JSONValue? = nil) async throws {
+    /// Runs `hook` once this transaction has committed (once per `key`, however often it is registered).
+    package func afterCommit(_ key: String, _ hook: @escaping @Sendable () -> Void) {
+        (connection as? BatchingConnection)?.afterCommit(key, hook)
+    }
+
+    package func emit(_ type: String, _ object: JSONValue, id: String, previous: JSONValue? = nil) async throws {
         try await EventRows.emit(type, object: object, objectID: id, previousAttributes: previous,
                                  context: context, ledger: ledger, on: connection)
     }

@@ -2,6 +2,7 @@ import Hummingbird
 import RemitCore
 import RemitSQL
 import RemitStore
+import RemitWebhooks
 
 /// `/v1/events`: every state change, as written in the change's own transaction.
 struct EventsController {

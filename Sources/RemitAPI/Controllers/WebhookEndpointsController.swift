@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import RemitCore
 import RemitStore
+import RemitWebhooks
 
 /// `/v1/webhook_endpoints`: Stripe's create, retrieve, update, delete and list, and Remit's extensions:
 /// `roll_secret` (rotation with overlap), `recover` (re-queue dead deliveries) and `attempts` (the log).

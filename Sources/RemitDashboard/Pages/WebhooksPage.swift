@@ -1,6 +1,7 @@
 import RemitCore
 import RemitSQL
 import RemitStore
+import RemitWebhooks
 
 /// `/dashboard/webhooks`: the seed's webhook figures (sent today, success rates, average delivery time, in retry,
 /// dead), every endpoint's health over the last hour, attempts per hour, and the disabled endpoints. Live, from the

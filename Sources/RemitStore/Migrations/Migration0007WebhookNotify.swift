@@ -3,8 +3,8 @@ import RemitSQL
 /// PostgreSQL: a statement that inserts deliveries notifies `remit_webhooks` (delivered at commit, collapsed
 /// within a transaction), so the workers of every node wake at once, not at their next poll. No round trip is
 /// added to the event's transaction. SQLite has a single process: nothing to do there.
-enum Migration0007WebhookNotify {
-    static let channel = "remit_webhooks"
+package enum Migration0007WebhookNotify {
+    package static let channel = "remit_webhooks"
 
     static let migration = Migration(id: 7, name: "webhook notify") { dialect in
         guard dialect == .postgres else { return [] }

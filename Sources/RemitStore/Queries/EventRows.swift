@@ -1,8 +1,7 @@
 import RemitCore
 import RemitSQL
-import RemitWebhooks
 
-/// Writes events: the outbox that webhook delivery reads. Always inside the transaction of the change.
+/// Writes events: the outbox that webhook delivery reads (through ``EventFanOut``). Always inside the transaction of the change.
 enum EventRows {
     /// Renders and stores one event; returns its id.
     @discardableResult
@@ -20,36 +19,26 @@ enum EventRows {
             ("request", .object([("id", context.requestID.isEmpty ? .null : .string(context.requestID)), ("idempotency_key", .optional(context.idempotencyKey))])),
             ("type", .string(type)),
         ]).rendered()
-        guard payload.utf8.count <= WebhookSender.payloadLimit else {
-            throw StripeError.invalid("metadata", "The resulting event would exceed the 256 KiB webhook payload limit.")
-        }
         let account = context.accountID
-        // The fan-out: one delivery per enabled endpoint subscribed to this type, in this transaction
-        // (on PostgreSQL both inserts travel in one statement; its CTEs share one snapshot of the endpoints).
-        // Each enabled endpoint once, probed per endpoint: no DISTINCT, so no temporary table per event
-        // (the fan-out of an account without endpoints was 12 µs of every charge's write on SQLite).
-        let subscribed: SQL = """
-            SELECT e.id AS endpoint_id FROM webhook_endpoints e
-            WHERE e.account_id = \(account) AND e.status = 'enabled'
-                AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.account_id = \(account)
-                    AND s.event_type IN ('*', \(type)) AND s.endpoint_id = e.id)
-            """
-        try await connection.execute(.prepared("""
-            INSERT INTO webhook_deliveries (event_id, endpoint_id, account_id, status, attempt_count, next_attempt_at,
-                created_ms, manual)
-            SELECT \(id), endpoint_id, \(account), 'pending', 0, \(createdMilliseconds), \(createdMilliseconds), 0
-            FROM (\(sql: subscribed)) subscribed
-            """))
+        let fanOut = ledger.eventFanOut
+        if let fanOut, payload.utf8.count > fanOut.payloadLimit {
+            throw StripeError.invalid("metadata", "The resulting event would exceed the \(fanOut.payloadLimit / 1024) KiB webhook payload limit.")
+        }
+        var pending: SQL = "0"
+        if let fanOut {
+            let statements = fanOut.fanOut(OutboxEvent(id: id, type: type, accountID: account,
+                                                       createdMilliseconds: createdMilliseconds))
+            try await connection.execute(statements.deliveries)
+            pending = statements.count
+        }
         try await connection.execute(.prepared("""
             INSERT INTO events (id, account_id, created, type, object_id, api_version, livemode, request_id,
                 idempotency_key, pending_webhooks, payload)
             VALUES (\(id), \(account), \(created), \(type), \(objectID), \(ledger.apiVersion),
-                \(context.livemode), \(context.requestID), \(context.idempotencyKey),
-                (SELECT count(*) FROM (\(sql: subscribed)) subscribed), \(payload))
+                \(context.livemode), \(context.requestID), \(context.idempotencyKey), \(sql: pending), \(payload))
             """))
-        if ledger.webhooks.hasEndpoints(account), let batching = connection as? BatchingConnection {
-            let directory = ledger.webhooks
-            batching.afterCommit("webhooks") { directory.notifyDeliveries() }
+        if let hook = fanOut?.afterCommit(accountID: account), let batching = connection as? BatchingConnection {
+            batching.afterCommit("webhooks", hook)
         }
         return id
     }

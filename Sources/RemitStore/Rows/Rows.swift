@@ -135,14 +135,3 @@ extension Subscription {
             metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
     }
 }
-
-extension WebhookEndpoint {
-    public init(row: SQLRow) {
-        let events = (try? JSONSerialization.jsonObject(with: Data(row.string("enabled_events").utf8))) as? [String] ?? []
-        self.init(id: row.string("id"), accountID: row.string("account_id"), created: row.int("created"),
-                  url: row.string("url"), description: row.optionalString("description"), enabledEvents: events,
-                  metadata: Metadata(storageText: row.string("metadata")), apiVersion: row.optionalString("api_version"),
-                  status: row.string("status"), livemode: row.bool("livemode"),
-                  disabledReason: row.optionalString("disabled_reason"), deleted: row.bool("deleted"))
-    }
-}

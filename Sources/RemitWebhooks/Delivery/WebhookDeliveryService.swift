@@ -3,7 +3,6 @@ import Logging
 import RemitServices
 import RemitCore
 import RemitStore
-import RemitWebhooks
 import ServiceLifecycle
 import Synchronization
 
@@ -42,7 +41,7 @@ public final class WebhookDeliveryService: Service {
         var sendsDone = false
     }
 
-    init(queue: WebhookQueue, directory: WebhookDirectory, configuration: WebhookWorkerConfiguration, clock: WallClock,
+    public init(queue: WebhookQueue, directory: WebhookDirectory, configuration: WebhookWorkerConfiguration, clock: WallClock,
          ready: Readiness, metrics: WebhookMetrics, logger: Logger,
          jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.queue = queue

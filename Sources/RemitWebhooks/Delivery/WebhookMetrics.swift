@@ -2,7 +2,7 @@ import Prometheus
 import RemitCore
 
 /// Prometheus series of webhook delivery.
-final class WebhookMetrics: Sendable {
+public final class WebhookMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let firstAttemptLatency: DurationHistogram
     private let attemptDuration: DurationHistogram
@@ -15,7 +15,7 @@ final class WebhookMetrics: Sendable {
         .seconds(10), .seconds(30),
     ]
 
-    init(registry: PrometheusCollectorRegistry) {
+    public init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
         firstAttemptLatency = registry.makeDurationHistogram(
             descriptor: .init(namespace: "remit", subsystem: "webhook", metricName: "first_attempt_latency",

@@ -1,6 +1,5 @@
 import RemitCore
 import RemitStore
-import RemitWebhooks
 import Synchronization
 
 /// Per-endpoint admission on one node: at most `cap` requests in flight to an endpoint (so a dead endpoint

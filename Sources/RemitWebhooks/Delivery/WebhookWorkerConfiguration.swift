@@ -1,4 +1,3 @@
-import RemitWebhooks
 
 /// How a node delivers webhooks (`remit serve` and `remit webhooks work`).
 public struct WebhookWorkerConfiguration: Sendable {

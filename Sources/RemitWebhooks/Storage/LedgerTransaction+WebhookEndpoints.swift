@@ -1,6 +1,6 @@
 import RemitCore
 import RemitSQL
-import RemitWebhooks
+import RemitStore
 
 /// The fields of `POST /v1/webhook_endpoints` and `POST /v1/webhook_endpoints/{id}`. nil leaves a field alone.
 public struct WebhookEndpointFields: Sendable {
@@ -52,7 +52,7 @@ extension LedgerTransaction {
         try await connection.execute("""
             INSERT INTO webhook_secrets (endpoint_id, secret, created, expires_at) VALUES (\(endpoint.id), \(secret), \(now), NULL)
             """)
-        ledger.webhooks.add(accountID)
+        webhookDirectory?.add(accountID)
         endpoint.secret = secret
         return endpoint
     }
@@ -82,7 +82,7 @@ extension LedgerTransaction {
             // Stripe: what was queued for a disabled endpoint is not sent later; the merchant replays it.
             try await cancelPendingDeliveries(of: id)
         } else {
-            ledger.webhooks.add(accountID)
+            webhookDirectory?.add(accountID)
         }
         return endpoint
     }

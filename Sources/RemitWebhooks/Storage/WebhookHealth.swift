@@ -1,5 +1,6 @@
 import RemitCore
 import RemitSQL
+import RemitStore
 
 /// An endpoint whose recent attempts mostly fail.
 public struct FailingEndpoint: Sendable, Equatable {

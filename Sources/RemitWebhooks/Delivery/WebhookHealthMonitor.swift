@@ -2,7 +2,6 @@ import Logging
 import RemitAlerts
 import RemitCore
 import RemitStore
-import RemitWebhooks
 import RemitServices
 import ServiceLifecycle
 
@@ -13,7 +12,7 @@ import ServiceLifecycle
 ///   `webhook_endpoint.disabled`.
 /// It also publishes the queue gauges. Every node runs it; the conditions are re-read in the transaction
 /// that acts, so two nodes do not disable twice, and a duplicate "failing" notice is harmless.
-struct WebhookHealthMonitor: Service, WebhookHealthChecking {
+public struct WebhookHealthMonitor: Service, WebhookHealthChecking {
     let ledger: Ledger
     let policy: WebhookHealthPolicy
     let alerting: Alerting
@@ -21,13 +20,23 @@ struct WebhookHealthMonitor: Service, WebhookHealthChecking {
     let ready: Readiness
     let logger: Logger
 
-    func run() async throws {
+    public init(ledger: Ledger, policy: WebhookHealthPolicy, alerting: Alerting, metrics: WebhookMetrics,
+                ready: Readiness, logger: Logger) {
+        self.ledger = ledger
+        self.policy = policy
+        self.alerting = alerting
+        self.metrics = metrics
+        self.ready = ready
+        self.logger = logger
+    }
+
+    public func run() async throws {
         await PeriodicWork("webhook health check", every: policy.checkInterval).run(ready: ready, logger: logger) {
             try await check()
         }
     }
 
-    func check() async throws {
+    public func check() async throws {
         let now = ledger.clock.unixMilliseconds()
         let health = WebhookHealth(database: ledger.database)
         let failing = try await health.failing(

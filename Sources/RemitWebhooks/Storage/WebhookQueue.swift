@@ -1,6 +1,6 @@
 import RemitCore
 import RemitSQL
-import RemitWebhooks
+import RemitStore
 
 /// A delivery claimed by a worker: leased to it until it completes it or the lease runs out.
 public struct ClaimedDelivery: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import RemitCore
 import RemitSQL
+import RemitStore
 
 extension LedgerTransaction {
     /// `POST /v1/events/{id}/resend`: one manual attempt of the event to one endpoint (never retried), even if
@@ -75,13 +76,6 @@ extension LedgerTransaction {
             """)
         if !recovered.isEmpty { notifyWorkersAfterCommit() }
         return recovered.count
-    }
-
-    private func notifyWorkersAfterCommit() {
-        ledger.webhooks.add(accountID)
-        guard let batching = connection as? BatchingConnection else { return }
-        let directory = ledger.webhooks
-        batching.afterCommit("webhooks") { directory.notifyDeliveries() }
     }
 }
 

@@ -1,5 +1,6 @@
 import RemitCore
 import RemitSQL
+import RemitStore
 
 /// The webhook dashboard's figures (the seed's, plus queue health), computed from the tables.
 public struct WebhookStats: Sendable {
