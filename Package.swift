@@ -58,7 +58,6 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "RemitSQLite", dependencies: [
             "RemitSQL", "CSQLite",
-            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
         .target(name: "RemitPostgres", dependencies: [
             "RemitSQL",
@@ -134,7 +133,6 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
@@ -148,9 +146,34 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: swiftSettings),
+        // What the commands share: the store options, durations, logging, a hand-moved clock.
+        .target(name: "RemitCommandSupport", dependencies: [
+            "RemitApp", "RemitCore", "RemitSQLite",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swiftSettings),
+        // `remit bench`: the in-process benchmarks of every flow as commands, and the HTTP ones driving RemitBench.
+        .target(name: "RemitBenchmarks", dependencies: [
+            "RemitCommandSupport", "RemitApp", "RemitBench", "RemitCore", "RemitSQL", "RemitStore", "RemitServices",
+            "RemitWebhooks", "RemitETL", "RemitStreaming", "StreamEngine", "Parquet", "GradientBoosting", "RemitAPI",
+            "RemitProcessor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
+        // `remit demo` and `remit simulate`: a year of history and live traffic through the real API.
+        .target(name: "RemitDemo", dependencies: [
+            "RemitCommandSupport", "RemitApp", "RemitBench", "RemitCore", "RemitSQL", "RemitStore", "RemitAPI",
+            "RemitETL", "RemitFraud", "RemitStreaming", "RemitWebhooks",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
         .executableTarget(name: "remit", dependencies: [
-            "RemitApp", "RemitServices", "RemitBench", "RemitCore", "RemitStore", "RemitSQLite", "GradientBoosting", "RemitWebhooks", "Parquet", "RemitETL",
-            "RemitFraud", "RemitProcessor",
+            "RemitCommandSupport", "RemitBenchmarks", "RemitDemo", "RemitApp", "RemitCore", "RemitStore", "GradientBoosting", "RemitWebhooks", "RemitETL",
+            "RemitFraud",
             "RemitStreaming", "StreamEngine", "RemitSQL", "RemitAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -159,7 +182,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swiftSettings),
         .target(name: "RemitTesting", dependencies: [
-            "RemitApp", "RemitBench", "RemitCore", "RemitSQL", "RemitSQLite", "RemitPostgres", "RemitStore",
+            "RemitApp", "RemitBench", "RemitCore", "RemitSQL", "RemitPostgres",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -181,16 +204,14 @@ let package = Package(
         .testTarget(name: "StreamEngineTests", dependencies: ["StreamEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitDashboardTests", dependencies: ["RemitDashboard"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitETLTests", dependencies: ["RemitETL", "RemitStore", "RemitCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "RemitWebhooksTests", dependencies: ["RemitWebhooks"], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitWebhooksTests", dependencies: ["RemitCore", "RemitWebhooks"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting"], swiftSettings: swiftSettings),
-        .testTarget(name: "RemitFraudTests", dependencies: ["RemitFraud", "GradientBoosting"], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitFraudTests", dependencies: ["RemitFraud"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitAPITests", dependencies: [
             "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore", "RemitFraud", "GradientBoosting", "RemitProcessor",
             "RemitBench", "RemitWebhooks", "RemitAlerts", "RemitETL", "RemitStreaming", "StreamEngine",
-            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
     ]

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -91,4 +92,42 @@ public enum OneShot {
         }
         return output
     }
+
+    /// Returns once `GET /healthz` answers 200, polling every 50 ms for up to `timeout`.
+    public static func waitForHealth(host: String, port: Int, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let (status, _) = try? await get(host: host, port: port, path: "/healthz", basicUser: ""), status == 200 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ServerDidNotStart(host: host, port: port)
+    }
+
+    /// Creates a merchant with the platform key (Remit's `POST /v1/accounts` extension); returns its secret key.
+    public static func createMerchant(host: String, port: Int, adminKey: String) async throws -> String {
+        let (status, body) = try await post(host: host, port: port, path: "/v1/accounts", form: "type=custom", basicUser: adminKey)
+        guard status == 200,
+              let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+              let key = json["secret_key"] as? String
+        else {
+            throw MerchantCreationFailed(status: status, body: body)
+        }
+        return key
+    }
+}
+
+/// `POST /v1/accounts` did not answer a merchant with its key.
+public struct MerchantCreationFailed: Error, CustomStringConvertible {
+    public let status: Int
+    public let body: String
+    public var description: String { "could not create a merchant (HTTP \(status)): \(body)" }
+}
+
+/// `GET /healthz` did not answer 200 in time.
+public struct ServerDidNotStart: Error, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    public var description: String { "the server did not start on \(host):\(port)" }
 }

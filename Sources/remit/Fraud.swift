@@ -1,4 +1,5 @@
 import ArgumentParser
+import RemitCommandSupport
 
 struct Fraud: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

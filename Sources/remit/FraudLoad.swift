@@ -1,4 +1,5 @@
 import ArgumentParser
+import RemitCommandSupport
 import Foundation
 import RemitApp
 import RemitFraud

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RemitCommandSupport
 import Foundation
 import GradientBoosting
 
@@ -78,8 +79,4 @@ struct FraudTrain: ParsableCommand {
             print("\(name):\n" + BinaryClassificationMetrics(scores: scores, labels: labels).summary.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
     }
-}
-
-func secondsText(_ duration: Duration) -> String {
-    String(format: "%.2fs", seconds(duration) as Double)
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RemitCommandSupport
 import RemitApp
 import RemitStore
 

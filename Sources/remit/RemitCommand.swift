@@ -1,4 +1,7 @@
 import ArgumentParser
+import RemitBenchmarks
+import RemitCommandSupport
+import RemitDemo
 
 @main
 struct RemitCommand: AsyncParsableCommand {

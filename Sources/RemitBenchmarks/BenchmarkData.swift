@@ -1,4 +1,5 @@
 import Foundation
+import RemitCommandSupport
 import GradientBoosting
 
 /// A labelled set shaped like the fraud features (counts, amounts, flags, ages, missing history) with a

@@ -5,18 +5,20 @@ import RemitApp
 import RemitCore
 
 /// The options every command that touches the store shares.
-struct StoreOptions: ParsableArguments {
+package struct StoreOptions: ParsableArguments {
+    package init() {}
+
     @Option(name: .customLong("data-dir"), help: "Directory for the SQLite database and the admin key (created if missing).")
-    var dataDirectory = "./.remit"
+    package var dataDirectory = "./.remit"
 
     @Option(name: .customLong("database-url"),
             help: "postgres://user:password@host:port/database to use PostgreSQL (or REMIT_DATABASE_URL).")
-    var databaseURL: String?
+    package var databaseURL: String?
 
     @Option(name: .customLong("sync"), help: "SQLite durability: normal (crash-safe) or full (power-loss-safe).")
-    var sync: String?
+    package var sync: String?
 
-    func configuration() throws -> RemitConfiguration {
+    package func configuration() throws -> RemitConfiguration {
         var configuration = RemitConfiguration()
         configuration.dataDirectory = dataDirectory
         configuration.databaseURL = databaseURL
@@ -34,7 +36,7 @@ struct StoreOptions: ParsableArguments {
 extension StoreOptions {
     /// A benchmark's configuration: its own fresh SQLite directory (or `keepIn`) unless a database URL is given, and
     /// no scheduled work (fraud retraining, the nightly ETL) that would run in the middle of the measure.
-    func benchConfiguration(_ bench: String, keepIn: String?) throws -> RemitConfiguration {
+    package func benchConfiguration(_ bench: String, keepIn: String?) throws -> RemitConfiguration {
         var configuration = try self.configuration()
         if configuration.databaseURL == nil {
             configuration.dataDirectory = keepIn ?? FileManager.default.temporaryDirectory
@@ -46,22 +48,22 @@ extension StoreOptions {
     }
 
     /// Removes a benchmark's temporary directory (not a kept one, not a PostgreSQL database).
-    func removeBenchData(_ configuration: RemitConfiguration, keepIn: String?) {
+    package func removeBenchData(_ configuration: RemitConfiguration, keepIn: String?) {
         if databaseURL == nil && keepIn == nil { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
     }
 }
 
 /// Reads a duration written `<n>ms|s|m|h`.
-struct DurationArgument: ExpressibleByArgument {
-    let duration: Duration
+package struct DurationArgument: ExpressibleByArgument {
+    package let duration: Duration
 
-    init?(argument: String) {
+    package init?(argument: String) {
         guard let duration = try? DurationText.parse(argument) else { return nil }
         self.duration = duration
     }
 }
 
-func makeLogger(level: Logger.Level = .info) -> Logger {
+package func makeLogger(level: Logger.Level = .info) -> Logger {
     var logger = Logger(label: "remit")
     logger.logLevel = level
     return logger

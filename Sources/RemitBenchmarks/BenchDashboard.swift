@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemitCommandSupport
 import GradientBoosting
 import Logging
 import RemitApp
@@ -74,7 +75,7 @@ struct BenchDashboard: AsyncParsableCommand {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await services.run() }
                 do {
-                    try await Demo.waitForServer(host: "127.0.0.1", port: port)
+                    try await OneShot.waitForHealth(host: "127.0.0.1", port: port)
                     try await Self.measure(pages, port: port, adminKey: adminKey, samples: samples)
                 } catch {
                     await services.triggerGracefulShutdown()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemitCommandSupport
 import RemitAPI
 import RemitCore
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemitCommandSupport
 import Logging
 import RemitApp
 import RemitBench
@@ -53,7 +54,7 @@ struct BenchLedgerTorture: AsyncParsableCommand {
                     return nil
                 }
                 do {
-                    try await Demo.waitForServer(host: "127.0.0.1", port: port)
+                    try await OneShot.waitForHealth(host: "127.0.0.1", port: port)
                     let started = ContinuousClock.now
                     let report = try await LedgerTorture(configuration: torture, transport: LoopbackTortureTransport(port: port),
                                                          adminKey: adminKey).run { sent in

@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
+import RemitCommandSupport
 import RemitFraud
 
-struct Simulate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct Simulate: AsyncParsableCommand {
+    package init() {}
+
+    package static let configuration = CommandConfiguration(
         abstract: "Synthetic card traffic with fraud (account takeover, stolen cards, card testing, friendly fraud).",
         discussion: """
             Without --offline it drives a live server (--url, with --key or --admin-key): customers are created as \
@@ -33,7 +36,7 @@ struct Simulate: AsyncParsableCommand {
     @Option(name: .customLong("truth-output"), help: "Also write scenario and ground truth per row (for analysis).")
     var truthOutput: String?
 
-    func run() async throws {
+    package func run() async throws {
         var settings = TrafficGenerator.Settings()
         settings.customers = customers
         settings.merchants = merchants

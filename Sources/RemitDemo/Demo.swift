@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemitCommandSupport
 import Hummingbird
 import Logging
 import RemitApp
@@ -19,8 +20,10 @@ import UnixSignals
 /// declines and the fraud patterns of the traffic generator: account takeovers, stolen cards, card testing), refunds,
 /// disputes — on an injected clock, so each simulated day ends with its nightly ETL run and the stream processor's
 /// windows without waiting; an error spike for one merchant through a log import; then it keeps serving.
-struct Demo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct Demo: AsyncParsableCommand {
+    package init() {}
+
+    package static let configuration = CommandConfiguration(
         abstract: "Start Remit with a month of simulated history behind it, and print the dashboard's address.",
         discussion: """
             The history runs on the ECB rates Remit ships, so it is set in the month they end: the 30 days up to \
@@ -37,12 +40,12 @@ struct Demo: AsyncParsableCommand {
 
     static let marker = ".remit-demo"
 
-    func validate() throws {
+    package func validate() throws {
         guard (1...60).contains(days) else { throw ValidationError("--days must be 1…60") }
         guard (10...5_000).contains(customers) else { throw ValidationError("--customers must be 10…5000") }
     }
 
-    func run() async throws {
+    package func run() async throws {
         lineBufferedOutput()
         try Self.freshDirectory(dataDirectory)
         let lastDay = Timestamp.days(fromISODate: ShippedRates.lastDay)!
@@ -78,7 +81,7 @@ struct Demo: AsyncParsableCommand {
             group.addTask { try await services.run() }
             group.addTask { try await receiver.run() }
             do {
-                try await Self.waitForServer(host: host, port: port)
+                try await OneShot.waitForHealth(host: host, port: port)
                 var history = DemoHistory(runtime: runtime, clock: clock, host: host, port: port, adminKey: adminKey,
                                           receiverPort: await receiver.port(), customers: customers, logger: logger)
                 try await history.run(firstDay: firstDay, days: days)
@@ -117,17 +120,6 @@ struct Demo: AsyncParsableCommand {
         }
         try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
         _ = manager.createFile(atPath: (path as NSString).appendingPathComponent(marker), contents: Data("remit demo\n".utf8))
-    }
-
-    static func waitForServer(host: String, port: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let (status, _) = try? await OneShot.get(host: host, port: port, path: "/healthz", basicUser: ""), status == 200 {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ValidationError("the server did not start on \(host):\(port)")
     }
 
     static func printReady(host: String, port: Int, adminKey: String, dataDirectory: String, firstDay: Int64,

@@ -1,4 +1,5 @@
 import Foundation
+import RemitCommandSupport
 import Logging
 import RemitAPI
 import RemitApp

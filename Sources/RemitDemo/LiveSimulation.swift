@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemitCommandSupport
 import RemitBench
 import RemitFraud
 
@@ -19,7 +20,7 @@ struct LiveSimulation {
         let port = components.port ?? 80
         var merchantKey = key
         if merchantKey == nil, let adminKey {
-            merchantKey = try await Bench.Charges.createMerchant(host: host, port: port, adminKey: adminKey)
+            merchantKey = try await OneShot.createMerchant(host: host, port: port, adminKey: adminKey)
         }
         guard let merchantKey else { throw ValidationError("give --key or --admin-key") }
         let charges = TrafficGenerator(settings: settings).generate()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemitCommandSupport
 import GradientBoosting
 
 struct BenchFraud: ParsableCommand {
@@ -133,9 +134,4 @@ struct Percentiles {
         String(format: "p50 %.2f%@, p99 %.2f%@, p99.9 %.2f%@, max %.2f%@",
                at(0.5) / unit, suffix, at(0.99) / unit, suffix, at(0.999) / unit, suffix, sorted.last! / unit, suffix)
     }
-}
-
-func seconds(_ duration: Duration) -> Double {
-    let (whole, attoseconds) = duration.components
-    return Double(whole) + Double(attoseconds) * 1e-18
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RemitCommandSupport
 import Parquet
 
 /// `remit bench parquet`: writes N generated payment-like rows × 10 columns to Parquet (snappy), timed; `--csv`

@@ -1,10 +1,13 @@
 import ArgumentParser
 import Foundation
+import RemitCommandSupport
 import RemitBench
 import RemitCore
 
-struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct Bench: AsyncParsableCommand {
+    package init() {}
+
+    package static let configuration = CommandConfiguration(
         abstract: "Benchmarks, run from a separate process against a live server.",
         subcommands: [Charges.self, BenchFraud.self, BenchWebhooks.self, BenchParquet.self, BenchETL.self, BenchStream.self,
                       BenchDashboard.self, BenchForm.self, BenchLedgerTorture.self])
@@ -50,7 +53,7 @@ struct Bench: AsyncParsableCommand {
             let port = components.port ?? 80
             var apiKey = key
             if apiKey == nil, let adminKey {
-                apiKey = try await Self.createMerchant(host: host, port: port, adminKey: adminKey)
+                apiKey = try await OneShot.createMerchant(host: host, port: port, adminKey: adminKey)
             }
             guard let apiKey else { throw ValidationError("give --key or --admin-key") }
             var plan = LoadPlan(
@@ -64,19 +67,6 @@ struct Bench: AsyncParsableCommand {
             print("bench charges: \(url), \(mode), \(connections) connections, \(DurationText.format(duration.duration))")
             let report = try await LoadGenerator(plan: plan).run { print($0) }
             print(report.summary)
-        }
-
-        /// Creates a merchant with the platform key (Remit's `POST /v1/accounts` extension).
-        static func createMerchant(host: String, port: Int, adminKey: String) async throws -> String {
-            let (status, body) = try await OneShot.post(
-                host: host, port: port, path: "/v1/accounts", form: "type=custom", basicUser: adminKey)
-            guard status == 200,
-                  let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-                  let key = json["secret_key"] as? String
-            else {
-                throw ValidationError("could not create a merchant (HTTP \(status)): \(body)")
-            }
-            return key
         }
     }
 }

@@ -6,6 +6,6 @@
 
 /// Progress lines reach a pipe as they are printed (a parent process reading them, `tee`), not when a block fills.
 /// Called once, first thing, by the commands that print progress.
-func lineBufferedOutput() {
+package func lineBufferedOutput() {
     setvbuf(stdout, nil, _IOLBF, 0)
 }

@@ -1,7 +1,0 @@
-import RemitSQLite
-
-enum SQLiteSynchronousOption: String {
-    case normal, full
-
-    var value: SQLiteDatabase.Synchronous { self == .full ? .full : .normal }
-}
