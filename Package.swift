@@ -73,6 +73,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         // Webhooks (flow 5): endpoints, the outbox fan-out, the delivery queue, the worker and the health monitor,
         // signatures, retry schedules, the SSRF guard, the HTTP sender.
@@ -198,6 +199,11 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitServicesTests", dependencies: [
             "RemitServices",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
+        .testTarget(name: "RemitAlertsTests", dependencies: [
+            "RemitAlerts",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),

@@ -8,7 +8,7 @@ import RemitStore
 /// Builds the router of the whole API: middleware, every controller, health and metrics.
 public enum APIRouter {
     public static func build(ledger: Ledger, fraud: FraudEngine, metrics: APIMetrics, requestLog: APILogBuffer,
-                             rateLimiter: RateLimiter? = nil, alerting: Alerting? = nil,
+                             rateLimiter: RateLimiter? = nil, alerts: AlertQueue? = nil,
                              adminReports: [String: AdminReport] = [:]) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         let keyCache = KeyCache()
@@ -20,7 +20,7 @@ public enum APIRouter {
         AccountsController(endpoint: endpoint, ledger: ledger).register(on: router)
         APIKeysController(endpoint: endpoint, cache: keyCache).register(on: router)
         CustomersController(endpoint: endpoint).register(on: router)
-        ChargesController(endpoint: endpoint, metrics: metrics, alerting: alerting, fraud: fraud).register(on: router)
+        ChargesController(endpoint: endpoint, metrics: metrics, alerts: alerts, fraud: fraud).register(on: router)
         RefundsController(endpoint: endpoint).register(on: router)
         BalanceController(endpoint: endpoint, ledger: ledger).register(on: router)
         DisputesController(endpoint: endpoint).register(on: router)

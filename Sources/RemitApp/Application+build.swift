@@ -31,6 +31,8 @@ public struct RemitRuntime: Sendable {
     public let requestLog: APILogBuffer
     /// Every flow raises alerts here: the log, the `alerts` table, and the configured HTTP sinks.
     public let alerting: Alerting
+    /// Alerts raised on a request's path (a blocked charge), delivered by the ``AlertDispatcher`` off it.
+    public let alertQueue: AlertQueue
     let webhookMetrics: WebhookMetrics
     /// The stream processor's figures (`/metrics`, `GET /admin/stream/stats`).
     public let streamStats: StreamStats
@@ -75,6 +77,7 @@ public struct RemitRuntime: Sendable {
             sinks.append(PagerDutyAlertSink(url: configuration.pagerDutyURL, routingKey: key))
         }
         alerting = Alerting(sinks: sinks, logger: logger)
+        alertQueue = AlertQueue(logger: logger)
         webhookMetrics = WebhookMetrics(registry: metrics.registry)
         streamStats = StreamStats(registry: metrics.registry, thresholds: configuration.stream.thresholds)
     }
@@ -137,7 +140,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
     let router = APIRouter.build(
         ledger: runtime.ledger, fraud: runtime.fraud, metrics: runtime.metrics, requestLog: runtime.requestLog,
         rateLimiter: runtime.configuration.rateLimitPerKey.map { RateLimiter(requestsPerSecond: $0, clock: clock) },
-        alerting: runtime.alerting,
+        alerts: runtime.alertQueue,
         adminReports: [
             "webhooks/stats": {
                 var report = try await WebhookStats.measure(database, now: clock.unixMilliseconds()).json
@@ -227,6 +230,8 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
         logger: logger)
     app.addServices(runtime.store.services)
     app.addServices(runtime.warehouse.services)
+    // After the pools, so it stops before them: the alerts it still holds reach the `alerts` table.
+    app.addServices(AlertDispatcher(queue: runtime.alertQueue, alerting: runtime.alerting))
     app.addServices(
         APILogWriter(buffer: runtime.requestLog, ledger: runtime.ledger, ready: runtime.ready,
                      interval: runtime.configuration.apiLogFlushInterval, logger: logger),

@@ -7,8 +7,8 @@ public protocol CardProcessor: Sendable {
     /// - Throws: a 400 for unknown tokens, a 402 `card_error` for numbers that fail validation.
     func resolve(_ instrument: PaymentInstrument, param: String) throws(StripeError) -> ResolvedCard
 
-    /// Asks the network to authorize an amount on a card.
-    func authorize(_ card: ResolvedCard, amount: Money) -> Authorization
+    /// Asks the network to authorize an amount on a card (asynchronous: an acquirer answers over the network).
+    func authorize(_ card: ResolvedCard, amount: Money) async -> Authorization
 }
 
 /// What a request names as the thing to charge.

@@ -44,7 +44,7 @@ public struct Simulator: CardProcessor {
         }
     }
 
-    public func authorize(_ card: ResolvedCard, amount: Money) -> Authorization {
+    public func authorize(_ card: ResolvedCard, amount: Money) async -> Authorization {
         let score = 5 + Int64(StableHash.fnv1a(card.card.fingerprint + ":\(amount.amount)") % 40)
         let approved = Outcome(type: "authorized", networkStatus: "approved_by_network", riskLevel: "normal",
                                riskScore: score, reason: nil, sellerMessage: "Payment complete.")

@@ -13,8 +13,9 @@ public struct LedgerTransaction: Sendable {
     package var accountID: String { context.accountID }
     package var now: Int64 { ledger.clock.unixSeconds() }
 
-    /// Runs `hook` once this transaction has committed (once per `key`, however often it is registered).
-    package func afterCommit(_ key: String, _ hook: @escaping @Sendable () -> Void) {
+    /// Runs `hook` once this transaction has committed (once per `key`, however often it is registered); never if
+    /// it rolls back. For what must not hold the writer: metrics, alerts, waking workers.
+    public func afterCommit(_ key: String, _ hook: @escaping @Sendable () -> Void) {
         (connection as? BatchingConnection)?.afterCommit(key, hook)
     }
 

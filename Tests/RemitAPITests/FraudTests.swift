@@ -82,7 +82,10 @@ struct FraudTests {
             #expect(reasons.contributions[FraudFeature.amount.rawValue] > 0, "the block's reasons are kept with it")
             let assessment = try await client.get("/v1/charges/\(chargeID)/fraud_assessment", key: merchant.key)
             #expect((assessment["reasons"] as? [String])?.isEmpty == false)
-            let alerts = try await AlertLog(database: app.runtime.store.database).recent(limit: 10, source: "fraud")
+            // The alert is queued once the charge commits and written by the dispatcher, off the request.
+            let log = AlertLog(database: app.runtime.store.database)
+            #expect(try await WebhookHarness.eventually { try await !log.recent(limit: 10, source: "fraud").isEmpty })
+            let alerts = try await log.recent(limit: 10, source: "fraud")
             #expect(alerts.map { $0.string("subject") } == [chargeID], "one fraud_block alert per block, in the audit table")
             #expect(alerts.first?.string("kind") == "fraud_block")
 

@@ -23,7 +23,7 @@ struct APIKeysController {
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let caller = try Self.merchant(context)
-        var reader = FormReader(try endpoint.queryForm(request))
+        let reader = FormReader(try endpoint.queryForm(request))
         try reader.finish()
         let keys = try await endpoint.read(context) { ledger in try await ledger.keys() }
         return JSONResponse.ok(ListParameters.listObject(

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import RemitAlerts
@@ -5,14 +6,13 @@ import RemitCore
 import RemitFraud
 import RemitProcessor
 import RemitStore
-import Synchronization
 
 /// `/v1/charges`: create, retrieve, update, capture, list.
 struct ChargesController {
     let endpoint: Endpoint
     let metrics: APIMetrics
-    /// The fraud team's alerts: one per blocked charge, raised after its transaction committed.
-    let alerting: Alerting?
+    /// The fraud team's alerts: one per blocked charge, queued once its transaction has committed.
+    let alerts: AlertQueue?
     /// The models and references that scored the charges, for `fraud_assessment`.
     let fraud: FraudEngine
     static let expandable: Set<String> = ["balance_transaction", "customer"]
@@ -32,12 +32,16 @@ struct ChargesController {
         let charge = try Self.chargeRequest(&reader)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
         try reader.finish()
-        let metrics = self.metrics
-        let blocked = Mutex<Charge?>(nil)
-        let response = try await endpoint.write(request, context: context, form: form) { transaction in
+        let (metrics, alerts, clock) = (self.metrics, self.alerts, endpoint.ledger.clock)
+        let logger = context.logger
+        return try await endpoint.write(request, context: context, form: form) { transaction in
             let result = try await transaction.createCharge(charge)
-            metrics.charge(outcome: result.charge.outcome.type)
-            blocked.withLock { $0 = result.charge.outcome.type == "blocked" ? result.charge : nil }
+            // Counted and alerted once committed, off the writer; a replay of the key does neither again.
+            let created = result.charge
+            transaction.afterCommit("charge-outcome") {
+                metrics.charge(outcome: created.outcome.type)
+                if created.outcome.type == "blocked" { Self.alertBlock(created, to: alerts, at: clock.now(), logger: logger) }
+            }
             if let decline = result.decline {
                 return StoredResponse(status: decline.status, body: decline.json.rendered())
             }
@@ -47,26 +51,23 @@ struct ChargesController {
             let body = try await Self.render(result.charge, expand, transaction.reader, entry: result.balanceTransaction)
             return StoredResponse(status: 200, body: body.rendered())
         }
-        if let charge = blocked.withLock({ $0 }) { await raiseBlockAlert(charge, logger: context.logger) }
-        return response
     }
 
-    /// One alert per blocked charge (source `fraud`, kind `fraud_block`): the log line, the `alerts` table and the
-    /// configured sinks. Replays of the request do not raise it again.
-    func raiseBlockAlert(_ charge: Charge, logger: Logger) async {
+    /// One alert per blocked charge (source `fraud`, kind `fraud_block`), queued for the log line, the `alerts` table
+    /// and the configured sinks.
+    static func alertBlock(_ charge: Charge, to alerts: AlertQueue?, at now: Date, logger: Logger) {
         let details = [
             "charge": charge.id, "risk_score": "\(charge.outcome.riskScore)", "amount": "\(charge.amount)",
             "currency": charge.currency.code,
         ]
         let summary = "charge \(charge.id) blocked by the fraud model (score \(charge.outcome.riskScore))"
-        guard let alerting else {
+        guard let alerts else {
             logger.warning("fraud block", metadata: ["alert": "fraud_block", "account": "\(charge.accountID)",
                                                      "charge": "\(charge.id)"])
             return
         }
-        await alerting.raise(Alert(source: "fraud", kind: "fraud_block", severity: .warning, subject: charge.id,
-                                   accountID: charge.accountID, summary: summary, details: details,
-                                   created: endpoint.ledger.clock.now()))
+        alerts.enqueue(Alert(source: "fraud", kind: "fraud_block", severity: .warning, subject: charge.id,
+                             accountID: charge.accountID, summary: summary, details: details, created: now))
     }
 
     static func chargeRequest(_ reader: inout FormReader) throws(StripeError) -> ChargeRequest {

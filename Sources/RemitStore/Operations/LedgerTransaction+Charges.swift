@@ -25,9 +25,13 @@ extension LedgerTransaction {
         // Flow 1: the risk check comes first; a block never reaches the network.
         let risk = try await assessRisk(request, card: card, customer: customer)
         if let country = risk.cardCountry { card.card.country = country }
-        let authorization = risk.acts && risk.verdict == .block
-            ? FraudOutcomes.blocked(risk)
-            : FraudOutcomes.applying(risk, to: ledger.processor.authorize(card, amount: Money(request.amount, request.currency)))
+        let authorization: Authorization
+        if risk.acts && risk.verdict == .block {
+            authorization = FraudOutcomes.blocked(risk)
+        } else {
+            let answer = await ledger.processor.authorize(card, amount: Money(request.amount, request.currency))
+            authorization = FraudOutcomes.applying(risk, to: answer)
+        }
         var charge = makeCharge(request, card: card, authorization: authorization)
         var entry: BalanceTransaction?
         var decline: StripeError?
