@@ -46,8 +46,10 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Resources/default-fraud-model.json")], swiftSettings: swiftSettings),
-        // What every background worker shares: the store-ready latch and the periodic loop with graceful shutdown.
+        // What every background worker shares: the store-ready latch, the periodic loop with graceful shutdown, and
+        // the scheduler that runs each periodic job (daily, weekly, monthly) on one node.
         .target(name: "RemitServices", dependencies: [
+            "RemitCore", "RemitSQL",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
@@ -214,7 +216,7 @@ let package = Package(
         .testTarget(name: "RemitCoreTests", dependencies: ["RemitCore"], swiftSettings: swiftSettings),
         .testTarget(name: "GradientBoostingTests", dependencies: ["GradientBoosting"], swiftSettings: swiftSettings),
         .testTarget(name: "RemitFraudTests", dependencies: ["RemitFraud"], swiftSettings: swiftSettings),
-        .testTarget(name: "RemitAPITests", dependencies: [
+        .testTarget(name: "RemitAPITests", dependencies: ["RemitServices", 
             "RemitTesting", "RemitApp", "RemitAPI", "RemitStore", "RemitSQL", "RemitCore", "RemitFraud", "GradientBoosting", "RemitProcessor",
             "RemitBench", "RemitWebhooks", "RemitAlerts", "RemitETL", "RemitStreaming", "StreamEngine",
             .product(name: "HTTPTypes", package: "swift-http-types"),

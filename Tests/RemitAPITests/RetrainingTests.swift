@@ -3,6 +3,7 @@ import GradientBoosting
 import RemitApp
 import RemitCore
 import RemitFraud
+import RemitServices
 import RemitSQL
 import RemitStore
 import RemitTesting

@@ -1,8 +1,8 @@
 import Foundation
-@testable import RemitApp
+import RemitServices
 import Testing
 
-struct SchedulerTests {
+struct ScheduledJobTests {
     static func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
     @Test func weeklyJobsAreDueFromTheirHourUntilTheWeekEnds() {
