@@ -3,6 +3,8 @@
 public struct FeatureHistoryWindow: Sendable {
     /// A busy key costs a bounded index scan per charge: only its last 100 attempts are read.
     public static let attempts = 100
+    /// The 30 days of the `_30d` features (the key's approved amounts, the merchant's charges and disputes), in seconds.
+    public static let month: Int64 = 30 * 86_400
     public let now: Int64
     var lastHour = 0
     var lastDay = 0
@@ -18,7 +20,7 @@ public struct FeatureHistoryWindow: Sendable {
         if latest == nil { latest = time }
         if time > now - 3_600 { lastHour += 1 }
         if time > now - 86_400 { lastDay += 1 }
-        if approved, time > now - 30 * 86_400 {
+        if approved, time > now - Self.month {
             approvedCount += 1
             approvedSum += amount
             approvedSquares += amount * amount

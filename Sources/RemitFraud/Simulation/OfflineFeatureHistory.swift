@@ -2,7 +2,7 @@
 /// order: the same windows, caps and missing-value rules as the live SQL (`FraudRows.loadHistory`), feeding the
 /// same ``FeatureVector/init(_:)``. Disputes count from the moment they are filed, never earlier.
 public struct OfflineFeatureHistory {
-    static let month: Int64 = 30 * 86_400
+    static let month = FeatureHistoryWindow.month
 
     private struct KeyHistory {
         var times: [Int64] = []

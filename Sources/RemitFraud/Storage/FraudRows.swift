@@ -74,7 +74,7 @@ enum FraudRows {
 
     /// The merchant's charges and disputes over 30 days.
     static func merchantHistory(account: String, now: Int64, on connection: any SQLConnection) async throws -> (charges: Int, disputes: Int) {
-        let since = now - 30 * 86_400
+        let since = now - FeatureHistoryWindow.month
         let row = try await connection.queryFirst(.prepared("""
             SELECT (SELECT COUNT(*) FROM fraud_features WHERE account_id = \(account) AND created > \(since)) AS charges,
                 (SELECT COUNT(*) FROM disputes WHERE account_id = \(account) AND created > \(since)) AS disputes

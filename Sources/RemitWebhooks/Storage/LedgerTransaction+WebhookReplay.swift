@@ -9,7 +9,7 @@ extension LedgerTransaction {
         guard let event = try await connection.queryFirst("""
             SELECT id, type, created FROM events WHERE id = \(eventID) AND account_id = \(accountID)
             """) else { throw StripeError.noSuch("event", eventID) }
-        guard now - event.int("created") <= 30 * 86_400 else {
+        guard now - event.int("created") <= EventRetention.stripeWindow.components.seconds else {
             throw StripeError.invalid("id", "Events older than 30 days cannot be resent.")
         }
         guard let endpoint = try await reader.webhookEndpoint(endpointID) else {
@@ -61,7 +61,7 @@ extension LedgerTransaction {
         guard endpoint.status == "enabled" else {
             throw StripeError.invalid("id", "Enable the webhook endpoint before recovering its deliveries.")
         }
-        guard since >= now - 30 * 86_400 else {
+        guard since >= now - EventRetention.stripeWindow.components.seconds else {
             throw StripeError.invalid("since", "Deliveries can be recovered for the last 30 days only.")
         }
         let nowMilliseconds = ledger.clock.unixMilliseconds()
