@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GradientBoosting
 import RemitCommandSupport
 import Parquet
 
@@ -38,14 +39,8 @@ struct BenchParquet: ParsableCommand {
     /// Deterministic rows (a fixed-seed generator): the same for every run.
     static func generate(_ count: Int) -> Rows {
         var rows = Rows()
-        var state: UInt64 = 0x5EED
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SeededGenerator(seed: 0x5EED)
+        func next() -> UInt64 { random.next() }
         let currencies = ["usd", "eur", "gbp", "jpy", "cad"]
         let statuses = ["succeeded", "failed", "pending"]
         let start: Int64 = 1_795_000_000_000_000

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GradientBoosting
 import RemitCommandSupport
 import Logging
 import Parquet
@@ -44,15 +45,9 @@ struct BenchStream: AsyncParsableCommand {
     static func generate(_ count: Int) -> Events {
         var events = Events()
         events.time.reserveCapacity(count)
-        var state: UInt64 = 0x57EA
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+        var random = SeededGenerator(seed: 0x57EA)
+        func next() -> UInt64 { random.next() }
+        func uniform() -> Double { random.nextUnit() }
         for index in 0..<count {
             // 10,000 events a second, each up to 2 s early or late.
             let jitter = Int64(next() % 4_001) - 2_000

@@ -33,7 +33,10 @@ struct AlertDispatcherTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await dispatcher.run() }
                 for subject in subjects { queue.enqueue(Self.alert(subject)) }
-                while sink.subjects.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while sink.subjects.withLock({ $0.isEmpty }), ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(1))
+                }
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }

@@ -77,11 +77,6 @@ struct AccountsController {
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         guard caller.isPlatform else { throw APIErrors.platformOnly("GET /v1/accounts") }
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .accounts)
-        try ListParameters.read(&reader, into: &query)
-        _ = try reader.array("expand")
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/accounts", context) { row, _ in Account(row: row).json }
+        return try await endpoint.list(request, context, .accounts, url: "/v1/accounts") { row, _, _ in Account(row: row).json }
     }
 }

@@ -36,27 +36,20 @@ struct BalanceController {
     }
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let expand = try endpoint.expandOnly(request, allowed: ["source"])
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            guard let entry = try await ledger.balanceTransaction(id) else {
-                throw StripeError.noSuch("balance transaction", id)
-            }
-            return try await Self.render(entry, expand, ledger)
-        })
+        try await endpoint.retrieve(request, context, object: "balance transaction", expandable: ["source"],
+                                    find: { ledger, id in try await ledger.balanceTransaction(id) }) { entry, expand, ledger in
+            try await Self.render(entry, expand, ledger)
+        }
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .balanceTransactions)
-        try ListParameters.read(&reader, into: &query)
-        if let type = try reader.string("type", maxLength: 50) { query.filter("type", equals: type) }
-        if let source = try reader.string("source", maxLength: 255) { query.filter("source_id", equals: source) }
-        if let currency = try reader.string("currency", maxLength: 3) { query.filter("currency", equals: currency.lowercased()) }
-        _ = try reader.string("payout", maxLength: 255)
-        let expand = try Expansions(try reader.array("expand"), allowed: ["source"], list: true)
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/balance_transactions", context) { row, ledger in
+        return try await endpoint.list(request, context, .balanceTransactions, url: "/v1/balance_transactions", expandable: ["source"],
+            filters: { reader, query in
+            if let type = try reader.string("type", maxLength: 50) { query.filter("type", equals: type) }
+            if let source = try reader.string("source", maxLength: 255) { query.filter("source_id", equals: source) }
+            if let currency = try reader.string("currency", maxLength: 3) { query.filter("currency", equals: currency.lowercased()) }
+            _ = try reader.string("payout", maxLength: 255)
+        }) { row, expand, ledger in
             try await Self.render(BalanceTransaction(row: row), expand, ledger)
         }
     }

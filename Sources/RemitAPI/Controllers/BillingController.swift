@@ -62,23 +62,17 @@ struct BillingController {
     }
 
     @Sendable func retrieveProduct(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        _ = try endpoint.expandOnly(request, allowed: nil)
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            guard let product = try await ledger.product(id) else { throw StripeError.noSuch("product", id) }
-            return product.json
-        })
+        try await endpoint.retrieve(request, context, object: "product",
+                                    find: { ledger, id in try await ledger.product(id) }) { product, _, _ in
+            product.json
+        }
     }
 
     @Sendable func listProducts(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .products)
-        try ListParameters.read(&reader, into: &query)
-        if let active = try reader.bool("active") { query.filter("active", equals: active) }
-        _ = try reader.array("expand")
-        _ = try reader.array("ids")
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/products", context) { row, _ in Product(row: row).json }
+        return try await endpoint.list(request, context, .products, url: "/v1/products", filters: { reader, query in
+            if let active = try reader.bool("active") { query.filter("active", equals: active) }
+            _ = try reader.array("ids")
+        }) { row, _, _ in Product(row: row).json }
     }
 
     // MARK: Prices
@@ -124,25 +118,19 @@ struct BillingController {
     }
 
     @Sendable func retrievePrice(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        _ = try endpoint.expandOnly(request, allowed: nil)
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            guard let price = try await ledger.price(id) else { throw StripeError.noSuch("price", id) }
-            return price.json
-        })
+        try await endpoint.retrieve(request, context, object: "price",
+                                    find: { ledger, id in try await ledger.price(id) }) { price, _, _ in
+            price.json
+        }
     }
 
     @Sendable func listPrices(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .prices)
-        try ListParameters.read(&reader, into: &query)
-        if let product = try reader.string("product", maxLength: 255) { query.filter("product_id", equals: product) }
-        if let active = try reader.bool("active") { query.filter("active", equals: active) }
-        if let currency = try reader.string("currency", maxLength: 3) { query.filter("currency", equals: currency) }
-        _ = try reader.choice("type", ["one_time", "recurring"])
-        _ = try reader.array("expand")
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/prices", context) { row, _ in Price(row: row).json }
+        return try await endpoint.list(request, context, .prices, url: "/v1/prices", filters: { reader, query in
+            if let product = try reader.string("product", maxLength: 255) { query.filter("product_id", equals: product) }
+            if let active = try reader.bool("active") { query.filter("active", equals: active) }
+            if let currency = try reader.string("currency", maxLength: 3) { query.filter("currency", equals: currency) }
+            _ = try reader.choice("type", ["one_time", "recurring"])
+        }) { row, _, _ in Price(row: row).json }
     }
 
     // MARK: Subscriptions
@@ -182,12 +170,10 @@ struct BillingController {
     }
 
     @Sendable func retrieveSubscription(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        _ = try endpoint.expandOnly(request, allowed: nil)
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            guard let subscription = try await ledger.subscription(id) else { throw StripeError.noSuch("subscription", id) }
-            return try await ledger.subscriptionJSON(subscription)
-        })
+        try await endpoint.retrieve(request, context, object: "subscription",
+                                    find: { ledger, id in try await ledger.subscription(id) }) { subscription, _, ledger in
+            try await ledger.subscriptionJSON(subscription)
+        }
     }
 
     @Sendable func updateSubscription(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -216,15 +202,12 @@ struct BillingController {
     }
 
     @Sendable func listSubscriptions(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .subscriptions)
-        try ListParameters.read(&reader, into: &query)
-        if let customer = try reader.string("customer", maxLength: 255) { query.filter("customer_id", equals: customer) }
-        if let status = try reader.string("status", maxLength: 40), status != "all" { query.filter("status", equals: status) }
-        _ = try reader.string("price", maxLength: 255)
-        _ = try reader.array("expand")
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/subscriptions", context) { row, ledger in
+        return try await endpoint.list(request, context, .subscriptions, url: "/v1/subscriptions",
+            filters: { reader, query in
+            if let customer = try reader.string("customer", maxLength: 255) { query.filter("customer_id", equals: customer) }
+            if let status = try reader.string("status", maxLength: 40), status != "all" { query.filter("status", equals: status) }
+            _ = try reader.string("price", maxLength: 255)
+        }) { row, _, ledger in
             try await ledger.subscriptionJSON(Subscription(row: row))
         }
     }

@@ -149,12 +149,10 @@ struct ChargesController {
     }
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let expand = try endpoint.expandOnly(request, allowed: Self.expandable)
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            guard let charge = try await ledger.charge(id) else { throw StripeError.noSuch("charge", id) }
-            return try await Self.render(charge, expand, ledger)
-        })
+        try await endpoint.retrieve(request, context, object: "charge", expandable: Self.expandable,
+                                    find: { ledger, id in try await ledger.charge(id) }) { charge, expand, ledger in
+            try await Self.render(charge, expand, ledger)
+        }
     }
 
     @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -195,15 +193,12 @@ struct ChargesController {
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .charges)
-        try ListParameters.read(&reader, into: &query)
-        if let customer = try reader.string("customer", maxLength: 255) { query.filter("customer_id", equals: customer) }
-        _ = try reader.string("payment_intent", maxLength: 255)
-        _ = try reader.string("transfer_group", maxLength: 255)
-        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/charges", context) { row, ledger in
+        return try await endpoint.list(request, context, .charges, url: "/v1/charges", expandable: Self.expandable,
+            filters: { reader, query in
+            if let customer = try reader.string("customer", maxLength: 255) { query.filter("customer_id", equals: customer) }
+            _ = try reader.string("payment_intent", maxLength: 255)
+            _ = try reader.string("transfer_group", maxLength: 255)
+        }) { row, expand, ledger in
             try await Self.render(Charge(row: row), expand, ledger)
         }
     }

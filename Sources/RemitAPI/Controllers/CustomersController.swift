@@ -90,12 +90,8 @@ struct CustomersController {
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .customers)
-        try ListParameters.read(&reader, into: &query)
-        if let email = try reader.string("email", maxLength: 512) { query.filter("email", equals: email) }
-        _ = try reader.array("expand")
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/customers", context) { row, _ in Customer(row: row).json }
+        return try await endpoint.list(request, context, .customers, url: "/v1/customers", filters: { reader, query in
+            if let email = try reader.string("email", maxLength: 512) { query.filter("email", equals: email) }
+        }) { row, _, _ in Customer(row: row).json }
     }
 }

@@ -15,12 +15,10 @@ struct DisputesController {
     }
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let expand = try endpoint.expandOnly(request, allowed: Self.expandable)
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            guard let dispute = try await ledger.dispute(id) else { throw StripeError.noSuch("dispute", id) }
-            return try await Self.render(dispute, expand, ledger)
-        })
+        try await endpoint.retrieve(request, context, object: "dispute", expandable: Self.expandable,
+                                    find: { ledger, id in try await ledger.dispute(id) }) { dispute, expand, ledger in
+            try await Self.render(dispute, expand, ledger)
+        }
     }
 
     @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -58,14 +56,11 @@ struct DisputesController {
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .disputes)
-        try ListParameters.read(&reader, into: &query)
-        if let charge = try reader.string("charge", maxLength: 255) { query.filter("charge_id", equals: charge) }
-        _ = try reader.string("payment_intent", maxLength: 255)
-        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/disputes", context) { row, ledger in
+        return try await endpoint.list(request, context, .disputes, url: "/v1/disputes", expandable: Self.expandable,
+            filters: { reader, query in
+            if let charge = try reader.string("charge", maxLength: 255) { query.filter("charge_id", equals: charge) }
+            _ = try reader.string("payment_intent", maxLength: 255)
+        }) { row, expand, ledger in
             try await Self.render(Dispute(row: row), expand, ledger)
         }
     }

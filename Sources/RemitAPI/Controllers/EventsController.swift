@@ -37,27 +37,23 @@ struct EventsController {
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .events)
-        try ListParameters.read(&reader, into: &query)
-        let type = try reader.string("type", maxLength: 100)
-        let types = try reader.array("types", maxCount: 20)
-        if type != nil && types != nil {
-            throw StripeError.invalid("types", "You may only specify one of these parameters: type, types.")
-        }
-        if let type {
-            if type.contains("*") {
-                // `charge.*`: a prefix wildcard, as Stripe allows.
-                query.prefix = ("type", String(type.prefix { $0 != "*" }))
-            } else {
-                query.filter("type", equals: type)
+        return try await endpoint.list(request, context, .events, url: "/v1/events", filters: { reader, query in
+            let type = try reader.string("type", maxLength: 100)
+            let types = try reader.array("types", maxCount: 20)
+            if type != nil && types != nil {
+                throw StripeError.invalid("types", "You may only specify one of these parameters: type, types.")
             }
-        }
-        if let types { query.oneOf.append(("type", types)) }
-        query.deliverySuccess = try reader.bool("delivery_success")
-        _ = try reader.array("expand")
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/events", context) { row, _ in
+            if let type {
+                if type.contains("*") {
+                    // `charge.*`: a prefix wildcard, as Stripe allows.
+                    query.prefix = ("type", String(type.prefix { $0 != "*" }))
+                } else {
+                    query.filter("type", equals: type)
+                }
+            }
+            if let types { query.oneOf.append(("type", types)) }
+            query.deliverySuccess = try reader.bool("delivery_success")
+        }) { row, _, _ in
             JSONValue.raw(EventPayload.rendering(row.string("payload"), pendingWebhooks: row.int("pending_webhooks")))
         }
     }

@@ -40,12 +40,10 @@ struct RefundsController {
     }
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let expand = try endpoint.expandOnly(request, allowed: Self.expandable)
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            guard let refund = try await ledger.refund(id) else { throw StripeError.noSuch("refund", id) }
-            return try await Self.render(refund, expand, ledger)
-        })
+        try await endpoint.retrieve(request, context, object: "refund", expandable: Self.expandable,
+                                    find: { ledger, id in try await ledger.refund(id) }) { refund, expand, ledger in
+            try await Self.render(refund, expand, ledger)
+        }
     }
 
     @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -62,14 +60,11 @@ struct RefundsController {
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .refunds)
-        try ListParameters.read(&reader, into: &query)
-        if let charge = try reader.string("charge", maxLength: 255) { query.filter("charge_id", equals: charge) }
-        _ = try reader.string("payment_intent", maxLength: 255)
-        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/refunds", context) { row, ledger in
+        return try await endpoint.list(request, context, .refunds, url: "/v1/refunds", expandable: Self.expandable,
+            filters: { reader, query in
+            if let charge = try reader.string("charge", maxLength: 255) { query.filter("charge_id", equals: charge) }
+            _ = try reader.string("payment_intent", maxLength: 255)
+        }) { row, expand, ledger in
             try await Self.render(Refund(row: row), expand, ledger)
         }
     }

@@ -14,12 +14,10 @@ struct ReviewsController {
     }
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let expand = try endpoint.expandOnly(request, allowed: Self.expandable)
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            guard let review = try await ledger.review(id) else { throw StripeError.noSuch("review", id) }
-            return try await Self.render(review, expand, ledger)
-        })
+        try await endpoint.retrieve(request, context, object: "review", expandable: Self.expandable,
+                                    find: { ledger, id in try await ledger.review(id) }) { review, expand, ledger in
+            try await Self.render(review, expand, ledger)
+        }
     }
 
     @Sendable func approve(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -35,12 +33,7 @@ struct ReviewsController {
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .reviews)
-        try ListParameters.read(&reader, into: &query)
-        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable, list: true)
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/reviews", context) { row, ledger in
+        return try await endpoint.list(request, context, .reviews, url: "/v1/reviews", expandable: Self.expandable) { row, expand, ledger in
             try await Self.render(Review(row: row), expand, ledger)
         }
     }

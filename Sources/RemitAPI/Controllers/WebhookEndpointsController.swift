@@ -68,12 +68,10 @@ struct WebhookEndpointsController {
     }
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        _ = try endpoint.expandOnly(request, allowed: nil)
-        return JSONResponse.ok(try await endpoint.read(context) { ledger in
-            guard let found = try await ledger.webhookEndpoint(id) else { throw StripeError.noSuch("webhook_endpoint", id) }
-            return found.json
-        })
+        try await endpoint.retrieve(request, context, object: "webhook_endpoint",
+                                    find: { ledger, id in try await ledger.webhookEndpoint(id) }) { found, _, _ in
+            found.json
+        }
     }
 
     @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -96,13 +94,10 @@ struct WebhookEndpointsController {
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        var reader = FormReader(try endpoint.queryForm(request))
-        var query = ListQuery(table: .webhookEndpoints)
-        try ListParameters.read(&reader, into: &query)
-        query.filter("deleted", equals: Int64(0))
-        _ = try reader.array("expand")
-        try reader.finish()
-        return try await endpoint.list(query, url: "/v1/webhook_endpoints", context) { row, _ in WebhookEndpoint(row: row).json }
+        return try await endpoint.list(request, context, .webhookEndpoints, url: "/v1/webhook_endpoints",
+            filters: { reader, query in
+            query.filter("deleted", equals: Int64(0))
+        }) { row, _, _ in WebhookEndpoint(row: row).json }
     }
 
     /// A new secret; the old one keeps signing for `expires_in` seconds (default 24 h, at most 7 days, 0 = now).

@@ -1,0 +1,42 @@
+import Hummingbird
+import RemitCore
+import RemitSQL
+import RemitStore
+
+/// The two read shapes every resource shares, written once: retrieve one object by the path's id, and list a page.
+extension Endpoint {
+    /// `GET /v1/<objects>/{id}`: only `expand` in the query (`expandable` nil accepts it and expands nothing); the
+    /// object `find` reads in the caller's account, rendered by `render`; a missing one is Stripe's `resource_missing`
+    /// naming `object`.
+    func retrieve<Object: Sendable>(
+        _ request: Request, _ context: APIRequestContext, object: String, expandable: Set<String>? = nil,
+        find: @Sendable @escaping (LedgerReader, String) async throws -> Object?,
+        render: @Sendable @escaping (Object, Expansions, LedgerReader) async throws -> JSONValue
+    ) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let expand = try expandOnly(request, allowed: expandable)
+        return JSONResponse.ok(try await read(context) { ledger in
+            guard let found = try await find(ledger, id) else { throw StripeError.noSuch(object, id) }
+            return try await render(found, expand, ledger)
+        })
+    }
+
+    /// `GET /v1/<objects>`: Stripe's list parameters, the resource's own filters (`filters` reads them into the query),
+    /// `expand` of `data.*` fields (`expandable` nil accepts it and expands nothing); every other parameter is a 400.
+    /// One page, each row rendered by `render`.
+    func list(
+        _ request: Request, _ context: APIRequestContext, _ table: ListQuery.Table, url: String,
+        expandable: Set<String>? = nil,
+        filters: (inout FormReader, inout ListQuery) throws -> Void = { _, _ in },
+        render: @Sendable @escaping (SQLRow, Expansions, LedgerReader) async throws -> JSONValue
+    ) async throws -> Response {
+        var reader = FormReader(try queryForm(request))
+        var query = ListQuery(table: table)
+        try ListParameters.read(&reader, into: &query)
+        try filters(&reader, &query)
+        let paths = try reader.array("expand")
+        let expand = try expandable.map { try Expansions(paths, allowed: $0, list: true) } ?? .none
+        try reader.finish()
+        return try await list(query, url: url, context) { row, ledger in try await render(row, expand, ledger) }
+    }
+}
