@@ -12,7 +12,7 @@ public struct Charge: Sendable, Equatable {
     public var paid: Bool
     public var refunded: Bool
     public var disputed: Bool
-    public var status: String
+    public var status: ChargeStatus
     public var customerID: String?
     public var description: String?
     public var receiptEmail: String?
@@ -33,7 +33,7 @@ public struct Charge: Sendable, Equatable {
 
     public init(id: String, accountID: String, created: Int64, amount: Int64, amountCaptured: Int64,
                 amountRefunded: Int64, currency: Currency, captured: Bool, paid: Bool, refunded: Bool,
-                disputed: Bool, status: String, customerID: String?, description: String?, receiptEmail: String?,
+                disputed: Bool, status: ChargeStatus, customerID: String?, description: String?, receiptEmail: String?,
                 statementDescriptor: String?, paymentMethodID: String, card: Card, failureCode: String?,
                 failureMessage: String?, declineCode: String?, outcome: Outcome, balanceTransactionID: String?,
                 fundsAvailableImmediately: Bool, metadata: Metadata, livemode: Bool) {
@@ -109,7 +109,7 @@ public struct Charge: Sendable, Equatable {
                 ("fingerprint", .string(card.fingerprint)), ("funding", .string(card.funding)),
                 ("last4", .string(card.last4)), ("metadata", .object([])),
             ])),
-            ("statement_descriptor", .optional(statementDescriptor)), ("status", .string(status)),
+            ("statement_descriptor", .optional(statementDescriptor)), ("status", .string(status.rawValue)),
             ("transfer_data", .null), ("transfer_group", .null),
         ])
     }

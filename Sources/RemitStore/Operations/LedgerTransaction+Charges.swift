@@ -42,7 +42,7 @@ extension LedgerTransaction {
                 entry = posted
             }
         case .declined(let code, let declineCode, let message):
-            charge.status = "failed"
+            charge.status = .failed
             charge.paid = false
             charge.failureCode = code
             charge.failureMessage = message
@@ -56,7 +56,7 @@ extension LedgerTransaction {
             try await openReview(on: &charge, ipAddress: request.signals.ipAddress)
         }
         try await ChargeRows.insert(charge, on: connection)
-        try await risk.record(charge.id, charge.status == "succeeded")
+        try await risk.record(charge.id, charge.status == .succeeded)
         let rendered = charge.json().rendered()
         try await emit(decline == nil ? "charge.succeeded" : "charge.failed", .raw(rendered), id: charge.id)
         let answered = charge
@@ -77,7 +77,7 @@ extension LedgerTransaction {
         Charge(
             id: ledger.ids("ch"), accountID: accountID, created: now, amount: request.amount, amountCaptured: 0,
             amountRefunded: 0, currency: request.currency, captured: false, paid: true, refunded: false,
-            disputed: false, status: "succeeded", customerID: request.customerID, description: request.description,
+            disputed: false, status: .succeeded, customerID: request.customerID, description: request.description,
             receiptEmail: request.receiptEmail, statementDescriptor: request.statementDescriptor,
             paymentMethodID: mintedPaymentMethodID(card.paymentMethodID), card: card.card, failureCode: nil,
             failureMessage: nil,
@@ -117,9 +117,9 @@ extension LedgerTransaction {
         guard var charge = try await ChargeRows.find(id, account: accountID, on: connection, forUpdate: true) else {
             throw StripeError.noSuch("charge", id)
         }
-        guard charge.status == "succeeded" else {
+        guard charge.status == .succeeded else {
             throw StripeError(status: 400, type: .invalidRequest, code: "charge_not_capturable",
-                              message: "Charge \(id) has a status of \(charge.status) and cannot be captured.")
+                              message: "Charge \(id) has a status of \(charge.status.rawValue) and cannot be captured.")
         }
         guard !charge.captured else {
             throw StripeError(status: 400, type: .invalidRequest, code: "charge_already_captured",

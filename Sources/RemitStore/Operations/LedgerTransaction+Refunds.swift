@@ -26,8 +26,8 @@ extension LedgerTransaction {
         else {
             throw StripeError.noSuch("charge", request.chargeID, param: "charge", status: 400)
         }
-        guard charge.status == "succeeded" else {
-            throw StripeError.invalid("charge", "Charge \(charge.id) has a status of \(charge.status) and cannot be refunded.",
+        guard charge.status == .succeeded else {
+            throw StripeError.invalid("charge", "Charge \(charge.id) has a status of \(charge.status.rawValue) and cannot be refunded.",
                                       code: "charge_not_refundable")
         }
         if charge.disputed, try await hasChargebackBlockingRefunds(charge.id) {

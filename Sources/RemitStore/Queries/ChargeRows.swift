@@ -13,7 +13,7 @@ enum ChargeRows {
                 outcome_risk_level, outcome_risk_score, outcome_reason, outcome_seller_message, balance_transaction_id,
                 funds_available_immediately, metadata, livemode, review_id)
             VALUES (\(c.id), \(c.accountID), \(c.created), \(c.amount), \(c.amountCaptured), \(c.amountRefunded),
-                \(c.currency.code), \(c.captured), \(c.paid), \(c.refunded), \(c.disputed), \(c.status), \(c.customerID),
+                \(c.currency.code), \(c.captured), \(c.paid), \(c.refunded), \(c.disputed), \(c.status.rawValue), \(c.customerID),
                 \(c.description), \(c.receiptEmail), \(c.statementDescriptor), \(c.paymentMethodID), \(c.card.brand),
                 \(c.card.last4), \(c.card.expMonth), \(c.card.expYear), \(c.card.funding), \(c.card.country),
                 \(c.card.fingerprint), \(c.failureCode), \(c.failureMessage), \(c.declineCode), \(c.outcome.type),
@@ -30,13 +30,14 @@ enum ChargeRows {
         let c = charge
         let p = previous
         precondition(c.id == p.id && c.accountID == p.accountID)
+        precondition(c.status == p.status || p.status.canTransition(to: c.status), "a charge's decided status never changes")
         let changed = try await connection.execute(.prepared("""
             UPDATE charges SET amount_captured = \(c.amountCaptured), amount_refunded = \(c.amountRefunded),
-                captured = \(c.captured), refunded = \(c.refunded), disputed = \(c.disputed), status = \(c.status),
+                captured = \(c.captured), refunded = \(c.refunded), disputed = \(c.disputed), status = \(c.status.rawValue),
                 customer_id = \(c.customerID), description = \(c.description), receipt_email = \(c.receiptEmail),
                 balance_transaction_id = \(c.balanceTransactionID), metadata = \(c.metadata.storageText),
                 review_id = \(c.reviewID)
-            WHERE id = \(c.id) AND account_id = \(c.accountID) AND status = \(p.status) AND captured = \(p.captured)
+            WHERE id = \(c.id) AND account_id = \(c.accountID) AND status = \(p.status.rawValue) AND captured = \(p.captured)
                 AND amount_captured = \(p.amountCaptured) AND amount_refunded = \(p.amountRefunded)
                 AND disputed = \(p.disputed)
             """))

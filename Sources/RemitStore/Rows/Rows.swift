@@ -42,7 +42,7 @@ extension Charge {
             amount: row.int("amount"), amountCaptured: row.int("amount_captured"),
             amountRefunded: row.int("amount_refunded"), currency: Currency(row.string("currency")) ?? .usd,
             captured: row.bool("captured"), paid: row.bool("paid"), refunded: row.bool("refunded"),
-            disputed: row.bool("disputed"), status: row.string("status"), customerID: row.optionalString("customer_id"),
+            disputed: row.bool("disputed"), status: ChargeStatus(rawValue: row.string("status")) ?? .failed, customerID: row.optionalString("customer_id"),
             description: row.optionalString("description"), receiptEmail: row.optionalString("receipt_email"),
             statementDescriptor: row.optionalString("statement_descriptor"),
             paymentMethodID: row.string("payment_method_id"), card: card,
