@@ -51,7 +51,7 @@ public struct ChangeRecord: Sendable {
 /// - PostgreSQL: rows carry their writer's transaction id; the horizon is just below the oldest transaction
 ///   still running (`pg_snapshot_xmin`), so every row at or below it is committed or rolled back for good.
 public struct ChangeFeed: Sendable {
-    let database: any SQLDatabase
+    package let database: any SQLDatabase
 
     public init(database: any SQLDatabase) { self.database = database }
 

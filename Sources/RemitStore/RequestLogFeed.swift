@@ -83,14 +83,14 @@ extension ChangeFeed {
     }
 
     /// `AND partition_id IN (…)` for the partitions a processor owns; nothing when it reads them all.
-    static func partitionFilter(_ partitions: [Int]?) -> SQL {
+    package static func partitionFilter(_ partitions: [Int]?) -> SQL {
         partitions.map { owned in
             owned.isEmpty ? "AND 1 = 0" : "AND partition_id IN (\(sql: SQL.join(owned.map { "\(Int64($0))" }, separator: ", ")))"
         } ?? ""
     }
 
     /// A document from columns 2…11 of a row in the order the feed's reads select them.
-    static func entry(_ row: SQLRow) -> APILogEntry {
+    package static func entry(_ row: SQLRow) -> APILogEntry {
         APILogEntry(logID: row.string(at: 2), merchantID: row.optionalString(at: 3), endpoint: row.string(at: 4),
                     method: row.string(at: 5), statusCode: Int(row.int(at: 6)), latencyMs: row.double(at: 7),
                     timestamp: row.string(at: 8), requestID: row.string(at: 9), receivedMs: row.optionalInt(at: 10),

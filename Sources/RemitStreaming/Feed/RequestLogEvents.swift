@@ -1,5 +1,6 @@
 import RemitCore
 import RemitSQL
+import RemitStore
 
 /// A request log document reduced to what event-time windows read, as the stream processor's feed hands it over:
 /// the timestamp already parsed (on the reader's task, beside the processing), the document's identifying fields left

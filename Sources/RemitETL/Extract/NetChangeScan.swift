@@ -1,4 +1,5 @@
 import RemitSQL
+import RemitStore
 
 /// A row's net change over an LSN range (research data.md §1.1), as ``ChangeFeed/scanNetChanges(after:through:tables:into:_:)``
 /// hands it over: the row's last change, read in place. Valid only inside the callback that received it.

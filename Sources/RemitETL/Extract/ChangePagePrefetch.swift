@@ -1,4 +1,5 @@
 import RemitSQL
+import RemitStore
 
 extension ChangeFeed {
     /// Reads every change-capture row of the LSN range `(after, through]` and returns how many there are, so that a
