@@ -31,6 +31,7 @@ public struct FraudRiskCheck: RiskCheck {
         let signals = request.signals
         let device = signals.deviceID.flatMap { $0.isEmpty ? nil : $0 }
         let account = scope.accountID, now = scope.now, connection = scope.connection
+        try await Self.serialize(key: key, account: account, on: connection)
         try await FraudRows.loadHistory(into: &inputs, account: account, key: key, device: device, now: now, on: connection)
         if let cached = merchantHistory.cached(account, now: now) {
             (inputs.merchantCharges30d, inputs.merchantDisputes30d) = cached
@@ -58,6 +59,24 @@ public struct FraudRiskCheck: RiskCheck {
                 chargeID: chargeID, account: account, key: key, created: now, amount: amount, approved: approved,
                 device: device, assessment: kept, applied: acts, on: connection)
         }
+    }
+
+    /// The advisory locks' namespace (the first of PostgreSQL's two-key form: never mistaken for the single-key
+    /// locks of idempotency keys).
+    static let lockNamespace: Int32 = 0x5249_534B
+
+    /// One key's charges are decided one after another: a charge reads the key's history only once every earlier
+    /// charge on the key has committed or rolled back, so a burst of concurrent attempts on one card counts each
+    /// other as the same burst sent one by one would (card testing cannot slip under the velocity features by
+    /// arriving at once). SQLite's single writer already runs them in turn; on PostgreSQL a transaction-scoped
+    /// advisory lock on the key does it, taken in its own statement, before the statement that reads the history
+    /// takes its snapshot.
+    static func serialize(key: String, account: String, on connection: any SQLConnection) async throws {
+        guard connection.dialect == .postgres else { return }
+        let hash = StableHash.fnv1a(account + "\u{1F}" + key)
+        let lockKey = Int32(truncatingIfNeeded: hash ^ (hash >> 32))
+        _ = try await connection.queryFirst(.prepared(
+            "SELECT pg_advisory_xact_lock(CAST(\(lockNamespace) AS INTEGER), CAST(\(lockKey) AS INTEGER)) IS NULL AS locked"))
     }
 
     public func disputeOpened(chargeID: String, reason: String, in scope: RiskScope) async throws {
