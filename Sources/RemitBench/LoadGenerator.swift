@@ -68,14 +68,15 @@ public struct LoadGenerator: Sendable {
         try await connection.executeThenClose { inbound, outbound in
             var responses = inbound.makeAsyncIterator()
             while let intended = try await schedule.next() {
+                let body = plan.bodies.count == 1 ? plan.bodies[0] : plan.bodies.randomElement()!
                 var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: plan.path)
                 head.headers.add(name: "Host", value: "\(plan.host):\(plan.port)")
                 head.headers.add(name: "Authorization", value: "Bearer \(plan.apiKey)")
                 head.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-                head.headers.add(name: "Content-Length", value: String(plan.body.utf8.count))
+                head.headers.add(name: "Content-Length", value: String(body.utf8.count))
                 if plan.idempotencyKeys { head.headers.add(name: "Idempotency-Key", value: UUID().uuidString) }
                 try await outbound.write(contentsOf: [
-                    .head(head), .body(.byteBuffer(ByteBuffer(string: plan.body))), .end(nil),
+                    .head(head), .body(.byteBuffer(ByteBuffer(string: body))), .end(nil),
                 ])
                 var status = 0
                 while let part = try await responses.next() {

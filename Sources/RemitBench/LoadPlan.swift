@@ -13,7 +13,8 @@ public struct LoadPlan: Sendable {
     public var host: String
     public var port: Int
     public var path = "/v1/charges"
-    public var body: String
+    /// The request bodies, one picked at random per request (one body: every request the same).
+    public var bodies: [String]
     public var apiKey: String
     public var connections: Int
     public var duration: Duration
@@ -27,7 +28,7 @@ public struct LoadPlan: Sendable {
     public init(host: String, port: Int, body: String, apiKey: String, connections: Int, duration: Duration, mode: Mode) {
         self.host = host
         self.port = port
-        self.body = body
+        self.bodies = [body]
         self.apiKey = apiKey
         self.connections = connections
         self.duration = duration

@@ -46,6 +46,9 @@ package struct Bench: AsyncParsableCommand {
         @Flag(name: .customLong("no-idempotency-keys"), help: "Do not send an Idempotency-Key with each request.")
         var noIdempotencyKeys = false
 
+        @Option(help: "Spread the charges over this many raw card numbers (each request picks one at random) instead of --source: one card is a card-testing burst, whose charges a fraud check must decide one after another.")
+        var cards: Int?
+
         func run() async throws {
             guard let components = URLComponents(string: url), let host = components.host else {
                 throw ValidationError("--url must look like http://host:port")
@@ -56,6 +59,7 @@ package struct Bench: AsyncParsableCommand {
                 apiKey = try await OneShot.createMerchant(host: host, port: port, adminKey: adminKey)
             }
             guard let apiKey else { throw ValidationError("give --key or --admin-key") }
+            if let cards, !(1...100_000).contains(cards) { throw ValidationError("--cards must be 1…100000") }
             var plan = LoadPlan(
                 host: host, port: port, body: "amount=1000&currency=usd&source=\(source)&description=bench",
                 apiKey: apiKey, connections: connections, duration: duration.duration,
@@ -63,10 +67,33 @@ package struct Bench: AsyncParsableCommand {
             plan.warmup = warmup.duration
             plan.serverPID = serverPID
             plan.idempotencyKeys = !noIdempotencyKeys
+            if let cards {
+                plan.bodies = (0..<cards).map { index in
+                    "amount=1000&currency=usd&description=bench&source[object]=card&source[number]=\(Self.cardNumber(index))"
+                        + "&source[exp_month]=12&source[exp_year]=2031"
+                }
+            }
             let mode = rate.map { "open loop at \($0) req/s" } ?? "closed loop"
-            print("bench charges: \(url), \(mode), \(connections) connections, \(DurationText.format(duration.duration))")
+            print("bench charges: \(url), \(mode), \(connections) connections, \(DurationText.format(duration.duration)),",
+                  cards.map { "\($0) raw cards" } ?? "source=\(source)")
             let report = try await LoadGenerator(plan: plan).run { print($0) }
             print(report.summary)
+        }
+
+        /// The `index`-th of a set of Luhn-valid Visa numbers (424242…, approved by Stripe's test mode), each its own
+        /// card fingerprint.
+        static func cardNumber(_ index: Int) -> String {
+            let body = "424242" + String(format: "%09d", index)
+            var sum = 0
+            for (offset, character) in body.reversed().enumerated() {
+                var digit = Int(String(character))!
+                if offset % 2 == 0 {
+                    digit *= 2
+                    if digit > 9 { digit -= 9 }
+                }
+                sum += digit
+            }
+            return body + String((10 - sum % 10) % 10)
         }
     }
 }
