@@ -9,19 +9,23 @@ import RemitStore
 import RemitTesting
 import Testing
 
-/// A one-tree model on the amount (major units): under 500 approve, 500–800 review, from 800 block.
-func amountModel(version: String = "test-amount-1") throws -> FraudModel {
+/// A one-tree model on one feature: under `review` approve, from `review` to `block` review, from `block` block.
+func thresholdModel(_ feature: FraudFeature, review: Float, block: Float, version: String) throws -> FraudModel {
     var tree = RegressionTree()
     tree.appendLeaf(value: 0, weight: 0, cover: 100)
-    let amount = FraudFeature.amount.rawValue
-    let (_, high) = tree.split(0, feature: amount, threshold: 500, defaultLeft: true, gain: 5,
+    let (_, high) = tree.split(0, feature: feature.rawValue, threshold: review, defaultLeft: true, gain: 5,
                                left: (-5, -5, 80), right: (0, 0, 20))
-    _ = tree.split(high, feature: amount, threshold: 800, defaultLeft: false, gain: 3,
+    _ = tree.split(high, feature: feature.rawValue, threshold: block, defaultLeft: false, gain: 3,
                    left: (1, 1, 12), right: (3, 3, 8))
     let ensemble = try TreeEnsemble(
         objective: .logistic, baseScore: 0.5, featureNames: FeatureSchema.current.names,
         featureCount: FraudFeature.allCases.count, trees: [tree])
     return try FraudModel(version: version, json: ensemble.jsonData())
+}
+
+/// A one-tree model on the amount (major units): under 500 approve, 500–800 review, from 800 block.
+func amountModel(version: String = "test-amount-1") throws -> FraudModel {
+    try thresholdModel(.amount, review: 500, block: 800, version: version)
 }
 
 let rawCard: [(String, String)] = [

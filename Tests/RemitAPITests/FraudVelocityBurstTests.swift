@@ -1,5 +1,4 @@
 import Foundation
-import GradientBoosting
 import RemitApp
 import RemitCore
 import RemitFraud
@@ -9,17 +8,7 @@ import Testing
 
 /// A one-tree model on the key's attempts in the last hour: under 5 approve, 5 to 9 review, from 10 block.
 func velocityModel() throws -> FraudModel {
-    var tree = RegressionTree()
-    tree.appendLeaf(value: 0, weight: 0, cover: 100)
-    let velocity = FraudFeature.velocity1h.rawValue
-    let (_, high) = tree.split(0, feature: velocity, threshold: 5, defaultLeft: true, gain: 5,
-                               left: (-5, -5, 80), right: (0, 0, 20))
-    _ = tree.split(high, feature: velocity, threshold: 10, defaultLeft: false, gain: 3,
-                   left: (1, 1, 12), right: (3, 3, 8))
-    let ensemble = try TreeEnsemble(
-        objective: .logistic, baseScore: 0.5, featureNames: FeatureSchema.current.names,
-        featureCount: FraudFeature.allCases.count, trees: [tree])
-    return try FraudModel(version: "test-velocity-1", json: ensemble.jsonData())
+    try thresholdModel(.velocity1h, review: 5, block: 10, version: "test-velocity-1")
 }
 
 struct FraudVelocityBurstTests {
