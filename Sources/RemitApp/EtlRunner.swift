@@ -93,6 +93,36 @@ public struct EtlRunner: Sendable {
         }
     }
 
+    /// One run per day from `first` through `last` (`YYYY-MM-DD`), in order, each over the changes after the last
+    /// published run up to the last one stamped before the next day began, loaded under that day (a day a published run
+    /// already covered publishes an empty run). Stops at the first failure and returns it after the reports before it.
+    /// `dayStarting` hears each day (its 1-based index, the number of days, the LSN it runs up to), `dayFinished` each
+    /// published report as it comes.
+    public func backfill(
+        from first: String, through last: String, runSuffix: String,
+        dayStarting: @Sendable (_ day: String, _ index: Int64, _ days: Int64, _ throughLSN: Int64) -> Void = { _, _, _, _ in },
+        progress: @Sendable @escaping (String) -> Void = { _ in },
+        dayFinished: @Sendable (EtlRunReport) -> Void = { _ in }
+    ) async throws -> (reports: [EtlRunReport], failure: EtlPipeline.Failure?) {
+        guard let firstDay = Timestamp.days(fromISODate: first), let lastDay = Timestamp.days(fromISODate: last),
+              firstDay <= lastDay else { throw BackfillRangeInvalid(first: first, last: last) }
+        var reports: [EtlRunReport] = []
+        for days in firstDay...lastDay {
+            let day = Timestamp.isoDate(days: days)
+            let through = try await pipeline.lastLSN(ofDay: day)
+            dayStarting(day, days - firstDay + 1, lastDay - firstDay + 1, through)
+            do {
+                let report = try await run(date: day, through: through, runID: "backfill-\(day)-\(runSuffix)",
+                                           progress: progress)
+                dayFinished(report)
+                reports.append(report)
+            } catch let failure as EtlPipeline.Failure {
+                return (reports, failure)
+            }
+        }
+        return (reports, nil)
+    }
+
     /// Whether a run for `date` has published; if not, an alert (the seed's 06:00 SLA).
     public func checkDeadline(date: String) async throws -> Bool {
         let published = try await EtlPipeline.runs(pipeline.warehouse, limit: 200).contains {
@@ -105,4 +135,11 @@ public struct EtlRunner: Sendable {
         }
         return published
     }
+}
+
+/// A backfill's range is not two dates, the first on or before the last.
+public struct BackfillRangeInvalid: Error, CustomStringConvertible {
+    public let first: String
+    public let last: String
+    public var description: String { "a backfill runs from a date to a later one (YYYY-MM-DD): \(first) … \(last)" }
 }

@@ -102,25 +102,21 @@ struct ETL: AsyncParsableCommand {
             let logger = makeLogger(level: .warning)
             let runtime = try RemitRuntime(configuration: configuration, logger: logger)
             let runner = runtime.etlRunner(logger: logger)
-            let (first, last, json) = (Timestamp.days(fromISODate: from)!, Timestamp.days(fromISODate: to)!, self.json)
+            let (from, to, json) = (self.from, self.to, self.json)
             let suffix = Stage.runName()
             let failed: EtlPipeline.Failure? = try await runtime.withStore(logger: logger) {
                 try await runtime.ledger.migrate()
-                for days in first...last {
-                    let day = Timestamp.isoDate(days: days)
-                    let through = try await runner.pipeline.lastLSN(ofDay: day)
-                    if !json { print("==> \(day) (\(days - first + 1) of \(last - first + 1)): changes up to LSN \(through)") }
-                    do {
-                        let report = try await runner.run(date: day, through: through, runID: "backfill-\(day)-\(suffix)") { line in
-                            if !json { print("    " + line) }
-                        }
-                        print(json ? report.json : report.text)
-                    } catch let failure as EtlPipeline.Failure {
-                        print(json ? failure.report.json : failure.report.text)
-                        return failure
-                    }
-                }
-                return nil
+                let (_, failure) = try await runner.backfill(
+                    from: from, through: to, runSuffix: suffix,
+                    dayStarting: { day, index, days, through in
+                        if !json { print("==> \(day) (\(index) of \(days)): changes up to LSN \(through)") }
+                    },
+                    progress: { line in
+                        if !json { print("    " + line) }
+                    },
+                    dayFinished: { report in print(json ? report.json : report.text) })
+                if let failure { print(json ? failure.report.json : failure.report.text) }
+                return failure
             }
             if failed != nil { throw ExitCode(1) }
         }

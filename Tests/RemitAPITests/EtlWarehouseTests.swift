@@ -142,11 +142,8 @@ struct EtlWarehouseTests {
             _ = try await client.post("/v1/charges", [("amount", "2000"), ("currency", "usd"), ("source", "tok_visa"),
                                                       ("customer", customer.id)], key: merchant.key)
             try await EtlPipelineTests.settle(app.runtime.store.database)
-            var reports: [EtlRunReport] = []
-            for day in ["2026-11-02", "2026-11-03", "2026-11-04"] {
-                let through = try await runner.pipeline.lastLSN(ofDay: day)
-                reports.append(try await runner.run(date: day, through: through, runID: "backfill-\(day)"))
-            }
+            let (reports, failure) = try await runner.backfill(from: "2026-11-02", through: "2026-11-04", runSuffix: "test")
+            #expect(failure == nil)
             #expect(reports.map(\.status) == ["published", "published", "published"])
             #expect(reports[0].toLSN < reports[1].toLSN && reports[1].fromLSN == reports[0].toLSN)
             #expect(reports[2].fromLSN == reports[2].toLSN, "a day with no changes left publishes an empty run")
