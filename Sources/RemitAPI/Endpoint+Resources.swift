@@ -37,6 +37,13 @@ extension Endpoint {
         let paths = try reader.array("expand")
         let expand = try expandable.map { try Expansions(paths, allowed: $0, list: true) } ?? .none
         try reader.finish()
-        return try await list(query, url: url, context) { row, ledger in try await render(row, expand, ledger) }
+        let page = query
+        return JSONResponse.ok(try await read(context) { ledger in
+            let found = try await ledger.list(page)
+            var data: [JSONValue] = []
+            data.reserveCapacity(found.rows.count)
+            for row in found.rows { data.append(try await render(row, expand, ledger)) }
+            return ListParameters.listObject(url: url, data: data, hasMore: found.hasMore)
+        })
     }
 }

@@ -70,18 +70,6 @@ struct Endpoint: Sendable {
         return try await ledger.reading(accountID: caller.accountID, body)
     }
 
-    /// Answers a list request: one page of `query`, each row rendered by `render`, as Stripe's list object.
-    func list(_ query: ListQuery, url: String, _ context: APIRequestContext,
-              render: @Sendable @escaping (SQLRow, LedgerReader) async throws -> JSONValue) async throws -> Response {
-        JSONResponse.ok(try await read(context) { ledger in
-            let page = try await ledger.list(query)
-            var data: [JSONValue] = []
-            data.reserveCapacity(page.rows.count)
-            for row in page.rows { data.append(try await render(row, ledger)) }
-            return ListParameters.listObject(url: url, data: data, hasMore: page.hasMore)
-        })
-    }
-
     static func fingerprint(_ request: Request, form: Form) -> String {
         let text = "\(request.method.rawValue) \(request.uri.path)\n\(form.canonicalText)"
         return Hex.encode(SHA256.hash(data: Array(text.utf8)))
