@@ -31,7 +31,7 @@ start_postgres() {
 listen_addresses = '127.0.0.1'
 port = $PGPORT_TEST
 unix_socket_directories = '$PG_DIR'
-max_connections = 300
+max_connections = 500
 shared_buffers = 256MB
 fsync = on
 synchronous_commit = on
