@@ -9,7 +9,10 @@ public struct StripeError: Error, Sendable, Equatable {
         case api = "api_error"
     }
 
-    public var status: Int
+    /// Only for the errors the HTTP layer raises itself (authentication, routing, body size, availability). A domain
+    /// error (everything the ledger and the flows throw) leaves it nil: its status follows from its type, code and
+    /// param, by one rule in the API (`StripeError.responseStatus`), so the ledger never speaks HTTP.
+    public var httpStatus: Int?
     public var type: Kind
     public var code: String?
     public var message: String
@@ -18,9 +21,10 @@ public struct StripeError: Error, Sendable, Equatable {
     /// The failed charge's id, for card errors.
     public var charge: String?
 
-    public init(status: Int, type: Kind, code: String? = nil, message: String, param: String? = nil,
+    /// A domain error.
+    public init(type: Kind, code: String? = nil, message: String, param: String? = nil,
                 declineCode: String? = nil, charge: String? = nil) {
-        self.status = status
+        self.httpStatus = nil
         self.type = type
         self.code = code
         self.message = message
@@ -29,8 +33,14 @@ public struct StripeError: Error, Sendable, Equatable {
         self.charge = charge
     }
 
+    /// An error of the HTTP layer itself, with its status.
+    public init(httpStatus: Int, type: Kind, code: String? = nil, message: String) {
+        self.init(type: type, code: code, message: message)
+        self.httpStatus = httpStatus
+    }
+
     public static func == (lhs: StripeError, rhs: StripeError) -> Bool {
-        lhs.status == rhs.status && lhs.type == rhs.type && lhs.code == rhs.code && lhs.message == rhs.message
+        lhs.httpStatus == rhs.httpStatus && lhs.type == rhs.type && lhs.code == rhs.code && lhs.message == rhs.message
             && lhs.param == rhs.param && lhs.declineCode == rhs.declineCode && lhs.charge == rhs.charge
     }
 
@@ -48,27 +58,28 @@ public struct StripeError: Error, Sendable, Equatable {
     // MARK: Common errors
 
     public static func missing(_ param: String) -> StripeError {
-        StripeError(status: 400, type: .invalidRequest, code: "parameter_missing",
+        StripeError(type: .invalidRequest, code: "parameter_missing",
                     message: "Missing required param: \(param).", param: param)
     }
 
     public static func unknown(_ param: String) -> StripeError {
-        StripeError(status: 400, type: .invalidRequest, code: "parameter_unknown",
+        StripeError(type: .invalidRequest, code: "parameter_unknown",
                     message: "Received unknown parameter: \(param)", param: param)
     }
 
     public static func invalid(_ param: String, _ message: String, code: String = "parameter_invalid_string") -> StripeError {
-        StripeError(status: 400, type: .invalidRequest, code: code, message: message, param: param)
+        StripeError(type: .invalidRequest, code: code, message: message, param: param)
     }
 
     public static func invalidInteger(_ param: String, _ value: String) -> StripeError {
-        StripeError(status: 400, type: .invalidRequest, code: "parameter_invalid_integer",
+        StripeError(type: .invalidRequest, code: "parameter_invalid_integer",
                     message: "Invalid integer: \(value)", param: param)
     }
 
-    /// An object that does not exist, or belongs to another account (indistinguishable on purpose).
-    public static func noSuch(_ noun: String, _ id: String, param: String = "id", status: Int = 404) -> StripeError {
-        StripeError(status: status, type: .invalidRequest, code: "resource_missing",
+    /// An object that does not exist, or belongs to another account (indistinguishable on purpose). The one the URL
+    /// names (`param` "id") is not found; one a parameter names makes the request invalid.
+    public static func noSuch(_ noun: String, _ id: String, param: String = "id") -> StripeError {
+        StripeError(type: .invalidRequest, code: "resource_missing",
                     message: "No such \(noun): '\(id)'", param: param)
     }
 }
@@ -81,7 +92,7 @@ extension StripeError {
     /// A concurrent request changed the object between this request's read and its write (Stripe answers this
     /// `lock_timeout` when two requests contend for one object); retrying reads the new state.
     public static let lockTimeout = StripeError(
-        status: 429, type: .invalidRequest, code: "lock_timeout",
+        type: .invalidRequest, code: "lock_timeout",
         message: "This object cannot be accessed right now because another API request is currently accessing it. "
             + "If you see this error intermittently, retry the request.")
 }

@@ -19,7 +19,7 @@ public struct Simulator: CardProcessor {
         case .reference(let id):
             guard let number = Self.number(forReference: id) else {
                 let noun = id.hasPrefix("pm_") ? "PaymentMethod" : id.hasPrefix("card_") ? "source" : "token"
-                throw StripeError.noSuch(noun, id, param: param, status: 400)
+                throw StripeError.noSuch(noun, id, param: param)
             }
             var resolved = card(number: number, expMonth: 12, expYear: currentYear + 3, paymentMethodID: id)
             resolved.isNamedTestInstrument = true
@@ -27,16 +27,16 @@ public struct Simulator: CardProcessor {
         case .rawCard(let number, let expMonth, let expYear, _):
             let digits = number.filter { $0 != " " && $0 != "-" }
             guard digits.count >= 12, digits.count <= 19, digits.allSatisfy(\.isNumber), Luhn.isValid(digits) else {
-                throw StripeError(status: 402, type: .card, code: "incorrect_number",
+                throw StripeError(type: .card, code: "incorrect_number",
                                   message: "Your card number is incorrect.", param: "\(param)[number]")
             }
             guard (1...12).contains(expMonth) else {
-                throw StripeError(status: 402, type: .card, code: "invalid_expiry_month",
+                throw StripeError(type: .card, code: "invalid_expiry_month",
                                   message: "Your card's expiration month is invalid.", param: "\(param)[exp_month]")
             }
             let year = expYear < 100 ? expYear + 2000 : expYear
             guard year > currentYear || (year == currentYear && expMonth >= currentMonth), year <= currentYear + 50 else {
-                throw StripeError(status: 402, type: .card, code: "invalid_expiry_year",
+                throw StripeError(type: .card, code: "invalid_expiry_year",
                                   message: "Your card's expiration year is invalid.", param: "\(param)[exp_year]")
             }
             let id = fingerprints.cardID(number: digits, expMonth: expMonth, expYear: year)

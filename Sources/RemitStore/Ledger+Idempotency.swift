@@ -111,13 +111,13 @@ extension Ledger {
     }
 
     static func keyInUse(_ key: String) -> StripeError {
-        StripeError(status: 409, type: .idempotency, code: "idempotency_key_in_use",
+        StripeError(type: .idempotency, code: "idempotency_key_in_use",
                     message: "There is currently another in-progress request using this Idempotent Key (probably "
                         + "because of a network error on the first try). Please try again later.")
     }
 
     static func keyMismatch(_ key: String) -> StripeError {
-        StripeError(status: 400, type: .idempotency,
+        StripeError(type: .idempotency,
                     message: "Keys for idempotent requests can only be used with the same parameters they were first "
                         + "used with. Try using a key other than '\(key)' if you meant to execute a different request.")
     }

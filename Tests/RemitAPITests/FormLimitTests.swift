@@ -34,7 +34,7 @@ struct FormLimitTests {
         #expect(Self.refusal(atLimit) == nil)
         let past = "a" + String(repeating: "[b]", count: FormLimits.depthMax) + "=1"
         let error = try #require(Self.refusal(past))
-        #expect(error.status == 400 && error.param == "a")
+        #expect(error.responseStatus == 400 && error.param == "a")
         #expect(error.message.contains("nested more than \(FormLimits.depthMax) levels"))
     }
 
@@ -75,7 +75,7 @@ struct FormLimitTests {
     @Test func keysAndValuesPastTheirLengthAreRefusedWithoutEchoingThemWhole() throws {
         let longKey = String(repeating: "k", count: FormLimits.keyBytesMax + 1)
         let keyError = try #require(Self.refusal(longKey + "=1"))
-        #expect(keyError.status == 400)
+        #expect(keyError.responseStatus == 400)
         #expect((keyError.param ?? "").count <= 120 && keyError.message.count < 400)
         #expect(Self.refusal(String(repeating: "k", count: FormLimits.keyBytesMax) + "=1") == nil)
         let longValue = "description=" + String(repeating: "v", count: FormLimits.valueBytesMax + 1)
@@ -95,7 +95,7 @@ struct FormLimitTests {
     ])
     func nulAndInvalidUTF8AreRefusedNamingTheParameter(body: String, param: String) throws {
         let error = try #require(Self.refusal(body))
-        #expect(error.status == 400 && error.type == .invalidRequest)
+        #expect(error.responseStatus == 400 && error.type == .invalidRequest)
         #expect(error.param == param)
     }
 

@@ -17,7 +17,7 @@ struct APIKeysController {
     }
 
     static let notForThePlatform = StripeError(
-        status: 400, type: .invalidRequest,
+        type: .invalidRequest,
         message: "The platform key is set by REMIT_ADMIN_KEY or the data directory's admin_key, not through the API. "
             + "Send Stripe-Account to manage a merchant's keys.")
 

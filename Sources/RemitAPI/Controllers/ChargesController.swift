@@ -43,7 +43,7 @@ struct ChargesController {
                 if created.outcome.type == "blocked" { Self.alertBlock(created, to: alerts, at: clock.now(), logger: logger) }
             }
             if let decline = result.decline {
-                return StoredResponse(status: decline.status, body: decline.json.rendered())
+                return StoredResponse(status: decline.responseStatus, body: decline.json.rendered())
             }
             if !expand.contains("balance_transaction") && !expand.contains("customer"), let rendered = result.rendered {
                 return StoredResponse(status: 200, body: rendered)

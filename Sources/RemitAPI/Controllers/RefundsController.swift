@@ -19,7 +19,7 @@ struct RefundsController {
         var reader = FormReader(form)
         guard let chargeID = try reader.string("charge", maxLength: 255), !chargeID.isEmpty else {
             if let intent = try reader.string("payment_intent", maxLength: 255) {
-                throw StripeError.noSuch("payment_intent", intent, param: "payment_intent", status: 400)
+                throw StripeError.noSuch("payment_intent", intent, param: "payment_intent")
             }
             throw StripeError.missing("charge")
         }

@@ -79,13 +79,13 @@ struct APIMiddleware: RouterMiddleware {
             response.headers[.stripeShouldRetry] = "true"
             return response
         case let error as HTTPError where error.status.code < 500:
-            stripeError = StripeError(status: Int(error.status.code), type: .invalidRequest,
+            stripeError = StripeError(httpStatus: Int(error.status.code), type: .invalidRequest,
                                       message: error.body ?? error.status.reasonPhrase)
         default:
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             stripeError = APIErrors.internalError
         }
-        return JSONResponse.make(status: stripeError.status, body: stripeError.json.rendered())
+        return JSONResponse.make(status: stripeError.responseStatus, body: stripeError.json.rendered())
     }
 }
 

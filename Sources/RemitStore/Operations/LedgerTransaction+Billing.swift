@@ -27,7 +27,7 @@ extension LedgerTransaction {
         if let active = fields.active { product.active = active }
         if let priceID = fields.defaultPriceID {
             guard let price = try await reader.price(priceID), price.productID == id else {
-                throw StripeError.noSuch("price", priceID, param: "default_price", status: 400)
+                throw StripeError.noSuch("price", priceID, param: "default_price")
             }
             product.defaultPriceID = priceID
         }
@@ -52,7 +52,7 @@ extension LedgerTransaction {
         }
         guard let productID else { throw StripeError.missing("product") }
         guard try await reader.product(productID) != nil else {
-            throw StripeError.noSuch("product", productID, param: "product", status: 400)
+            throw StripeError.noSuch("product", productID, param: "product")
         }
         let price = Price(
             id: ledger.ids("price"), accountID: accountID, created: now, productID: productID,
@@ -74,12 +74,12 @@ extension LedgerTransaction {
     /// `incomplete` (Stripe's default `payment_behavior=allow_incomplete`); the failed charge is kept.
     public func createSubscription(_ request: SubscriptionRequest) async throws -> (Subscription, [Price]) {
         guard let customer = try await reader.customer(request.customerID) else {
-            throw StripeError.noSuch("customer", request.customerID, param: "customer", status: 400)
+            throw StripeError.noSuch("customer", request.customerID, param: "customer")
         }
         var prices: [Price] = []
         for (index, item) in request.items.enumerated() {
             guard let price = try await reader.price(item.priceID) else {
-                throw StripeError.noSuch("price", item.priceID, param: "items[\(index)][price]", status: 400)
+                throw StripeError.noSuch("price", item.priceID, param: "items[\(index)][price]")
             }
             guard price.interval != nil, price.active else {
                 throw StripeError.invalid("items[\(index)][price]", "The price \(price.id) is not an active recurring price.")
@@ -111,7 +111,7 @@ extension LedgerTransaction {
             metadata: request.metadata, livemode: context.livemode)
         if total > 0 {
             guard let method else {
-                throw StripeError(status: 400, type: .invalidRequest, code: "resource_missing",
+                throw StripeError(type: .invalidRequest, code: "resource_missing",
                                   message: "This customer has no attached payment source or default payment method.",
                                   param: "default_payment_method")
             }

@@ -9,16 +9,16 @@ extension LedgerTransaction {
         var customer: Customer?
         if let customerID = request.customerID {
             guard let found = try await reader.customer(customerID) else {
-                throw StripeError.noSuch("customer", customerID, param: "customer", status: 400)
+                throw StripeError.noSuch("customer", customerID, param: "customer")
             }
             customer = found
         }
         guard let instrument = request.instrument ?? customer?.defaultPaymentMethod.map(PaymentInstrument.reference) else {
             if customer != nil {
-                throw StripeError(status: 400, type: .invalidRequest, code: "missing",
+                throw StripeError(type: .invalidRequest, code: "missing",
                                   message: "Cannot charge a customer that has no active card", param: "card")
             }
-            throw StripeError(status: 400, type: .invalidRequest, code: "parameter_missing",
+            throw StripeError(type: .invalidRequest, code: "parameter_missing",
                               message: "Must provide source or customer.", param: "source")
         }
         var card = try ledger.processor.resolve(instrument, param: request.instrumentParam)
@@ -47,7 +47,7 @@ extension LedgerTransaction {
             charge.failureCode = code
             charge.failureMessage = message
             charge.declineCode = declineCode
-            var error = StripeError(status: 402, type: .card, code: code, message: message,
+            var error = StripeError(type: .card, code: code, message: message,
                                     declineCode: declineCode, charge: charge.id)
             if code == "incorrect_cvc" { error.param = "cvc" }
             decline = error
@@ -118,15 +118,15 @@ extension LedgerTransaction {
             throw StripeError.noSuch("charge", id)
         }
         guard charge.status == .succeeded else {
-            throw StripeError(status: 400, type: .invalidRequest, code: "charge_not_capturable",
+            throw StripeError(type: .invalidRequest, code: "charge_not_capturable",
                               message: "Charge \(id) has a status of \(charge.status.rawValue) and cannot be captured.")
         }
         guard !charge.captured else {
-            throw StripeError(status: 400, type: .invalidRequest, code: "charge_already_captured",
+            throw StripeError(type: .invalidRequest, code: "charge_already_captured",
                               message: "Charge \(id) has already been captured.")
         }
         guard !charge.refunded else {
-            throw StripeError(status: 400, type: .invalidRequest, code: "charge_expired_for_capture",
+            throw StripeError(type: .invalidRequest, code: "charge_expired_for_capture",
                               message: "Charge \(id) has been refunded and cannot be captured.")
         }
         let captureAmount = amount ?? charge.amount
@@ -166,7 +166,7 @@ extension LedgerTransaction {
                 throw StripeError.invalid("customer", "Charge \(id) already has a customer.")
             }
             guard try await reader.customer(customerID) != nil else {
-                throw StripeError.noSuch("customer", customerID, param: "customer", status: 400)
+                throw StripeError.noSuch("customer", customerID, param: "customer")
             }
             previous.append(("customer", .null))
             charge.customerID = customerID

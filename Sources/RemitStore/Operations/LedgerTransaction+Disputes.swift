@@ -128,7 +128,7 @@ extension LedgerTransaction {
         try RowLock.expectOneChanged(changed)
     }
 
-    static let disputeClosed = StripeError(status: 400, type: .invalidRequest, code: "charge_dispute_closed",
+    static let disputeClosed = StripeError(type: .invalidRequest, code: "charge_dispute_closed",
                                            message: "This dispute is already closed.")
 
     func disputeJSON(_ dispute: Dispute) async throws -> JSONValue {

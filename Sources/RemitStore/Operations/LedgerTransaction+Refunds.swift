@@ -24,18 +24,18 @@ extension LedgerTransaction {
     public func createRefund(_ request: RefundRequest) async throws -> (Refund, Charge) {
         guard var charge = try await ChargeRows.find(request.chargeID, account: accountID, on: connection, forUpdate: true)
         else {
-            throw StripeError.noSuch("charge", request.chargeID, param: "charge", status: 400)
+            throw StripeError.noSuch("charge", request.chargeID, param: "charge")
         }
         guard charge.status == .succeeded else {
             throw StripeError.invalid("charge", "Charge \(charge.id) has a status of \(charge.status.rawValue) and cannot be refunded.",
                                       code: "charge_not_refundable")
         }
         if charge.disputed, try await hasChargebackBlockingRefunds(charge.id) {
-            throw StripeError(status: 400, type: .invalidRequest, code: "charge_disputed",
+            throw StripeError(type: .invalidRequest, code: "charge_disputed",
                               message: "Charge \(charge.id) has been charged back; cannot issue a refund.", param: "charge")
         }
         guard charge.refundableAmount > 0 else {
-            throw StripeError(status: 400, type: .invalidRequest, code: "charge_already_refunded",
+            throw StripeError(type: .invalidRequest, code: "charge_already_refunded",
                               message: "Charge \(charge.id) has already been refunded.", param: "charge")
         }
         let amount = request.amount ?? charge.refundableAmount

@@ -21,7 +21,7 @@ extension LedgerTransaction {
     public func approveReview(_ id: String) async throws -> Review {
         var review = try await lockedRow(.reviews, id, Review.init(row:))
         guard review.open else {
-            throw StripeError(status: 400, type: .invalidRequest, code: "review_already_closed",
+            throw StripeError(type: .invalidRequest, code: "review_already_closed",
                               message: "This review is already closed.")
         }
         review.open = false

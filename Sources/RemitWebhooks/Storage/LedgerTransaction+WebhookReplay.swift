@@ -13,7 +13,7 @@ extension LedgerTransaction {
             throw StripeError.invalid("id", "Events older than 30 days cannot be resent.")
         }
         guard let endpoint = try await reader.webhookEndpoint(endpointID) else {
-            throw StripeError.noSuch("webhook_endpoint", endpointID, param: "webhook_endpoint", status: 400)
+            throw StripeError.noSuch("webhook_endpoint", endpointID, param: "webhook_endpoint")
         }
         guard endpoint.status == "enabled" else {
             throw StripeError.invalid("webhook_endpoint", "The webhook endpoint \(endpointID) is disabled.")
