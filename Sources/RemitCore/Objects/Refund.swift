@@ -6,14 +6,14 @@ public struct Refund: Sendable, Equatable {
     public var chargeID: String
     public var amount: Int64
     public var currency: Currency
-    public var status: String
+    public var status: RefundStatus
     public var reason: String?
     public var balanceTransactionID: String?
     public var metadata: Metadata
     public var livemode: Bool
 
     public init(id: String, accountID: String, created: Int64, chargeID: String, amount: Int64, currency: Currency,
-                status: String, reason: String?, balanceTransactionID: String?, metadata: Metadata, livemode: Bool) {
+                status: RefundStatus, reason: String?, balanceTransactionID: String?, metadata: Metadata, livemode: Bool) {
         self.id = id
         self.accountID = accountID
         self.created = created
@@ -34,7 +34,7 @@ public struct Refund: Sendable, Equatable {
             ("charge", charge ?? .string(chargeID)), ("created", .int(created)), ("currency", .string(currency.code)),
             ("destination_details", .null), ("metadata", metadata.json), ("payment_intent", .null),
             ("reason", .optional(reason)), ("receipt_number", .null), ("source_transfer_reversal", .null),
-            ("status", .string(status)), ("transfer_reversal", .null),
+            ("status", .string(status.rawValue)), ("transfer_reversal", .null),
         ])
     }
 }

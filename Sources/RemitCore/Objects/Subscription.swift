@@ -16,7 +16,7 @@ public struct Subscription: Sendable, Equatable {
     public var accountID: String
     public var created: Int64
     public var customerID: String
-    public var status: String
+    public var status: SubscriptionStatus
     public var items: [Item]
     public var currency: Currency
     public var defaultPaymentMethod: String?
@@ -30,7 +30,7 @@ public struct Subscription: Sendable, Equatable {
     public var metadata: Metadata
     public var livemode: Bool
 
-    public init(id: String, accountID: String, created: Int64, customerID: String, status: String, items: [Item],
+    public init(id: String, accountID: String, created: Int64, customerID: String, status: SubscriptionStatus, items: [Item],
                 currency: Currency, defaultPaymentMethod: String?, currentPeriodStart: Int64, currentPeriodEnd: Int64,
                 cancelAtPeriodEnd: Bool = false, canceledAt: Int64? = nil, endedAt: Int64? = nil,
                 latestChargeID: String? = nil, metadata: Metadata = Metadata(), livemode: Bool) {
@@ -86,7 +86,7 @@ public struct Subscription: Sendable, Equatable {
                 ("url", .string("/v1/subscription_items?subscription=\(id)")),
             ])),
             ("latest_charge", .optional(latestChargeID)), ("latest_invoice", .null), ("livemode", .bool(livemode)),
-            ("metadata", metadata.json), ("start_date", .int(created)), ("status", .string(status)),
+            ("metadata", metadata.json), ("start_date", .int(created)), ("status", .string(status.rawValue)),
             ("trial_end", .null), ("trial_start", .null),
         ])
     }

@@ -104,7 +104,7 @@ extension LedgerTransaction {
         }
         let method = request.defaultPaymentMethod ?? customer.defaultPaymentMethod
         var subscription = Subscription(
-            id: ledger.ids("sub"), accountID: accountID, created: now, customerID: customer.id, status: "active",
+            id: ledger.ids("sub"), accountID: accountID, created: now, customerID: customer.id, status: .active,
             items: request.items.map { Subscription.Item(id: ledger.ids("si"), priceID: $0.priceID, quantity: $0.quantity) },
             currency: first.currency, defaultPaymentMethod: request.defaultPaymentMethod, currentPeriodStart: now,
             currentPeriodEnd: BillingPeriod.end(from: now, interval: interval, count: first.intervalCount),
@@ -122,7 +122,7 @@ extension LedgerTransaction {
             charge.description = "Subscription creation"
             let result = try await createCharge(charge)
             subscription.latestChargeID = result.charge.id
-            if result.decline != nil { subscription.status = "incomplete" }
+            if result.decline != nil { subscription.status = .incomplete }
         }
         try await insert(subscription)
         try await emit("customer.subscription.created", try await subscriptionJSON(subscription), id: subscription.id)
@@ -132,7 +132,7 @@ extension LedgerTransaction {
     public func updateSubscription(_ id: String, _ update: SubscriptionUpdate) async throws -> Subscription {
         var subscription = try await lockedRow(.subscriptions, id, Subscription.init(row:))
         let found = subscription.status
-        guard subscription.status != "canceled" else {
+        guard !subscription.status.isFinal else {
             throw StripeError.invalid("subscription", "A canceled subscription can only update its metadata.")
         }
         var previous: [(String, JSONValue)] = []
@@ -163,10 +163,10 @@ extension LedgerTransaction {
     public func cancelSubscription(_ id: String) async throws -> Subscription {
         var subscription = try await lockedRow(.subscriptions, id, Subscription.init(row:))
         let found = subscription.status
-        guard subscription.status != "canceled" else {
+        guard !subscription.status.isFinal else {
             throw StripeError.invalid("subscription", "This subscription is already canceled.")
         }
-        subscription.status = "canceled"
+        subscription.status = .canceled
         subscription.canceledAt = now
         subscription.endedAt = now
         try await save(subscription, from: found)
@@ -194,20 +194,23 @@ extension LedgerTransaction {
             INSERT INTO subscriptions (id, account_id, created, customer_id, status, items, currency,
                 default_payment_method, current_period_start, current_period_end, cancel_at_period_end, canceled_at,
                 ended_at, latest_charge_id, metadata, livemode)
-            VALUES (\(s.id), \(accountID), \(s.created), \(s.customerID), \(s.status), \(s.itemsText), \(s.currency.code),
+            VALUES (\(s.id), \(accountID), \(s.created), \(s.customerID), \(s.status.rawValue), \(s.itemsText), \(s.currency.code),
                 \(s.defaultPaymentMethod), \(s.currentPeriodStart), \(s.currentPeriodEnd), \(s.cancelAtPeriodEnd),
                 \(s.canceledAt), \(s.endedAt), \(s.latestChargeID), \(s.metadata.storageText), \(s.livemode))
             """)
     }
 
     /// Writes the subscription back, only from the status it was read in (a compare-and-set).
-    private func save(_ subscription: Subscription, from found: String) async throws {
+    /// Compare-and-set on the status read under the row lock; a status change must be one Stripe allows.
+    private func save(_ subscription: Subscription, from found: SubscriptionStatus) async throws {
         let s = subscription
+        precondition(s.status == found || found.canTransition(to: s.status),
+                     "a subscription moves from \(found.rawValue) to \(s.status.rawValue) only as SubscriptionStatus allows")
         let changed = try await connection.execute("""
-            UPDATE subscriptions SET status = \(s.status), default_payment_method = \(s.defaultPaymentMethod),
+            UPDATE subscriptions SET status = \(s.status.rawValue), default_payment_method = \(s.defaultPaymentMethod),
                 cancel_at_period_end = \(s.cancelAtPeriodEnd), canceled_at = \(s.canceledAt), ended_at = \(s.endedAt),
                 metadata = \(s.metadata.storageText)
-            WHERE id = \(s.id) AND account_id = \(accountID) AND status = \(found)
+            WHERE id = \(s.id) AND account_id = \(accountID) AND status = \(found.rawValue)
             """)
         try RowLock.expectOneChanged(changed)
     }

@@ -64,13 +64,13 @@ extension LedgerTransaction {
         }
         let refund = Refund(
             id: refundID, accountID: accountID, created: now, chargeID: charge.id, amount: amount,
-            currency: charge.currency, status: "succeeded", reason: request.reason, balanceTransactionID: entryID,
+            currency: charge.currency, status: .succeeded, reason: request.reason, balanceTransactionID: entryID,
             metadata: request.metadata, livemode: context.livemode)
         try await connection.execute("""
             INSERT INTO refunds (id, account_id, created, charge_id, amount, currency, status, reason,
                 balance_transaction_id, metadata, livemode)
             VALUES (\(refund.id), \(accountID), \(refund.created), \(refund.chargeID), \(refund.amount),
-                \(refund.currency.code), \(refund.status), \(refund.reason), \(refund.balanceTransactionID),
+                \(refund.currency.code), \(refund.status.rawValue), \(refund.reason), \(refund.balanceTransactionID),
                 \(refund.metadata.storageText), \(refund.livemode))
             """)
         let previous = JSONValue.object([

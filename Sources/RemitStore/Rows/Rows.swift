@@ -70,7 +70,7 @@ extension Refund {
         self.init(
             id: row.string("id"), accountID: row.string("account_id"), created: row.int("created"),
             chargeID: row.string("charge_id"), amount: row.int("amount"),
-            currency: Currency(row.string("currency")) ?? .usd, status: row.string("status"),
+            currency: Currency(row.string("currency")) ?? .usd, status: RefundStatus(rawValue: row.string("status")) ?? .succeeded,
             reason: row.optionalString("reason"), balanceTransactionID: row.optionalString("balance_transaction_id"),
             metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
     }
@@ -126,7 +126,8 @@ extension Subscription {
     public init(row: SQLRow) {
         self.init(
             id: row.string("id"), accountID: row.string("account_id"), created: row.int("created"),
-            customerID: row.string("customer_id"), status: row.string("status"),
+            customerID: row.string("customer_id"),
+            status: SubscriptionStatus(rawValue: row.string("status")) ?? .incomplete,
             items: Subscription.items(fromText: row.string("items")), currency: Currency(row.string("currency")) ?? .usd,
             defaultPaymentMethod: row.optionalString("default_payment_method"),
             currentPeriodStart: row.int("current_period_start"), currentPeriodEnd: row.int("current_period_end"),
