@@ -157,7 +157,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
                 }
                 return report
             },
-            "stream/stats": { runtime.streamStats.json(nowMs: clock.unixMilliseconds()) },
+            "stream/stats": { runtime.streamStats.json(nowMs: clock.unixMilliseconds().value) },
         ])
     DashboardController(ledger: runtime.ledger,
                         sources: DashboardSources(store: database, warehouse: runtime.warehouse.database, clock: clock,
@@ -177,8 +177,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
     let queue = WebhookQueue(database: runtime.store.database)
     let pruneJob = ScheduledJob(name: "webhook-prune", cadence: .daily(hour: 5)) {
         // Dead deliveries stay replayable 30 days (Stripe keeps events 30 days); then they and their attempts go.
-        let window = EventRetention.stripeWindow.components.seconds * 1000
-        let removed = try await queue.prune(before: clock.unixMilliseconds() - window)
+        let removed = try await queue.prune(before: clock.unixMilliseconds() - EventRetention.stripeWindow)
         return "\(removed) webhook deliveries and attempts older than 30 days removed"
     }
     // What grows with every payment and is not a business record: events past Stripe's 30 days, and the change

@@ -182,7 +182,7 @@ struct BenchStream: AsyncParsableCommand {
             while ContinuousClock.now - started < .seconds(seconds) {
                 let due = Int(Double(rate) * BenchStream.seconds(ContinuousClock.now - started))
                 if due > sent {
-                    let now = ledger.clock.unixMilliseconds()
+                    let now = ledger.clock.unixMilliseconds().value
                     let batch = (sent..<due).map { index -> APILogEntry in
                         random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                         return APILogEntry(logID: "live_\(index)", merchantID: merchants[Int(random >> 40) % 50],
@@ -198,8 +198,8 @@ struct BenchStream: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(8))  // the heartbeat closes the last minute
             group.cancelAll()
         }
-        let readings = runtime.streamStats.readings(nowMs: runtime.ledger.clock.unixMilliseconds())
-        let json = runtime.streamStats.json(nowMs: runtime.ledger.clock.unixMilliseconds()).rendered()
+        let readings = runtime.streamStats.readings(nowMs: runtime.ledger.clock.unixMilliseconds().value)
+        let json = runtime.streamStats.json(nowMs: runtime.ledger.clock.unixMilliseconds().value).rendered()
         for reading in readings {
             print("live: \(reading.name) = \(reading.value.map { String(format: "%.1f", $0) } ?? "–") (threshold \(reading.threshold))")
         }

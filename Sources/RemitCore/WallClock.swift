@@ -22,8 +22,10 @@ public struct WallClock: Sendable {
     /// Whole seconds since 1970, as Stripe's `created`.
     public func unixSeconds() -> Int64 { Int64(read().timeIntervalSince1970.rounded(.down)) }
 
-    /// Milliseconds since 1970 (delivery schedules, latency).
-    public func unixMilliseconds() -> Int64 { Int64((read().timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// The instant in milliseconds (delivery schedules, leases, windows, latency).
+    public func unixMilliseconds() -> UnixMilliseconds {
+        UnixMilliseconds(Int64((read().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
 
     public static let system = WallClock(system: { Date() })
 }

@@ -1,3 +1,4 @@
+import RemitCore
 /// A value bound to, or read from, a SQL statement. The common ground of SQLite and PostgreSQL.
 public enum SQLValue: Sendable, Hashable {
     case null
@@ -19,6 +20,7 @@ extension Double: SQLBindable { public var sqlValue: SQLValue { .real(self) } }
 extension String: SQLBindable { public var sqlValue: SQLValue { .text(self) } }
 extension Substring: SQLBindable { public var sqlValue: SQLValue { .text(String(self)) } }
 /// Booleans are stored as 0 and 1 on both engines, so one SQL text compares them the same way.
+extension UnixMilliseconds: SQLBindable { public var sqlValue: SQLValue { .integer(value) } }
 extension Bool: SQLBindable { public var sqlValue: SQLValue { .integer(self ? 1 : 0) } }
 extension SQLValue: SQLBindable { public var sqlValue: SQLValue { self } }
 extension Optional: SQLBindable where Wrapped: SQLBindable {

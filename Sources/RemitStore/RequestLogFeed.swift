@@ -123,7 +123,7 @@ extension Ledger {
         let received = clock.unixMilliseconds()
         _ = try await insertAPILogs(entries.map { entry in
             var stamped = entry
-            stamped.receivedMs = stamped.receivedMs ?? received
+            stamped.receivedMs = stamped.receivedMs ?? received.value
             return stamped
         })
     }

@@ -49,7 +49,7 @@ extension StreamProcessor {
         /// One batch: read, process, close, commit when due. Returns whether the feed is caught up.
         mutating func step(untilCaughtUp: Bool = false) async throws -> Bool {
             lastSource = nil  // closing windows and rebalancing renumber sources: the cache lives one batch
-            let now = processor.clock.unixMilliseconds()
+            let now = processor.clock.unixMilliseconds().value  // the stream counts event time in raw milliseconds, as StreamEngine does
             try await rebalanceIfDue(now: now)
             let owned = self.owned
             guard !owned.isEmpty else { return true }
@@ -101,7 +101,7 @@ extension StreamProcessor {
             let dirty = partitions.contains { $0?.dirty == true }
             let due = !pending.rows.isEmpty || !pending.transitions.isEmpty || !pending.quarantine.isEmpty || !surplus.isEmpty
                 || (dirty && (untilCaughtUp && caughtUp || now - lastCommitMs >= processor.configuration.checkpointInterval.milliseconds))
-            if due { try await commit(now: processor.clock.unixMilliseconds()) }
+            if due { try await commit(now: processor.clock.unixMilliseconds().value) }
             if let documents = try await upcoming { prefetched = (nextAfter, filter, documents) }
             processor.stats.progress(watermarkDelayMs: watermarkDelay(now: now), owned: self.owned,
                                      firing: partitions.compactMap { $0 }.reduce(0) { total, state in

@@ -104,7 +104,7 @@ public struct StreamProcessor: Sendable {
                 progress(loop.summary)
                 if untilCaughtUp && loop.owned.isEmpty { throw NoPartitions() }
                 if untilCaughtUp && caughtUp && !loop.hasPending { return }
-                let now = clock.unixMilliseconds()
+                let now = clock.unixMilliseconds().value
                 if now - lastThresholdCheck >= 60_000 {
                     lastThresholdCheck = now
                     breached = await checkThresholds(now: now, previously: breached)

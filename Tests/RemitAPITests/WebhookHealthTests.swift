@@ -64,7 +64,7 @@ struct WebhookHealthTests {
             ], key: merchant.key)
             _ = try await client.post("/v1/customers", [], key: merchant.key)
             let queue = WebhookQueue(database: app.runtime.store.database)
-            let now = app.runtime.ledger.clock.unixMilliseconds() + 1
+            let now = app.runtime.ledger.clock.unixMilliseconds() + .milliseconds(1)
             let claimed = try await queue.claim(owner: "a", limit: 10, defaultPerEndpoint: 8, excluded: [], now: now,
                                                 lease: .seconds(90))
             #expect(claimed.count == 1)
@@ -73,12 +73,12 @@ struct WebhookHealthTests {
                                               lease: .seconds(90))
             #expect(again.isEmpty, "a leased delivery is nobody else's")
             let outcome = DeliveryCompletion(
-                delivery: claimed[0], startedMilliseconds: now,
+                delivery: claimed[0], started: now,
                 result: .init(httpStatus: 200, durationMilliseconds: 1, errorKind: nil, responseHead: ""), next: .succeeded)
             #expect(try await queue.complete([outcome], owner: "b", now: now) == 0, "only the lease holder completes")
-            #expect(try await queue.reapExpiredLeases(now: now + 91_000) == 1)
+            #expect(try await queue.reapExpiredLeases(now: now + .seconds(91)) == 1)
             let reclaimed = try await queue.claim(owner: "b", limit: 10, defaultPerEndpoint: 8, excluded: [],
-                                                  now: now + 91_000, lease: .seconds(90))
+                                                  now: now + .seconds(91), lease: .seconds(90))
             #expect(reclaimed.map(\.attempt) == [2])
             #expect(try await queue.complete([outcome], owner: "a", now: now) == 0, "the reaped worker is fenced out")
             var second = outcome
@@ -103,17 +103,17 @@ struct WebhookPoisoningTests {
                 _ = try await client.post("/v1/customers", [], key: merchant.key)
             }
             let queue = WebhookQueue(database: app.runtime.store.database)
-            let now = app.runtime.ledger.clock.unixMilliseconds() + 1
+            let now = app.runtime.ledger.clock.unixMilliseconds() + .milliseconds(1)
             let claimed = try await queue.claim(owner: "w", limit: 10, defaultPerEndpoint: 8, excluded: [], now: now,
                                                 lease: .seconds(90))
             #expect(claimed.count == 3)
             // One receiver answered a NUL in its body (PostgreSQL's text cannot hold it); the sender makes bodies
             // storable, so this stands for any content the store refuses.
             let outcomes = claimed.enumerated().map { index, delivery in
-                DeliveryCompletion(delivery: delivery, startedMilliseconds: now,
+                DeliveryCompletion(delivery: delivery, started: now,
                                    result: .init(httpStatus: 500, durationMilliseconds: 1, errorKind: "http_status",
                                                  responseHead: index == 1 ? "bad\u{0}body" : "fine"),
-                                   next: .retry(at: now + 60_000))
+                                   next: .retry(at: now + .seconds(60)))
             }
             #expect(try await queue.complete(outcomes, owner: "w", now: now) == 3, "every outcome is applied")
             let rows = try await app.runtime.store.database.read { connection in
@@ -123,7 +123,7 @@ struct WebhookPoisoningTests {
                     """)
             }
             #expect(rows.count == 3)
-            #expect(rows.allSatisfy { $0.string("status") == "pending" && $0.int("next_attempt_at") == now + 60_000 },
+            #expect(rows.allSatisfy { $0.string("status") == "pending" && $0.int("next_attempt_at") == (now + .seconds(60)).value },
                     "each follows its schedule")
             let poisoned = claimed[1].seq
             for row in rows {

@@ -53,7 +53,7 @@ struct APIMiddleware: RouterMiddleware {
         let accepted = requestLog.append(APILogEntry(
             logID: ids("log"), merchantID: context.caller?.accountID, endpoint: route, method: request.method.rawValue,
             statusCode: status, latencyMs: latencyMs, timestamp: Timestamp.iso8601(clock.now()),
-            requestID: context.requestID, receivedMs: clock.unixMilliseconds()))
+            requestID: context.requestID, receivedMs: clock.unixMilliseconds().value))
         if !accepted { metrics.apiLogDropped() }
         context.logger.debug("request", metadata: [
             "http.method": "\(request.method.rawValue)", "http.route": "\(route)", "http.status": "\(status)",

@@ -22,7 +22,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// Takes one token from the key's bucket now; false when it is empty.
-    public func allow(_ key: String) -> Bool { allow(key, atMilliseconds: clock.unixMilliseconds()) }
+    public func allow(_ key: String) -> Bool { allow(key, atMilliseconds: clock.unixMilliseconds().value) }
 
     /// Takes one token from the key's bucket at a given time (milliseconds since 1970); false when it is empty.
     public func allow(_ key: String, atMilliseconds now: Int64) -> Bool {

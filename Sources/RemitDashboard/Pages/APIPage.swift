@@ -16,7 +16,7 @@ enum APIPage {
         let newest = try await warehouse.read { connection in
             try await connection.queryFirst("SELECT MAX(window_end_ms) AS t FROM fact_api_performance_realtime")?.optionalInt("t")
         }
-        let stats = sources.streamStats?.json(nowMs: sources.clock.unixMilliseconds())
+        let stats = sources.streamStats?.json(nowMs: sources.clock.unixMilliseconds().value)
         var lastCommit: Int64?
         if case .int(let ms)? = stats?["last_commit_ms"] { lastCommit = ms }
         var page = DashboardPage(
@@ -24,7 +24,7 @@ enum APIPage {
             freshness: "Realtime facts of the stream processor; newest window "
                 + (newest.map { Format.time(ms: $0) } ?? "none yet")
                 + (lastCommit.map { ", last commit " + Format.time(ms: $0) } ?? "") + ".")
-        let end = newest ?? sources.clock.unixMilliseconds()
+        let end = newest ?? sources.clock.unixMilliseconds().value
         let start = end - spanMs
         // One pass over the 24 hours, grouped in the covering index's order (window, endpoint): the per-window totals
         // and the busiest endpoints' lines both come from it. The per-merchant table is the last hour's.

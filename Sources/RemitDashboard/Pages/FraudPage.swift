@@ -53,7 +53,7 @@ enum FraudPage {
             title: "Fraud",
             freshness: "Decisions from the warehouse as of the last published nightly run ("
                 + (published.map { Format.time(iso: $0) } ?? "none yet") + "); models and the review queue live, "
-                + Format.time(ms: sources.clock.unixMilliseconds()) + ".")
+                + Format.time(ms: sources.clock.unixMilliseconds().value) + ".")
         var counts: [String: Int64] = [:]
         for row in daily { counts[decision(row.string("outcome_type")), default: 0] += row.int("charges") }
         let total = counts.values.reduce(0, +)

@@ -10,7 +10,7 @@ enum WebhooksPage {
     static func build(_ sources: DashboardSources) async throws -> DashboardPage {
         let now = sources.clock.unixMilliseconds()
         let stats = try await WebhookStats.measure(sources.store, now: now, sampleMax: 20_000)
-        let hourStart = now - now % 3_600_000 - 23 * 3_600_000
+        let hourStart = now.value - now.value % 3_600_000 - 23 * 3_600_000
         let (hourly, endpoints) = try await sources.store.read { connection in
             (try await connection.query("""
                 SELECT (started_ms - \(hourStart)) / 3600000 AS hour, count(*) AS attempts, SUM(succeeded) AS succeeded
@@ -20,7 +20,7 @@ enum WebhooksPage {
                 SELECT id, account_id, url, status, last_success_at FROM webhook_endpoints WHERE deleted = 0 ORDER BY seq LIMIT 100
                 """))
         }
-        var page = DashboardPage(title: "Webhooks", freshness: "Live from the store, " + Format.time(ms: now) + ".")
+        var page = DashboardPage(title: "Webhooks", freshness: "Live from the store, " + Format.time(ms: now.value) + ".")
         page.tiles = [
             .init(id: "sent_today", label: "Delivered today", value: Format.count(stats.sentToday)),
             .init(id: "first_attempt", label: "First-attempt success (24 h)", value: Format.percent(stats.firstAttemptSuccessRate)),

@@ -22,5 +22,5 @@ public struct OutboxEvent: Sendable {
     public let id: String
     public let type: String
     public let accountID: String
-    public let createdMilliseconds: Int64
+    public let created: UnixMilliseconds
 }

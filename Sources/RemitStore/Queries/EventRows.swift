@@ -8,8 +8,8 @@ enum EventRows {
     static func emit(_ type: String, object: JSONValue, objectID: String, previousAttributes: JSONValue? = nil,
                      context: OperationContext, ledger: Ledger, on connection: any SQLConnection) async throws -> String {
         let id = ledger.ids("evt")
-        let createdMilliseconds = ledger.clock.unixMilliseconds()
-        let created = createdMilliseconds / 1000
+        let createdInstant = ledger.clock.unixMilliseconds()
+        let created = createdInstant.seconds
         var data: [(String, JSONValue)] = [("object", object)]
         if let previousAttributes { data.append(("previous_attributes", previousAttributes)) }
         let payload = JSONValue.object([
@@ -27,7 +27,7 @@ enum EventRows {
         var pending: SQL = "0"
         if let fanOut {
             let statements = fanOut.fanOut(OutboxEvent(id: id, type: type, accountID: account,
-                                                       createdMilliseconds: createdMilliseconds))
+                                                       created: createdInstant))
             try await connection.execute(statements.deliveries)
             pending = statements.count
         }

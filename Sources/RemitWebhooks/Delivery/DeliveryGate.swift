@@ -15,14 +15,14 @@ final class DeliveryGate: Sendable {
         var active = 0
         var waiting: [ClaimedDelivery] = []
         var consecutiveFailures = 0
-        var openUntil: Int64?
+        var openUntil: UnixMilliseconds?
         var probing = false
     }
 
     struct Admission {
         var start: [ClaimedDelivery] = []
         var release: [ClaimedDelivery] = []
-        var releaseUntil: Int64 = 0
+        var releaseUntil = UnixMilliseconds(0)
         /// The endpoint's breaker just opened: its queued deliveries are held until `releaseUntil`.
         var tripped: String?
         /// The endpoint went down to its cap on hand: worth claiming more for it.
@@ -42,7 +42,7 @@ final class DeliveryGate: Sendable {
 
     /// Endpoints a claim must skip now: breaker open, or twice the cap on hand (the cap in flight and as many
     /// claimed and waiting: the next claim's latency is hidden behind them).
-    func excluded(now: Int64) -> [String] {
+    func excluded(now: UnixMilliseconds) -> [String] {
         endpoints.withLock { endpoints in
             endpoints.compactMap { id, endpoint in
                 if let until = endpoint.openUntil, now < until { return id }
@@ -52,7 +52,7 @@ final class DeliveryGate: Sendable {
     }
 
     /// Takes claimed deliveries: those that may be sent now, those to hand back (breaker open).
-    func admit(_ deliveries: [ClaimedDelivery], now: Int64) -> Admission {
+    func admit(_ deliveries: [ClaimedDelivery], now: UnixMilliseconds) -> Admission {
         endpoints.withLock { endpoints in
             var admission = Admission()
             for delivery in deliveries {
@@ -82,7 +82,7 @@ final class DeliveryGate: Sendable {
     }
 
     /// Records an attempt's end; returns what may start now, and what to release if the breaker opened.
-    func finish(_ delivery: ClaimedDelivery, succeeded: Bool, now: Int64) -> Admission {
+    func finish(_ delivery: ClaimedDelivery, succeeded: Bool, now: UnixMilliseconds) -> Admission {
         endpoints.withLock { endpoints in
             var endpoint = endpoints[delivery.endpointID, default: Endpoint()]
             var admission = Admission()
@@ -95,7 +95,7 @@ final class DeliveryGate: Sendable {
             } else {
                 endpoint.consecutiveFailures += 1
                 if wasProbe || endpoint.consecutiveFailures >= tripAfter {
-                    let until = now + openFor.wholeMilliseconds
+                    let until = now + openFor
                     endpoint.openUntil = until
                     admission.release = endpoint.waiting
                     admission.releaseUntil = until
@@ -121,7 +121,7 @@ final class DeliveryGate: Sendable {
     }
 
     /// In flight and breaker state per endpoint (for `/admin/webhooks/stats` and metrics).
-    func snapshot(now: Int64) -> [(endpoint: String, inFlight: Int, waiting: Int, breaker: Breaker)] {
+    func snapshot(now: UnixMilliseconds) -> [(endpoint: String, inFlight: Int, waiting: Int, breaker: Breaker)] {
         endpoints.withLock { endpoints in
             endpoints.map { id, endpoint in
                 let breaker: Breaker = if let until = endpoint.openUntil { now < until ? .open : .halfOpen } else { .closed }

@@ -34,8 +34,8 @@ public final class WebhookDeliveryService: Service {
     struct State {
         var held = 0
         var ready: [ClaimedDelivery] = []
-        var releases: [(ClaimedDelivery, Int64)] = []
-        var holds: [(String, Int64)] = []
+        var releases: [(ClaimedDelivery, UnixMilliseconds)] = []
+        var holds: [(String, UnixMilliseconds)] = []
         var outcomes: [DeliveryCompletion] = []
         var stopping = false
         var sendsDone = false
@@ -158,7 +158,7 @@ public final class WebhookDeliveryService: Service {
         sends.addTask { await self.attempt(delivery) }
     }
 
-    private func release(_ releases: [(ClaimedDelivery, Int64)]) async {
+    private func release(_ releases: [(ClaimedDelivery, UnixMilliseconds)]) async {
         let until = releases.map(\.1).max() ?? clock.unixMilliseconds()
         do {
             try await queue.release(releases.map(\.0), owner: owner, until: until)
@@ -201,7 +201,7 @@ public final class WebhookDeliveryService: Service {
         let next = nextStep(for: delivery, result: result, now: now)
         metrics.attempt(succeeded: result.succeeded, errorKind: result.errorKind,
                         duration: .milliseconds(result.durationMilliseconds),
-                        firstAttemptLatency: delivery.attempt == 1 ? .milliseconds(max(0, started - delivery.createdMilliseconds)) : nil)
+                        firstAttemptLatency: delivery.attempt == 1 ? .milliseconds(max(0, (started - delivery.created).wholeMilliseconds)) : nil)
         metrics.delivery(dead: next == .dead)
         if !result.succeeded {
             logger.debug("webhook attempt failed", metadata: [
@@ -210,18 +210,18 @@ public final class WebhookDeliveryService: Service {
             ])
         }
         state.withLock { state in
-            state.outcomes.append(DeliveryCompletion(delivery: delivery, startedMilliseconds: started, result: result, next: next))
+            state.outcomes.append(DeliveryCompletion(delivery: delivery, started: started, result: result, next: next))
         }
         return gate.finish(delivery, succeeded: result.succeeded, now: now)
     }
 
     /// Success; a retry per the schedule (and `Retry-After`); or dead. A resend is tried once.
-    func nextStep(for delivery: ClaimedDelivery, result: WebhookAttemptResult, now: Int64) -> DeliveryCompletion.Next {
+    func nextStep(for delivery: ClaimedDelivery, result: WebhookAttemptResult, now: UnixMilliseconds) -> DeliveryCompletion.Next {
         if result.succeeded { return .succeeded }
         if delivery.manual { return .dead }
         guard let delay = configuration.schedule.delay(afterAttempts: delivery.attempt, jitter: jitter(),
                                                        retryAfter: result.retryAfter) else { return .dead }
-        return .retry(at: now + delay.wholeMilliseconds)
+        return .retry(at: now + delay)
     }
 
     // MARK: Background loops

@@ -40,8 +40,8 @@ public struct WebhookHealthMonitor: Service, WebhookHealthChecking {
         let now = ledger.clock.unixMilliseconds()
         let health = WebhookHealth(database: ledger.database)
         let failing = try await health.failing(
-            since: now - policy.window.wholeMilliseconds, minimumAttempts: policy.minimumAttempts,
-            threshold: policy.threshold, notifiedBefore: now - policy.renotifyAfter.wholeMilliseconds)
+            since: now - policy.window, minimumAttempts: policy.minimumAttempts,
+            threshold: policy.threshold, notifiedBefore: now - policy.renotifyAfter)
         for endpoint in failing {
             _ = try await ledger.perform(Self.context(endpoint.accountID), idempotency: nil) { transaction in
                 try await transaction.markWebhookEndpointFailing(endpoint.endpointID, attempts: endpoint.attempts,
@@ -57,7 +57,7 @@ public struct WebhookHealthMonitor: Service, WebhookHealthChecking {
                 created: ledger.clock.now()))
         }
         let dead = try await health.deadWithoutSuccess(
-            since: now - policy.disableWindow.wholeMilliseconds, minimumDead: policy.deadToDisable)
+            since: now - policy.disableWindow, minimumDead: policy.deadToDisable)
         for endpoint in dead {
             let outcome = try await ledger.perform(Self.context(endpoint.accountID), idempotency: nil) { transaction in
                 let result = try await transaction.disableFailingWebhookEndpoint(endpoint.endpointID)

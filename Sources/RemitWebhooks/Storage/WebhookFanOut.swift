@@ -25,7 +25,7 @@ public struct WebhookFanOut: EventFanOut {
         let deliveries: SQL = .prepared("""
             INSERT INTO webhook_deliveries (event_id, endpoint_id, account_id, status, attempt_count, next_attempt_at,
                 created_ms, manual)
-            SELECT \(event.id), endpoint_id, \(account), 'pending', 0, \(event.createdMilliseconds), \(event.createdMilliseconds), 0
+            SELECT \(event.id), endpoint_id, \(account), 'pending', 0, \(event.created), \(event.created), 0
             FROM (\(sql: subscribed)) subscribed
             """)
         return (deliveries, "(SELECT count(*) FROM (\(sql: subscribed)) subscribed)")

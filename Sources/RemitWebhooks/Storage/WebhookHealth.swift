@@ -26,7 +26,7 @@ public struct WebhookHealth: Sendable {
 
     /// Enabled endpoints with at least `minimumAttempts` attempts since `since` (ms) and a success rate below
     /// `threshold`, not notified since `notifiedBefore` (ms).
-    public func failing(since: Int64, minimumAttempts: Int, threshold: Double, notifiedBefore: Int64) async throws -> [FailingEndpoint] {
+    public func failing(since: UnixMilliseconds, minimumAttempts: Int, threshold: Double, notifiedBefore: UnixMilliseconds) async throws -> [FailingEndpoint] {
         try await database.read { connection in
             try await connection.query("""
                 SELECT a.endpoint_id, a.account_id, count(*) AS attempts, sum(a.succeeded) AS succeeded
@@ -42,7 +42,7 @@ public struct WebhookHealth: Sendable {
     }
 
     /// Enabled endpoints with `minimumDead` or more deliveries dead since `since` (ms) and no 2xx since then.
-    public func deadWithoutSuccess(since: Int64, minimumDead: Int) async throws -> [DeadEndpoint] {
+    public func deadWithoutSuccess(since: UnixMilliseconds, minimumDead: Int) async throws -> [DeadEndpoint] {
         try await database.read { connection in
             try await connection.query("""
                 SELECT d.endpoint_id, d.account_id, count(*) AS dead

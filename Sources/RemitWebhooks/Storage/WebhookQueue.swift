@@ -12,7 +12,7 @@ public struct ClaimedDelivery: Sendable, Equatable {
     public var attempt: Int
     /// A resend: tried once, never retried.
     public var manual: Bool
-    public var createdMilliseconds: Int64
+    public var created: UnixMilliseconds
     public var url: String
     /// The event's exact bytes, with the `pending_webhooks` count at claim time.
     public var payload: String
@@ -24,18 +24,18 @@ public struct ClaimedDelivery: Sendable, Equatable {
 public struct DeliveryCompletion: Sendable {
     public enum Next: Sendable, Equatable {
         case succeeded
-        case retry(at: Int64)
+        case retry(at: UnixMilliseconds)
         case dead
     }
 
     public var delivery: ClaimedDelivery
-    public var startedMilliseconds: Int64
+    public var started: UnixMilliseconds
     public var result: WebhookAttemptResult
     public var next: Next
 
-    public init(delivery: ClaimedDelivery, startedMilliseconds: Int64, result: WebhookAttemptResult, next: Next) {
+    public init(delivery: ClaimedDelivery, started: UnixMilliseconds, result: WebhookAttemptResult, next: Next) {
         self.delivery = delivery
-        self.startedMilliseconds = startedMilliseconds
+        self.started = started
         self.result = result
         self.next = next
     }
@@ -55,10 +55,10 @@ public struct WebhookQueue: Sendable {
 
     /// Leases up to `limit` due deliveries to `owner`, at most `perEndpoint[id]` (else `defaultPerEndpoint`) of
     /// any one endpoint, none of the `excluded` endpoints (open breakers, full caps).
-    public func claim(owner: String, limit: Int, defaultPerEndpoint: Int, excluded: [String], now: Int64,
+    public func claim(owner: String, limit: Int, defaultPerEndpoint: Int, excluded: [String], now: UnixMilliseconds,
                       lease: Duration) async throws -> [ClaimedDelivery] {
         guard limit > 0 else { return [] }
-        let leaseUntil = now + lease.wholeMilliseconds
+        let leaseUntil = now + lease
         let exclusion: SQL = excluded.isEmpty ? "" : "AND endpoint_id NOT IN (\(sql: SQL.join(excluded.map { "\($0)" }, separator: ", ")))"
         let due: SQL = """
             SELECT seq, endpoint_id, next_attempt_at FROM webhook_deliveries
@@ -104,7 +104,7 @@ public struct WebhookQueue: Sendable {
             let secretRows = try await connection.query("""
                 SELECT endpoint_id, secret FROM webhook_secrets
                 WHERE endpoint_id IN (\(sql: SQL.join(endpoints.map { "\($0)" }, separator: ", ")))
-                    AND (expires_at IS NULL OR expires_at > \(now / 1000))
+                    AND (expires_at IS NULL OR expires_at > \(now.seconds))
                 ORDER BY created DESC
                 """)
             var secrets: [String: [String]] = [:]
@@ -116,7 +116,7 @@ public struct WebhookQueue: Sendable {
                 return ClaimedDelivery(
                     seq: row.int("seq"), eventID: row.string("event_id"), endpointID: row.string("endpoint_id"),
                     accountID: row.string("account_id"), attempt: Int(row.int("attempt_count")), manual: row.bool("manual"),
-                    createdMilliseconds: row.int("created_ms"), url: detail.string("url"),
+                    created: UnixMilliseconds(row.int("created_ms")), url: detail.string("url"),
                     payload: EventPayload.rendering(detail.string("payload"), pendingWebhooks: detail.int("pending_webhooks")),
                     secrets: secrets[row.string("endpoint_id")] ?? [])
             }
@@ -135,7 +135,7 @@ public struct WebhookQueue: Sendable {
     /// attempt still counts toward its endpoint's health and the delivery follows its schedule. Connection failures
     /// are thrown: the caller retries the batch.
     @discardableResult
-    public func complete(_ completions: [DeliveryCompletion], owner: String, now: Int64) async throws -> Int {
+    public func complete(_ completions: [DeliveryCompletion], owner: String, now: UnixMilliseconds) async throws -> Int {
         do {
             return try await completeTogether(completions, owner: owner, now: now)
         } catch let error as DatabaseError where error.code == .statement {
@@ -155,13 +155,13 @@ public struct WebhookQueue: Sendable {
 
     /// The batch in one transaction. On PostgreSQL it is one statement of data-modifying CTEs (one round trip); SQLite
     /// runs the same steps one by one (no round trips to save).
-    private func completeTogether(_ completions: [DeliveryCompletion], owner: String, now: Int64) async throws -> Int {
+    private func completeTogether(_ completions: [DeliveryCompletion], owner: String, now: UnixMilliseconds) async throws -> Int {
         guard !completions.isEmpty else { return 0 }
         let outcomes = SQL.join(completions.map { completion -> SQL in
             let delivery = completion.delivery
             let result = completion.result
             let status: String
-            var next: Int64 = 0
+            var next = UnixMilliseconds(0)
             switch completion.next {
             case .succeeded: status = "succeeded"
             case .retry(let at):
@@ -173,7 +173,7 @@ public struct WebhookQueue: Sendable {
                 (CAST(\(delivery.seq) AS BIGINT), CAST(\(status) AS TEXT), CAST(\(next) AS BIGINT),
                  CAST(\(result.httpStatus.map(Int64.init)) AS BIGINT), CAST(\(result.errorKind) AS TEXT),
                  CAST(\(delivery.endpointID) AS TEXT), CAST(\(delivery.accountID) AS TEXT), CAST(\(delivery.eventID) AS TEXT),
-                 CAST(\(Int64(delivery.attempt)) AS BIGINT), CAST(\(completion.startedMilliseconds) AS BIGINT),
+                 CAST(\(Int64(delivery.attempt)) AS BIGINT), CAST(\(completion.started) AS BIGINT),
                  CAST(\(Int64(result.durationMilliseconds)) AS BIGINT), CAST(\(result.responseHead) AS TEXT),
                  CAST(\(result.succeeded) AS INTEGER))
                 """
@@ -238,7 +238,7 @@ public struct WebhookQueue: Sendable {
 
     /// Hands claimed deliveries back unsent (their endpoint's breaker opened): the attempt is not counted,
     /// and they are due again at `until`.
-    public func release(_ deliveries: [ClaimedDelivery], owner: String, until: Int64) async throws {
+    public func release(_ deliveries: [ClaimedDelivery], owner: String, until: UnixMilliseconds) async throws {
         guard !deliveries.isEmpty else { return }
         let seqs = SQL.join(deliveries.map { "\($0.seq)" }, separator: ", ")
         _ = try await database.write { connection in
@@ -253,7 +253,7 @@ public struct WebhookQueue: Sendable {
 
     /// Holds an endpoint's queued deliveries until `until` (its breaker is open): they stay pending, no attempt is
     /// counted, and claims do not scan past them meanwhile.
-    public func hold(endpointID: String, until: Int64) async throws {
+    public func hold(endpointID: String, until: UnixMilliseconds) async throws {
         _ = try await database.write { connection in
             try await connection.execute("""
                 UPDATE webhook_deliveries SET next_attempt_at = \(until)
@@ -264,7 +264,7 @@ public struct WebhookQueue: Sendable {
 
     /// Returns deliveries whose lease ran out (their worker died or hung) to the queue, due now.
     @discardableResult
-    public func reapExpiredLeases(now: Int64) async throws -> Int {
+    public func reapExpiredLeases(now: UnixMilliseconds) async throws -> Int {
         try await database.write { connection in
             try await connection.execute("""
                 UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, lease_until = NULL,
@@ -292,7 +292,7 @@ public struct WebhookQueue: Sendable {
 
     /// Drops attempts and finished deliveries older than `before` (ms): dead ones stay replayable 30 days.
     @discardableResult
-    public func prune(before: Int64) async throws -> Int {
+    public func prune(before: UnixMilliseconds) async throws -> Int {
         try await database.write { connection in
             let attempts = try await connection.execute("DELETE FROM webhook_attempts WHERE started_ms < \(before)")
             let deliveries = try await connection.execute("""

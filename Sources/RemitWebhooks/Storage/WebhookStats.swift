@@ -18,9 +18,9 @@ public struct WebhookStats: Sendable {
 
     /// Measures at `now` (ms); "today" is the UTC day of `now`, rates and times cover the last 24 hours.
     /// At most `sampleMax` delivered deliveries feed the percentiles (the most recent ones).
-    public static func measure(_ database: any SQLDatabase, now: Int64, sampleMax: Int = 200_000) async throws -> WebhookStats {
-        let dayStart = now - now % 86_400_000
-        let dayAgo = now - 86_400_000
+    public static func measure(_ database: any SQLDatabase, now: UnixMilliseconds, sampleMax: Int = 200_000) async throws -> WebhookStats {
+        let dayStart = now.startOfUTCDay
+        let dayAgo = now - .seconds(86_400)
         return try await database.read { connection in
             var stats = WebhookStats()
             stats.sentToday = try await connection.queryFirst("""
@@ -52,7 +52,7 @@ public struct WebhookStats: Sendable {
                 """)
             stats.inRetry = queue?.optionalInt("retrying") ?? 0
             stats.queueDepth = queue?.int("depth") ?? 0
-            stats.oldestDueAgeMilliseconds = queue?.optionalInt("oldest_due").map { now - $0 } ?? 0
+            stats.oldestDueAgeMilliseconds = queue?.optionalInt("oldest_due").map { now.value - $0 } ?? 0
             stats.dead = try await connection.queryFirst(
                 "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'dead'")?.int("n") ?? 0
             stats.disabledEndpoints = try await connection.query("""
@@ -61,7 +61,7 @@ public struct WebhookStats: Sendable {
                 """).map { ($0.string("id"), $0.string("account_id"), $0.optionalString("disabled_reason")) }
             stats.endpoints = try await connection.query("""
                 SELECT endpoint_id, account_id, count(*) AS n, sum(succeeded) AS ok FROM webhook_attempts
-                WHERE started_ms >= \(now - 3_600_000) GROUP BY endpoint_id, account_id ORDER BY endpoint_id
+                WHERE started_ms >= \(now - .seconds(3_600)) GROUP BY endpoint_id, account_id ORDER BY endpoint_id
                 """).map { ($0.string("endpoint_id"), $0.string("account_id"), $0.int("n"), $0.int("ok")) }
             return stats
         }
