@@ -40,12 +40,15 @@ public struct WebhookFanOut: EventFanOut {
 
 extension LedgerTransaction {
     /// This node's webhook directory, when flow 5 is installed on the ledger.
-    var webhookDirectory: WebhookDirectory? { (ledger.eventFanOut as? WebhookFanOut)?.directory }
+    var webhookDirectory: WebhookDirectory? { webhookFanOut?.directory }
+
+    /// Flow 5's fan-out, when it is the one installed on the ledger (the one downcast from the seam).
+    var webhookFanOut: WebhookFanOut? { ledger.eventFanOut as? WebhookFanOut }
 
     /// Marks the account as having endpoints and wakes this node's workers once the transaction commits.
     func notifyWorkersAfterCommit() {
-        guard let directory = webhookDirectory else { return }
-        directory.add(accountID)
-        afterCommit("webhooks") { directory.notifyDeliveries() }
+        guard let fanOut = webhookFanOut else { return }
+        fanOut.directory.add(accountID)
+        if let wake = fanOut.afterCommit(accountID: accountID) { afterCommit("webhooks", wake) }
     }
 }
