@@ -56,7 +56,7 @@ struct ETL: AsyncParsableCommand {
             let outcome: Result<EtlRunReport, EtlPipeline.Failure> = try await runtime.withStore(logger: logger) {
                 try await runtime.ledger.migrate()
                 do {
-                    return .success(try await runner.run(date: logical, through: toLSN, runID: Stage.runName()) { line in
+                    return .success(try await runner.run(date: logical, through: toLSN, runID: EtlRunNaming.runID()) { line in
                         if !json { print(line) }
                     })
                 } catch let failure as EtlPipeline.Failure {
@@ -103,7 +103,7 @@ struct ETL: AsyncParsableCommand {
             let runtime = try RemitRuntime(configuration: configuration, logger: logger)
             let runner = runtime.etlRunner(logger: logger)
             let (from, to, json) = (self.from, self.to, self.json)
-            let suffix = Stage.runName()
+            let suffix = EtlRunNaming.runID()
             let failed: EtlPipeline.Failure? = try await runtime.withStore(logger: logger) {
                 try await runtime.ledger.migrate()
                 let (_, failure) = try await runner.backfill(
@@ -165,7 +165,7 @@ struct ETL: AsyncParsableCommand {
             let logger = makeLogger(level: .warning)
             let runtime = try RemitRuntime(configuration: configuration, logger: logger)
             let day = try Self.logicalDate(date)
-            let name = run ?? Self.runName()
+            let name = run ?? EtlRunNaming.runID()
             let lake = configuration.lakePath
             let (fromLSN, toLSN, json) = (self.fromLSN, self.toLSN, self.json)
             let runner = runtime.etlRunner(logger: logger)
@@ -182,38 +182,16 @@ struct ETL: AsyncParsableCommand {
                 return (through, reports)
             }
             if json {
-                let document: [String: Any] = [
-                    "run": name, "from_lsn": fromLSN, "to_lsn": through, "lake": lake,
-                    "tables": reports.map { ["table": $0.table, "upserts": $0.upserts, "deletes": $0.deletes,
-                                             "quarantined": $0.quarantined, "files": $0.files,
-                                             "quarantine_files": $0.quarantineFiles] as [String: Any] },
-                ]
-                let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                print(JSONValue.object([
+                    ("run", .string(name)), ("from_lsn", .int(fromLSN)), ("to_lsn", .int(through)), ("lake", .string(lake)),
+                    ("tables", .array(reports.map(\.json))),
+                ]).rendered())
             }
         }
 
         static func logicalDate(_ text: String?) throws -> (year: Int, month: Int, day: Int) {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
-            guard let text else {
-                let today = calendar.dateComponents([.year, .month, .day], from: Date())
-                return (today.year!, today.month!, today.day!)
-            }
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]),
-                  calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) != nil else {
-                throw ValidationError("--date must look like 2026-11-25")
-            }
-            return (parts[0], parts[1], parts[2])
-        }
-
-        static func runName() -> String {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-            return formatter.string(from: Date()) + "-" + String(UInt16.random(in: .min ... .max), radix: 16)
+            guard let date = EtlRunNaming.logicalDate(text) else { throw ValidationError("--date must look like 2026-11-25") }
+            return date
         }
     }
 }

@@ -25,46 +25,12 @@ struct FraudPredict: ParsableCommand {
     func run() throws {
         let ensemble: TreeEnsemble
         do { ensemble = try TreeEnsemble(contentsOf: URL(fileURLWithPath: model)) } catch { throw ValidationError(error.description) }
-        let names = try Self.featureNames(ensemble)
-        let read = try CSVReader.read(URL(fileURLWithPath: input), columns: names, keepLines: true)
-        var out = read.header + ",score"
-        if margin { out += ",margin" }
-        if explain { out += (names + ["bias"]).map { ",contrib_\($0)" }.joined() }
-        out += "\n"
-        var explainer = explain ? TreeSHAP(model: ensemble, method: explainMethod) : nil
-        var phi = [Double](repeating: 0, count: ensemble.featureCount + 1)
-        let width = read.table.columnCount
-        read.table.values.withUnsafeBufferPointer { values in
-            for (index, line) in read.lines!.enumerated() {
-                let row = UnsafeBufferPointer(rebasing: values[(index * width)..<((index + 1) * width)])
-                let rawMargin = ensemble.margin(row)
-                out += line
-                out += ",\(ensemble.objective.transform(margin: rawMargin))"
-                if margin { out += ",\(rawMargin)" }
-                if explainer != nil {
-                    phi.withUnsafeMutableBufferPointer { explainer!.contributions(row, into: $0) }
-                    for value in phi { out += ",\(value)" }
-                }
-                out += "\n"
-            }
-        }
+        let out = try ScoredCSV.render(model: ensemble, input: URL(fileURLWithPath: input), margin: margin,
+                                       explain: explain ? explainMethod : nil)
         if let output {
             try Data(out.utf8).write(to: URL(fileURLWithPath: output))
         } else {
             FileHandle.standardOutput.write(Data(out.utf8))
-        }
-    }
-
-    /// The columns a model reads: its feature names, or f0, f1, … for a model trained without names.
-    static func featureNames(_ model: TreeEnsemble) throws -> [String] {
-        model.featureNames.isEmpty ? (0..<model.featureCount).map { "f\($0)" } : model.featureNames
-    }
-
-    static func scores(model: TreeEnsemble, table: NumericTable) throws -> [Float] {
-        let features = try table.selecting(try featureNames(model))
-        let width = features.columnCount
-        return features.values.withUnsafeBufferPointer { values in
-            (0..<features.rowCount).map { model.predict(UnsafeBufferPointer(rebasing: values[($0 * width)..<(($0 + 1) * width)])) }
         }
     }
 }

@@ -74,7 +74,7 @@ struct FraudTrain: ParsableCommand {
         print("wrote \(output): \(model.trees.count) trees, \(model.featureCount) features (\(model.featureNames.joined(separator: ", ")))")
         for (name, data) in [("training", table), ("validation", validationTable)] {
             guard let data else { continue }
-            let scores = try FraudPredict.scores(model: model, table: data)
+            let scores = try ScoredCSV.scores(model: model, table: data)
             let labels = data.column(data.columnIndex(labelColumn)!)
             print("\(name):\n" + BinaryClassificationMetrics(scores: scores, labels: labels).summary.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
