@@ -48,6 +48,12 @@ enum APIErrors {
         httpStatus: 404, type: .invalidRequest, code: "resource_missing",
         message: "Unrecognized request URL. Please see https://docs.stripe.com/api or contact support.")
 
+    /// Stripe's answer to a `Stripe-Version` naming no released version: a 400 without a code.
+    static func invalidVersion(_ raw: String) -> StripeError {
+        StripeError(type: .invalidRequest,
+                    message: "Invalid Stripe API version: \(String(raw.prefix(StripeAPIVersion.headerBytesMax)))")
+    }
+
     static let methodNotAllowed = StripeError(
         httpStatus: 405, type: .invalidRequest, message: "This method is not allowed on this URL.")
 

@@ -37,6 +37,9 @@ struct WebhookEndpointsController {
         fields.description = try reader.string("description", maxLength: 5_000)
         fields.metadata = try reader.metadata()
         fields.apiVersion = try reader.string("api_version", maxLength: 20)
+        if let version = fields.apiVersion, StripeAPIVersion.requested(by: version) != version {
+            throw StripeError.invalid("api_version", "Invalid api_version: must be a released Stripe API version, such as \(StripeAPIVersion.current)")
+        }
         fields.disabled = try reader.bool("disabled")
         _ = try reader.bool("connect")
         _ = try reader.array("expand")

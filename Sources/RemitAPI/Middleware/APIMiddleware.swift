@@ -32,6 +32,11 @@ struct APIMiddleware: RouterMiddleware {
             if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > APILimits.bodyBytesMax {
                 throw APIErrors.bodyTooLarge
             }
+            // A version Stripe never released is refused as Stripe refuses it; two headers are two versions.
+            let versions = request.headers[values: .stripeVersion]
+            if !versions.isEmpty, versions.count > 1 || StripeAPIVersion.requested(by: versions[0]) == nil {
+                throw APIErrors.invalidVersion(versions.joined(separator: ", "))
+            }
             context.caller = try await authenticator.authenticate(request)
             if let caller = context.caller {
                 context.logger[metadataKey: "account.id"] = "\(caller.accountID)"
