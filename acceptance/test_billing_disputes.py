@@ -32,7 +32,8 @@ def test_subscription_charges_its_first_period(merchant):
     product = merchant.v1.products.create(params={"name": "Team plan"})
     price = merchant.v1.prices.create(params={"product": product.id, "currency": "usd", "unit_amount": 2500,
                                               "recurring": {"interval": "month"}})
-    customer = merchant.v1.customers.create(params={"email": "team@example.com", "payment_method": "pm_card_visa"})
+    customer = merchant.v1.customers.create(params={"email": "team@example.com", "payment_method": "pm_card_visa",
+                                                    "invoice_settings": {"default_payment_method": "pm_card_visa"}})
     subscription = merchant.v1.subscriptions.create(params={
         "customer": customer.id, "items": [{"price": price.id, "quantity": 3}],
     })
@@ -53,6 +54,10 @@ def test_subscription_charges_its_first_period(merchant):
 def test_declined_first_payment_leaves_subscription_incomplete(merchant):
     price = merchant.v1.prices.create(params={"product_data": {"name": "Basic"}, "currency": "eur",
                                               "unit_amount": 900, "recurring": {"interval": "year"}})
-    customer = merchant.v1.customers.create(params={"payment_method": "pm_card_chargeDeclined"})
+    # 4000000000000341 attaches to a customer and declines when charged (0002 would not attach).
+    customer = merchant.v1.customers.create(params={
+        "payment_method": "pm_card_chargeCustomerFail",
+        "invoice_settings": {"default_payment_method": "pm_card_chargeCustomerFail"},
+    })
     subscription = merchant.v1.subscriptions.create(params={"customer": customer.id, "items": [{"price": price.id}]})
     assert subscription.status == "incomplete"

@@ -90,7 +90,8 @@ def staged_value(value, kind):
 
 def test_every_staged_table_matches_the_oltp_rows_in_pyarrow_and_duckdb(server, merchant):
     # A bit of everything the nightly run extracts.
-    customer = merchant.v1.customers.create(params={"email": "all@example.com", "payment_method": "pm_card_visa"})
+    customer = merchant.v1.customers.create(params={"email": "all@example.com", "payment_method": "pm_card_visa",
+                                                    "invoice_settings": {"default_payment_method": "pm_card_visa"}})
     merchant.v1.customers.update(customer.id, params={"name": "All Tables"})
     product = merchant.v1.products.create(params={"name": "Plan"})
     price = merchant.v1.prices.create(params={"product": product.id, "currency": "usd", "unit_amount": 900,

@@ -7,8 +7,36 @@ public protocol CardProcessor: Sendable {
     /// - Throws: a 400 for unknown tokens, a 402 `card_error` for numbers that fail validation.
     func resolve(_ instrument: PaymentInstrument, param: String) throws(StripeError) -> ResolvedCard
 
+    /// An expiry date a card may carry today: the full year (a two-digit year is this century's), or a 402
+    /// `invalid_expiry_month` / `invalid_expiry_year` naming `param[exp_month]` / `param[exp_year]`.
+    func checkedExpiry(month: Int64, year: Int64, param: String) throws(StripeError) -> Int64
+
+    /// A card saved earlier as a PaymentMethod, from what was kept of it (its BIN, last4 and expiry; never the
+    /// number): the same card, with the same scenario, as when it was saved.
+    func resolve(saved: SavedCard) -> ResolvedCard
+
     /// Asks the network to authorize an amount on a card (asynchronous: an acquirer answers over the network).
     func authorize(_ card: ResolvedCard, amount: Money) async -> Authorization
+
+    /// The zero-amount check a card passes before it is attached to a customer: `.approved`, or the decline that
+    /// makes the attachment a 402.
+    func checkCard(_ card: ResolvedCard) async -> Authorization.Result
+}
+
+/// What a PaymentMethod keeps of its card, enough for the processor to answer for it again.
+public struct SavedCard: Sendable, Equatable {
+    public var paymentMethodID: String
+    public var card: Card
+    /// The number's first eight digits.
+    public var issuerPrefix: String
+    public var isNamedTestInstrument: Bool
+
+    public init(paymentMethodID: String, card: Card, issuerPrefix: String, isNamedTestInstrument: Bool) {
+        self.paymentMethodID = paymentMethodID
+        self.card = card
+        self.issuerPrefix = issuerPrefix
+        self.isNamedTestInstrument = isNamedTestInstrument
+    }
 }
 
 /// What a request names as the thing to charge.
@@ -30,14 +58,18 @@ public struct ResolvedCard: Sendable, Equatable {
     /// Named by one of Stripe's test instruments (`tok_visa`, `pm_card_…`), whose outcomes are documented and
     /// kept; raw card numbers are decided by the fraud model.
     public var isNamedTestInstrument: Bool
+    /// Whether the card passes the check before an attachment. Most decline test cards fail it; 4000000000000341
+    /// attaches and declines when charged.
+    public var passesCardCheck: Bool
 
     public init(paymentMethodID: String, card: Card, scenario: TestScenario, issuerPrefix: String = "",
-                isNamedTestInstrument: Bool = false) {
+                isNamedTestInstrument: Bool = false, passesCardCheck: Bool = true) {
         self.paymentMethodID = paymentMethodID
         self.card = card
         self.scenario = scenario
         self.issuerPrefix = issuerPrefix
         self.isNamedTestInstrument = isNamedTestInstrument
+        self.passesCardCheck = passesCardCheck
     }
 }
 

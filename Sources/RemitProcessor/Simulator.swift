@@ -30,18 +30,40 @@ public struct Simulator: CardProcessor {
                 throw StripeError(type: .card, code: "incorrect_number",
                                   message: "Your card number is incorrect.", param: "\(param)[number]")
             }
-            guard (1...12).contains(expMonth) else {
-                throw StripeError(type: .card, code: "invalid_expiry_month",
-                                  message: "Your card's expiration month is invalid.", param: "\(param)[exp_month]")
-            }
-            let year = expYear < 100 ? expYear + 2000 : expYear
-            guard year > currentYear || (year == currentYear && expMonth >= currentMonth), year <= currentYear + 50 else {
-                throw StripeError(type: .card, code: "invalid_expiry_year",
-                                  message: "Your card's expiration year is invalid.", param: "\(param)[exp_year]")
-            }
+            let year = try checkedExpiry(month: expMonth, year: expYear, param: param)
             let id = fingerprints.cardID(number: digits, expMonth: expMonth, expYear: year)
             return card(number: digits, expMonth: expMonth, expYear: year, paymentMethodID: id)
         }
+    }
+
+    public func checkedExpiry(month: Int64, year: Int64, param: String) throws(StripeError) -> Int64 {
+        guard (1...12).contains(month) else {
+            throw StripeError(type: .card, code: "invalid_expiry_month",
+                              message: "Your card's expiration month is invalid.", param: "\(param)[exp_month]")
+        }
+        let fullYear = year < 100 ? year + 2000 : year
+        guard fullYear > currentYear || (fullYear == currentYear && month >= currentMonth),
+              fullYear <= currentYear + 50
+        else {
+            throw StripeError(type: .card, code: "invalid_expiry_year",
+                              message: "Your card's expiration year is invalid.", param: "\(param)[exp_year]")
+        }
+        return fullYear
+    }
+
+    public func resolve(saved: SavedCard) -> ResolvedCard {
+        let entry = TestCards.byTruncatedNumber[saved.issuerPrefix + "…" + saved.card.last4]
+        return ResolvedCard(
+            paymentMethodID: saved.paymentMethodID, card: saved.card, scenario: entry?.scenario ?? .success,
+            issuerPrefix: saved.issuerPrefix, isNamedTestInstrument: saved.isNamedTestInstrument,
+            passesCardCheck: entry?.passesCardCheck ?? true)
+    }
+
+    public func checkCard(_ card: ResolvedCard) async -> Authorization.Result {
+        guard !card.passesCardCheck, case .decline(let code, let declineCode, let message) = card.scenario else {
+            return .approved
+        }
+        return .declined(code: code, declineCode: declineCode, message: message)
     }
 
     public func authorize(_ card: ResolvedCard, amount: Money) async -> Authorization {
@@ -89,7 +111,7 @@ public struct Simulator: CardProcessor {
             fingerprint: fingerprints.fingerprint(ofNumber: number))
         return ResolvedCard(
             paymentMethodID: paymentMethodID, card: card, scenario: entry?.scenario ?? .success,
-            issuerPrefix: String(number.prefix(8)))
+            issuerPrefix: String(number.prefix(8)), passesCardCheck: entry?.passesCardCheck ?? true)
     }
 }
 

@@ -7,6 +7,8 @@ public enum TestCards {
         let scenario: TestScenario
         let funding: String
         let country: String
+        /// False for the decline cards Stripe refuses to attach to a customer.
+        let passesCardCheck: Bool
     }
 
     public static let declined = "Your card was declined."
@@ -14,7 +16,10 @@ public enum TestCards {
     static let byNumber: [String: Entry] = {
         var table: [String: Entry] = [:]
         func add(_ number: String, _ scenario: TestScenario, funding: String = "credit", country: String = "US") {
-            table[number] = Entry(number: number, scenario: scenario, funding: funding, country: country)
+            var passesCardCheck = true
+            if case .decline = scenario { passesCardCheck = attachableDeclines.contains(number) }
+            table[number] = Entry(number: number, scenario: scenario, funding: funding, country: country,
+                                  passesCardCheck: passesCardCheck)
         }
         add("4242424242424242", .success)
         add("4000056655665556", .success, funding: "debit")
@@ -54,6 +59,20 @@ public enum TestCards {
         add("4000000000001976", .dispute(reason: "general", status: .warningNeedsResponse))
         return table
     }()
+
+    /// The decline cards that still attach to a customer ("Attaching this card to a Customer object succeeds, but
+    /// attempts to charge the customer fail"); every other decline card fails the check at attachment.
+    static let attachableDeclines: Set<String> = ["4000000000000341"]
+
+    /// The entries by what a saved card keeps of its number: the first eight digits and the last four. Distinct
+    /// for every test card (a test checks it).
+    static let byTruncatedNumber: [String: Entry] = {
+        var table: [String: Entry] = [:]
+        for (number, entry) in byNumber { table[truncated(number)] = entry }
+        return table
+    }()
+
+    static func truncated(_ number: String) -> String { String(number.prefix(8)) + "…" + String(number.suffix(4)) }
 
     /// Token and PaymentMethod names (without the `tok_` / `pm_card_` prefix) to card numbers.
     static let byName: [String: String] = [

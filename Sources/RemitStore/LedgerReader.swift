@@ -18,6 +18,10 @@ public struct LedgerReader: Sendable {
         ).map(Customer.init(row:))
     }
 
+    public func paymentMethod(_ id: String) async throws -> PaymentMethod? {
+        try await PaymentMethodRows.find(id, account: accountID, on: connection)
+    }
+
     /// True when the customer existed and was deleted (Stripe still answers `deleted: true` for it).
     public func isDeleted(_ id: String, object: String) async throws -> Bool {
         try await connection.queryFirst(

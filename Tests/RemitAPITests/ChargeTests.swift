@@ -207,24 +207,3 @@ struct ChargeTests {
         }
     }
 }
-
-struct PaymentMethodTests {
-    @Test(arguments: TestEngine.available)
-    func tokensAndTestPaymentMethodsBecomeNewObjects(engine: TestEngine) async throws {
-        let app = try await RemitTestApp.make(engine)
-        try await app.test { client in
-            let merchant = try await client.createMerchant(adminKey: app.adminKey)
-            let byToken = try await client.post("/v1/charges", [
-                ("amount", "1000"), ("currency", "usd"), ("source", "tok_visa"),
-            ], key: merchant.key)
-            let card = try #require(byToken["payment_method"] as? String)
-            #expect(card.hasPrefix("card_"))
-            #expect((byToken["source"] as? [String: Any])?["id"] as? String == card)
-            let byMethod = try await client.post("/v1/charges", [
-                ("amount", "1000"), ("currency", "usd"), ("payment_method", "pm_card_mastercard"),
-            ], key: merchant.key)
-            let method = try #require(byMethod["payment_method"] as? String)
-            #expect(method.hasPrefix("pm_") && method != "pm_card_mastercard")
-        }
-    }
-}

@@ -36,7 +36,8 @@ struct EtlWarehouseTests {
             let price = try await client.post("/v1/prices", [("product", product.id), ("currency", "usd"),
                                                              ("unit_amount", "1500"), ("recurring[interval]", "month")],
                                               key: merchant.key)
-            let customer = try await client.post("/v1/customers", [("email", "s@example.com"), ("payment_method", "pm_card_visa")],
+            let customer = try await client.post("/v1/customers", [("email", "s@example.com"), ("payment_method", "pm_card_visa"),
+                                                                      ("invoice_settings[default_payment_method]", "pm_card_visa")],
                                                  key: merchant.key)
             let subscription = try await client.post("/v1/subscriptions", [("customer", customer.id), ("items[0][price]", price.id)],
                                                      key: merchant.key)

@@ -17,6 +17,7 @@ struct SubscriptionTests {
             #expect((price["recurring"] as? [String: Any])?["interval"] as? String == "month")
             let customer = try await client.post("/v1/customers", [
                 ("email", "sub@example.com"), ("payment_method", "pm_card_visa"),
+                ("invoice_settings[default_payment_method]", "pm_card_visa"),
             ], key: merchant.key)
             let subscription = try await client.post("/v1/subscriptions", [
                 ("customer", customer.id), ("items[0][price]", price.id), ("items[0][quantity]", "2"),
@@ -47,8 +48,11 @@ struct SubscriptionTests {
                 ("product_data[name]", "Basic"), ("currency", "eur"), ("unit_amount", "900"),
                 ("recurring[interval]", "year"),
             ], key: merchant.key)
-            let customer = try await client.post("/v1/customers", [("payment_method", "pm_card_chargeDeclined")],
-                                                 key: merchant.key)
+            // 4000000000000341 attaches to a customer and declines when charged.
+            let customer = try await client.post("/v1/customers", [
+                ("payment_method", "pm_card_chargeCustomerFail"),
+                ("invoice_settings[default_payment_method]", "pm_card_chargeCustomerFail"),
+            ], key: merchant.key)
             let subscription = try await client.post("/v1/subscriptions", [
                 ("customer", customer.id), ("items[0][price]", price.id),
             ], key: merchant.key)

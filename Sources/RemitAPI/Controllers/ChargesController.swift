@@ -124,16 +124,13 @@ struct ChargesController {
             if let object = try card.string("object"), object != "card" {
                 throw StripeError.invalid("source[object]", "Invalid source object: must be card")
             }
-            let number = try card.requiredString("number", maxLength: 30)
-            guard let month = try card.int("exp_month") else { throw StripeError.missing("source[exp_month]") }
-            guard let year = try card.int("exp_year") else { throw StripeError.missing("source[exp_year]") }
-            let cvc = try card.string("cvc", maxLength: 4)
+            let details = try CardDetailsForm.read(&card)
             for ignored in ["name", "address_line1", "address_line2", "address_city", "address_state", "address_zip",
                             "address_country", "currency"] {
                 _ = try card.string(ignored, maxLength: 500)
             }
             try card.finish()
-            source = .rawCard(number: number, expMonth: month, expYear: year, cvc: cvc)
+            source = details
         } else if let id = try reader.string("source", maxLength: 255), !id.isEmpty {
             source = .reference(id)
         } else {

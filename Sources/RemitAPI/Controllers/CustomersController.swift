@@ -24,18 +24,14 @@ struct CustomersController {
         fields.phone = try reader.string("phone", maxLength: 20)
         fields.address = try reader.stringHash("address", allowed: addressFields)
         fields.metadata = try reader.metadata()
-        if let method = try reader.string("payment_method", maxLength: 255), !method.isEmpty {
-            fields.defaultPaymentMethod = method
-        }
+        fields.paymentMethodToAttach = try reader.string("payment_method", maxLength: 255).nonEmpty
         if var settings = try reader.hash("invoice_settings") {
             if let method = try settings.string("default_payment_method", maxLength: 255) {
                 fields.defaultPaymentMethod = method
             }
             try settings.finish()
         }
-        if let source = try reader.string("source", maxLength: 255), !source.isEmpty {
-            fields.defaultPaymentMethod = source
-        }
+        fields.defaultSource = try reader.string("source", maxLength: 255).nonEmpty
         _ = try reader.string("tax_exempt", maxLength: 10)
         _ = try reader.array("preferred_locales")
         return fields

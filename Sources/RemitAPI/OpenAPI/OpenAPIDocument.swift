@@ -40,6 +40,10 @@ enum OpenAPIDocument {
     static let address: Schema = .hash([("line1", .string), ("line2", .string), ("city", .string),
                                         ("state", .string), ("postal_code", .string), ("country", .string)])
 
+    static let billingDetails: Schema = .hash([("name", .string), ("email", .string), ("phone", .string),
+                                               ("address", address)])
+    static let redisplay: Schema = .choice(["always", "limited", "unspecified"])
+
     static let operations: [Operation] = [
         Operation(method: "post", path: "/v1/accounts", summary: "Create a merchant account (platform key)",
                   body: [("type", .choice(["standard", "express", "custom"])), ("country", .string), ("email", .string),
@@ -57,6 +61,28 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/v1/customers/{id}", summary: "Update a customer",
                   body: [("email", .string), ("name", .string), ("description", .string), ("metadata", .metadata)]),
         Operation(method: "delete", path: "/v1/customers/{id}", summary: "Delete a customer"),
+        Operation(method: "post", path: "/v1/payment_methods", summary: "Create a card PaymentMethod",
+                  body: [("type", .choice(["card"])),
+                         ("card", .hash([("number", .string), ("exp_month", .integer), ("exp_year", .integer),
+                                         ("cvc", .string), ("token", .string)])),
+                         ("billing_details", billingDetails), ("allow_redisplay", redisplay),
+                         ("metadata", .metadata)] + expand,
+                  required: ["type"]),
+        Operation(method: "get", path: "/v1/payment_methods", summary: "List PaymentMethods",
+                  query: list + [("customer", .string), ("type", .string)]),
+        Operation(method: "get", path: "/v1/payment_methods/{id}", summary: "Retrieve a PaymentMethod", query: expand),
+        Operation(method: "post", path: "/v1/payment_methods/{id}", summary: "Update an attached PaymentMethod",
+                  body: [("billing_details", billingDetails),
+                         ("card", .hash([("exp_month", .integer), ("exp_year", .integer)])),
+                         ("allow_redisplay", redisplay), ("metadata", .metadata)] + expand),
+        Operation(method: "post", path: "/v1/payment_methods/{id}/attach", summary: "Attach a PaymentMethod to a customer",
+                  body: [("customer", .string)] + expand, required: ["customer"]),
+        Operation(method: "post", path: "/v1/payment_methods/{id}/detach", summary: "Detach a PaymentMethod for good",
+                  body: expand),
+        Operation(method: "get", path: "/v1/customers/{id}/payment_methods", summary: "List a customer's PaymentMethods",
+                  query: list + [("type", .string), ("allow_redisplay", redisplay)]),
+        Operation(method: "get", path: "/v1/customers/{id}/payment_methods/{payment_method}",
+                  summary: "Retrieve a customer's PaymentMethod", query: expand),
         Operation(method: "post", path: "/v1/charges", summary: "Create a charge",
                   body: [("amount", .integer), ("currency", .string), ("source", .string), ("payment_method", .string),
                          ("customer", .string), ("description", .string), ("capture", .boolean),
@@ -170,8 +196,8 @@ enum OpenAPIDocument {
 
     static func operation(_ operation: Operation) -> JSONValue {
         var parameters: [JSONValue] = []
-        if operation.path.contains("{id}") {
-            parameters.append(.object([("name", .string("id")), ("in", .string("path")), ("required", .bool(true)),
+        for name in ["id", "payment_method"] where operation.path.contains("{\(name)}") {
+            parameters.append(.object([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)),
                                        ("schema", Schema.string.json)]))
         }
         for (name, schema) in operation.query {

@@ -34,4 +34,15 @@ public struct Card: Sendable, Equatable {
         default: "Unknown"
         }
     }
+
+    /// A PaymentMethod's `card.display_brand`: the brand to show the cardholder, in snake case.
+    public var paymentMethodDisplayBrand: String {
+        switch brand {
+        case "amex": "american_express"
+        case "diners": "diners_club"
+        case "unionpay": "union_pay"
+        case "visa", "mastercard", "discover", "jcb", "cartes_bancaires": brand
+        default: "other"
+        }
+    }
 }

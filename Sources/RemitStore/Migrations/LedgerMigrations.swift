@@ -16,5 +16,6 @@ public enum LedgerMigrations {
         Migration0011Retention.migration,
         Migration0012MoneyOnce.migration,
         Migration0013Keys.migration,
+        Migration0014PaymentMethods.migration,
     ]
 }

@@ -141,17 +141,14 @@ extension LedgerTransaction {
             subscription.cancelAtPeriodEnd = cancel
         }
         if let method = update.defaultPaymentMethod, method != subscription.defaultPaymentMethod {
-            if !method.isEmpty { _ = try ledger.processor.resolve(.reference(method), param: "default_payment_method") }
+            if !method.isEmpty {
+                _ = try await paymentCard(.reference(method), customerID: subscription.customerID,
+                                          param: "default_payment_method")
+            }
             previous.append(("default_payment_method", .optional(subscription.defaultPaymentMethod)))
             subscription.defaultPaymentMethod = method.isEmpty ? nil : method
         }
-        if let metadata = update.metadata {
-            let merged = try metadata.applied(to: subscription.metadata)
-            if merged != subscription.metadata {
-                previous.append(("metadata", subscription.metadata.json))
-                subscription.metadata = merged
-            }
-        }
+        try update.metadata?.apply(to: &subscription.metadata, recordingIn: &previous)
         guard !previous.isEmpty else { return subscription }
         try await save(subscription, from: found)
         try await emit("customer.subscription.updated", try await subscriptionJSON(subscription), id: id,

@@ -21,7 +21,8 @@ extension LedgerTransaction {
             throw StripeError(type: .invalidRequest, code: "parameter_missing",
                               message: "Must provide source or customer.", param: "source")
         }
-        var card = try ledger.processor.resolve(instrument, param: request.instrumentParam)
+        let payment = try await paymentCard(instrument, customerID: request.customerID, param: request.instrumentParam)
+        var card = payment.card
         // Flow 1: the risk check comes first; a block never reaches the network.
         let risk = try await assessRisk(request, card: card, customer: customer)
         if let country = risk.cardCountry { card.card.country = country }
@@ -56,6 +57,7 @@ extension LedgerTransaction {
             try await openReview(on: &charge, ipAddress: request.signals.ipAddress)
         }
         try await ChargeRows.insert(charge, on: connection)
+        if let saved = payment.saved, decline == nil { try await spendIfUnattached(saved) }
         try await risk.record(charge.id, charge.status == .succeeded)
         let rendered = charge.json().rendered()
         try await emit(decline == nil ? "charge.succeeded" : "charge.failed", .raw(rendered), id: charge.id)
@@ -171,13 +173,7 @@ extension LedgerTransaction {
             previous.append(("customer", .null))
             charge.customerID = customerID
         }
-        if let metadata = update.metadata {
-            let merged = try metadata.applied(to: charge.metadata)
-            if merged != charge.metadata {
-                previous.append(("metadata", charge.metadata.json))
-                charge.metadata = merged
-            }
-        }
+        try update.metadata?.apply(to: &charge.metadata, recordingIn: &previous)
         guard charge != before else { return charge }
         try await ChargeRows.update(charge, from: before, on: connection)
         try await emit("charge.updated", charge.json(), id: charge.id, previous: .object(previous))
@@ -198,25 +194,5 @@ public struct ChargeUpdate: Sendable {
         self.receiptEmail = receiptEmail
         self.customerID = customerID
         self.metadata = metadata
-    }
-}
-
-/// A metadata change as Stripe applies it: keys set, keys unset with "", or everything cleared.
-public struct MetadataUpdate: Sendable {
-    public var clearAll: Bool
-    public var entries: [(key: String, value: String)]
-
-    public init(clearAll: Bool = false, entries: [(key: String, value: String)] = []) {
-        self.clearAll = clearAll
-        self.entries = entries
-    }
-
-    public func applied(to metadata: Metadata) throws(StripeError) -> Metadata {
-        var result = clearAll ? Metadata() : metadata
-        for (key, value) in entries { result.set(key, value) }
-        guard result.entries.count <= Metadata.keysMax else {
-            throw StripeError.invalid("metadata", "Invalid metadata: metadata cannot have more than \(Metadata.keysMax) keys.")
-        }
-        return result
     }
 }

@@ -10,17 +10,27 @@ public struct CustomerFields: Sendable {
     public var phone: String?
     /// `address[…]` as a JSON object text.
     public var address: String?
+    /// `payment_method`: a PaymentMethod to attach (a named test one, `pm_card_visa`, is minted and attached).
+    public var paymentMethodToAttach: String?
+    /// `invoice_settings[default_payment_method]`: a PaymentMethod attached to the customer (or the one attached by
+    /// this request, named as it was in `payment_method`); "" unsets it.
     public var defaultPaymentMethod: String?
+    /// `source`: a token or card the customer is charged with when a charge names no source (kept in the same
+    /// column until customer sources are stored objects).
+    public var defaultSource: String?
     public var metadata: MetadataUpdate?
 
     public init(email: String? = nil, name: String? = nil, description: String? = nil, phone: String? = nil,
-                address: String? = nil, defaultPaymentMethod: String? = nil, metadata: MetadataUpdate? = nil) {
+                address: String? = nil, paymentMethodToAttach: String? = nil, defaultPaymentMethod: String? = nil,
+                defaultSource: String? = nil, metadata: MetadataUpdate? = nil) {
         self.email = email
         self.name = name
         self.description = description
         self.phone = phone
         self.address = address
+        self.paymentMethodToAttach = paymentMethodToAttach
         self.defaultPaymentMethod = defaultPaymentMethod
+        self.defaultSource = defaultSource
         self.metadata = metadata
     }
 }
@@ -28,7 +38,8 @@ public struct CustomerFields: Sendable {
 extension LedgerTransaction {
     public func createCustomer(_ fields: CustomerFields) async throws -> Customer {
         var customer = Customer(id: ledger.ids("cus"), accountID: accountID, created: now, livemode: context.livemode)
-        _ = try await apply(fields, to: &customer)
+        let attached = try await attachRequested(fields, to: customer)
+        _ = try await apply(fields, to: &customer, attached: attached?.method)
         try await connection.execute("""
             INSERT INTO customers (id, account_id, created, email, name, description, phone, address,
                 default_payment_method, balance, metadata, deleted, livemode)
@@ -37,12 +48,19 @@ extension LedgerTransaction {
                 \(customer.balance), \(customer.metadata.storageText), 0, \(customer.livemode))
             """)
         try await emit("customer.created", customer.json, id: customer.id)
+        if let attached, attached.attachedNow {
+            try await emit("payment_method.attached", attached.method.json, id: attached.method.id)
+        }
         return customer
     }
 
     public func updateCustomer(_ id: String, _ fields: CustomerFields) async throws -> Customer {
         guard var customer = try await reader.customer(id) else { throw StripeError.noSuch("customer", id) }
-        let previous = try await apply(fields, to: &customer)
+        let attached = try await attachRequested(fields, to: customer)
+        if let attached, attached.attachedNow {
+            try await emit("payment_method.attached", attached.method.json, id: attached.method.id)
+        }
+        let previous = try await apply(fields, to: &customer, attached: attached?.method)
         guard !previous.isEmpty else { return customer }
         try await connection.execute("""
             UPDATE customers SET email = \(customer.email), name = \(customer.name),
@@ -66,8 +84,20 @@ extension LedgerTransaction {
         return customer
     }
 
-    /// Applies fields; returns the previous values of what changed (for `previous_attributes`).
-    private func apply(_ fields: CustomerFields, to customer: inout Customer) async throws -> [(String, JSONValue)] {
+    /// Attaches the PaymentMethod of `payment_method`, if any (before the customer's row exists, for a new one).
+    private func attachRequested(_ fields: CustomerFields, to customer: Customer) async throws
+        -> (method: PaymentMethod, attachedNow: Bool)?
+    {
+        guard let reference = fields.paymentMethodToAttach else { return nil }
+        return try await attach(reference, param: "payment_method", to: customer.id)
+    }
+
+    /// Applies fields; returns the previous values of what changed (for `previous_attributes`). `attached` is the
+    /// PaymentMethod this request attached, which `invoice_settings[default_payment_method]` may name as it was
+    /// named in `payment_method`.
+    private func apply(_ fields: CustomerFields, to customer: inout Customer, attached: PaymentMethod?) async throws
+        -> [(String, JSONValue)]
+    {
         var previous: [(String, JSONValue)] = []
         func set(_ name: String, _ value: String?, _ keyPath: WritableKeyPath<Customer, String?>) {
             guard let value else { return }
@@ -84,20 +114,42 @@ extension LedgerTransaction {
             previous.append(("address", customer.address.map { .raw($0) } ?? .null))
             customer.address = address.isEmpty ? nil : address
         }
-        if let method = fields.defaultPaymentMethod, method != customer.defaultPaymentMethod {
-            if !method.isEmpty {
-                _ = try ledger.processor.resolve(.reference(method), param: "invoice_settings[default_payment_method]")
-            }
+        var newDefault: String?
+        if let source = fields.defaultSource {
+            _ = try ledger.processor.resolve(.reference(source), param: "source")
+            newDefault = source
+        }
+        if let reference = fields.defaultPaymentMethod {
+            newDefault = try await attachedPaymentMethodID(
+                reference, of: customer.id, attached: attached.flatMap { method in
+                    fields.paymentMethodToAttach.map { ($0, method) }
+                })
+        }
+        if let method = newDefault, method != (customer.defaultPaymentMethod ?? "") {
             previous.append(("invoice_settings", .object([("default_payment_method", .optional(customer.defaultPaymentMethod))])))
             customer.defaultPaymentMethod = method.isEmpty ? nil : method
         }
-        if let update = fields.metadata {
-            let merged = try update.applied(to: customer.metadata)
-            if merged != customer.metadata {
-                previous.append(("metadata", customer.metadata.json))
-                customer.metadata = merged
-            }
-        }
+        try fields.metadata?.apply(to: &customer.metadata, recordingIn: &previous)
         return previous
+    }
+
+    /// The id `invoice_settings[default_payment_method]` names: one of the customer's attached PaymentMethods, the
+    /// one this request attached, or "" to unset.
+    private func attachedPaymentMethodID(_ reference: String, of customerID: String,
+                                         attached: (reference: String, method: PaymentMethod)?)
+        async throws -> String
+    {
+        let param = "invoice_settings[default_payment_method]"
+        if reference.isEmpty { return "" }
+        if let attached, reference == attached.reference || reference == attached.method.id { return attached.method.id }
+        guard Self.isSavedPaymentMethodID(reference),
+              let method = try await PaymentMethodRows.find(reference, account: accountID, on: connection),
+              method.state == .attached, method.customerID == customerID
+        else {
+            throw StripeError(type: .invalidRequest, code: "resource_missing",
+                              message: "The customer does not have a payment method with the ID \(reference). The payment method must be attached to the customer.",
+                              param: param)
+        }
+        return method.id
     }
 }

@@ -7,6 +7,7 @@ public struct ListQuery: Sendable {
         case customers, charges, refunds, events, accounts, disputes, products, prices, subscriptions, reviews
         case balanceTransactions = "balance_transactions"
         case webhookEndpoints = "webhook_endpoints"
+        case paymentMethods = "payment_methods"
     }
 
     public var table: Table
@@ -49,6 +50,7 @@ enum ListPager {
     /// Column names come from `ListQuery` callers (constants in the API layer), never from requests.
     static let allowedColumns: Set<String> = [
         "customer_id", "charge_id", "type", "email", "source_id", "currency", "product_id", "status", "active", "deleted",
+        "allow_redisplay",
     ]
 
     static func page(_ query: ListQuery, accountID: String, on connection: any SQLConnection) async throws -> ListPage {

@@ -33,12 +33,14 @@ extension LedgerTransaction {
 /// The tables whose rows change state under ``LedgerTransaction/lockedRow(_:_:lock:_:)``.
 enum LockedTable: String {
     case disputes, reviews, subscriptions
+    case paymentMethods = "payment_methods"
 
     var noun: String {
         switch self {
         case .disputes: "dispute"
         case .reviews: "review"
         case .subscriptions: "subscription"
+        case .paymentMethods: "PaymentMethod"
         }
     }
 }
