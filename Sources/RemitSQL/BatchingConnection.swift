@@ -6,6 +6,9 @@ import Synchronization
 /// - `execute` of an `INSERT` is queued (its row count is not reported: callers of inserts ignore it).
 /// - Any `query`, and any other `execute`, first sends what is queued, so every statement still sees
 ///   the transaction's earlier writes, and writes to one row keep their order.
+/// - A second insert into a table that already has one queued first sends the queue: PostgreSQL runs the parts of
+///   one statement in no set order, so two rows of one table (two events of one request) would take their
+///   identity `seq` out of the order they were written in.
 /// - ``flush()`` runs before commit.
 /// On PostgreSQL several queued inserts go as one statement of data-modifying CTEs
 /// (`WITH w0 AS (INSERT … RETURNING 1), w1 AS (…) INSERT …`: each runs exactly once, to completion);
@@ -28,7 +31,9 @@ public final class BatchingConnection: SQLConnection {
 
     @discardableResult
     public func execute(_ sql: SQL) async throws(DatabaseError) -> Int {
-        if sql.isInsert {
+        if let table = sql.insertTarget {
+            let queuedForTable = pending.withLock { queue in queue.contains { $0.insertTarget == table } }
+            if queuedForTable { try await flush() }
             pending.withLock { $0.append(sql) }
             return 1
         }
@@ -90,9 +95,18 @@ public final class BatchingConnection: SQLConnection {
 }
 
 extension SQL {
-    /// Whether the statement is an `INSERT` (and so can be queued by ``BatchingConnection``).
-    var isInsert: Bool {
-        guard case .text(let head)? = pieces.first else { return false }
-        return head.drop { $0 == " " || $0 == "\n" }.prefix(6).uppercased() == "INSERT"
+    /// The table of an `INSERT INTO <table>` (which ``BatchingConnection`` may queue), or nil for any other statement.
+    var insertTarget: String? {
+        // The text before the first bound value (raw interpolations, such as a table's name, are text too).
+        var head = ""
+        for piece in pieces {
+            guard case .text(let text) = piece else { break }
+            head += text
+            if head.utf8.count > 200 { break }
+        }
+        let words = head.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "(" }).prefix(3)
+        guard words.count == 3, words[words.startIndex].uppercased() == "INSERT",
+              words[words.startIndex + 1].uppercased() == "INTO" else { return nil }
+        return String(words[words.startIndex + 2])
     }
 }

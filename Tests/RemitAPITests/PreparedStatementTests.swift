@@ -48,32 +48,65 @@ struct PreparedStatementTests {
         try await app.test { _ in
             let database = app.runtime.store.database
             _ = try await database.write { connection in
-                try await connection.execute("CREATE TABLE prepared_batch (k TEXT PRIMARY KEY, v BIGINT NOT NULL)")
+                for table in 0..<4 {
+                    try await connection.execute("CREATE TABLE prepared_batch\(raw: String(table)) (k TEXT PRIMARY KEY, v BIGINT NOT NULL)")
+                }
             }
             for round in 0..<7 {
                 let prepared = try await database.write { base in
                     let connection = BatchingConnection(base)
                     for part in 0..<3 {
                         try await connection.execute(.prepared(
-                            "INSERT INTO prepared_batch (k, v) VALUES (\("r\(round)p\(part)"), \(Int64(part)))"))
+                            "INSERT INTO prepared_batch\(raw: String(part)) (k, v) VALUES (\("r\(round)"), \(Int64(part)))"))
                     }
                     try await connection.execute(.prepared(
-                        "INSERT INTO prepared_batch (k, v) VALUES (\("r\(round)p3"), 3) ON CONFLICT (k) DO NOTHING"))
+                        "INSERT INTO prepared_batch3 (k, v) VALUES (\("r\(round)"), 3) ON CONFLICT (k) DO NOTHING"))
                     try await connection.flush()
                     guard base.dialect == .postgres else { return Int64(0) }
                     // The connection that ran the batch keeps the combined text prepared.
                     return try await base.queryFirst("""
                         SELECT COUNT(*) AS c FROM pg_prepared_statements
-                        WHERE name LIKE 'remit\\_%' AND statement LIKE 'WITH w0 AS (INSERT INTO prepared_batch%'
+                        WHERE name LIKE 'remit\\_%' AND statement LIKE 'WITH w0 AS (INSERT INTO prepared_batch0%'
                         """)?.int("c") ?? 0
                 }
                 if engine == .postgres { #expect(prepared == 1) }
             }
             let count = try await database.read { connection in
-                try await connection.queryFirst("SELECT COUNT(*) AS c, SUM(v) AS s FROM prepared_batch")
+                try await connection.queryFirst("""
+                    SELECT COUNT(*) AS c, SUM(v) AS s FROM (SELECT v FROM prepared_batch0 UNION ALL
+                        SELECT v FROM prepared_batch1 UNION ALL SELECT v FROM prepared_batch2 UNION ALL
+                        SELECT v FROM prepared_batch3) AS every
+                    """)
             }
             #expect(count?.int("c") == 28)
             #expect(count?.int("s") == 42, "0 + 1 + 2 + 3 in each of 7 rounds")
+        }
+    }
+
+    /// Rows of one table written in one transaction take their identity in the order they were written (the events
+    /// of one request list in the order they were emitted), however the inserts were queued.
+    @Test(arguments: TestEngine.available)
+    func insertsIntoOneTableKeepTheirOrder(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { _ in
+            let database = app.runtime.store.database
+            let serial = engine == .postgres ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+            _ = try await database.write { connection in
+                try await connection.execute("CREATE TABLE ordered_rows (seq \(raw: serial), k TEXT NOT NULL)")
+                try await connection.execute("CREATE TABLE other_rows (k TEXT NOT NULL)")
+            }
+            _ = try await database.write { base in
+                let connection = BatchingConnection(base)
+                for index in 0..<6 {
+                    try await connection.execute(.prepared("INSERT INTO ordered_rows (k) VALUES (\("k\(index)"))"))
+                    try await connection.execute(.prepared("INSERT INTO other_rows (k) VALUES (\("k\(index)"))"))
+                }
+                try await connection.flush()
+            }
+            let keys = try await database.read { connection in
+                try await connection.query("SELECT k FROM ordered_rows ORDER BY seq").map { $0.string("k") }
+            }
+            #expect(keys == (0..<6).map { "k\($0)" })
         }
     }
 
