@@ -21,6 +21,7 @@ public enum APIRouter {
         APIKeysController(endpoint: endpoint, cache: keyCache).register(on: router)
         CustomersController(endpoint: endpoint).register(on: router)
         PaymentMethodsController(endpoint: endpoint).register(on: router)
+        PaymentIntentsController(endpoint: endpoint, metrics: metrics, alerts: alerts).register(on: router)
         ChargesController(endpoint: endpoint, metrics: metrics, alerts: alerts, fraud: fraud).register(on: router)
         RefundsController(endpoint: endpoint).register(on: router)
         BalanceController(endpoint: endpoint, ledger: ledger).register(on: router)

@@ -237,6 +237,7 @@ public func buildApplication(_ runtime: RemitRuntime, logger: Logger) -> some Ap
                      interval: runtime.configuration.apiLogFlushInterval, logger: logger),
         IdempotencyPruner(ledger: runtime.ledger, ready: runtime.ready,
                           retention: runtime.configuration.idempotencyRetention, logger: logger),
+        AuthorizationExpiry(ledger: runtime.ledger, ready: runtime.ready, logger: logger),
         fraudWatcher, scheduler,
         FraudDriftMonitor(ledger: runtime.ledger, registry: runtime.metrics.registry, ready: runtime.ready,
                           interval: .seconds(300), logger: logger),

@@ -20,6 +20,8 @@ public struct StripeError: Error, Sendable, Equatable {
     public var declineCode: String?
     /// The failed charge's id, for card errors.
     public var charge: String?
+    /// Objects the envelope carries whole: `payment_intent` (an intent's errors), `payment_method` (its card errors).
+    public var embedded: [(name: String, object: JSONValue)] = []
 
     /// A domain error.
     public init(type: Kind, code: String? = nil, message: String, param: String? = nil,
@@ -42,9 +44,15 @@ public struct StripeError: Error, Sendable, Equatable {
     public static func == (lhs: StripeError, rhs: StripeError) -> Bool {
         lhs.httpStatus == rhs.httpStatus && lhs.type == rhs.type && lhs.code == rhs.code && lhs.message == rhs.message
             && lhs.param == rhs.param && lhs.declineCode == rhs.declineCode && lhs.charge == rhs.charge
+            && lhs.embedded.map(\.name) == rhs.embedded.map(\.name)
+            && lhs.embedded.map(\.object) == rhs.embedded.map(\.object)
     }
 
-    public var json: JSONValue {
+    /// The answer's body: `{"error": …}`.
+    public var json: JSONValue { .object([("error", object)]) }
+
+    /// The error object itself, as an intent's `last_payment_error` also shows it.
+    public var object: JSONValue {
         var fields: [(String, JSONValue)] = [("type", .string(type.rawValue))]
         if let code { fields.append(("code", .string(code))) }
         fields.append(("message", .string(message)))
@@ -52,7 +60,8 @@ public struct StripeError: Error, Sendable, Equatable {
         if let declineCode { fields.append(("decline_code", .string(declineCode))) }
         if let charge { fields.append(("charge", .string(charge))) }
         if let code { fields.append(("doc_url", .string("https://docs.stripe.com/error-codes/\(code.replacingUnderscores())"))) }
-        return .object([("error", .object(fields))])
+        for (name, object) in embedded { fields.append((name, object)) }
+        return .object(fields)
     }
 
     // MARK: Common errors

@@ -54,7 +54,8 @@ extension StagedTable {
     static let code = ColumnType.text(dictionary: true)
 
     /// Every table the nightly run extracts (issue #5: payments, customers, subscriptions, disputes, refunds,
-    /// merchants, balance transactions). `seq` is the OLTP row order; `review_id` arrived with the fraud flow.
+    /// merchants, balance transactions). `seq` is the OLTP row order; `review_id` arrived with the fraud flow,
+    /// `payment_intent_id` with PaymentIntents.
     public static let all: [StagedTable] = [
         StagedTable("payment", source: "charges", [
             ("seq", .integer, false), ("id", text, false), ("account_id", code, false), ("created", .time, false),
@@ -69,7 +70,7 @@ extension StagedTable {
             ("outcome_risk_level", code, false), ("outcome_risk_score", .integer, false), ("outcome_reason", code, true),
             ("outcome_seller_message", text, false), ("balance_transaction_id", text, true),
             ("funds_available_immediately", .flag, false), ("metadata", text, false), ("livemode", .flag, false),
-            ("review_id", text, true),
+            ("review_id", text, true), ("payment_intent_id", text, true),
         ]),
         StagedTable("customer", source: "customers", [
             ("seq", .integer, false), ("id", text, false), ("account_id", code, false), ("created", .time, false),
@@ -100,7 +101,7 @@ extension StagedTable {
             ("seq", .integer, false), ("id", text, false), ("account_id", code, false), ("created", .time, false),
             ("charge_id", text, false), ("amount", .integer, false), ("currency", code, false), ("status", code, false),
             ("reason", code, true), ("balance_transaction_id", text, true), ("metadata", text, false),
-            ("livemode", .flag, false),
+            ("livemode", .flag, false), ("payment_intent_id", text, true),
         ]),
         StagedTable("balance_transaction", source: "balance_transactions", [
             ("seq", .integer, false), ("id", text, false), ("account_id", code, false), ("created", .time, false),

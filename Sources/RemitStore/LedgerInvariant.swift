@@ -13,7 +13,40 @@ struct LedgerInvariant: Sendable {
         balancesEqualTheirTransactions, capturedChargesHaveTheirTransaction, refundsHaveTheirTransaction,
         objectsHaveTheirCreationEvent, chargebacksWithdrawOnce, reinstatementsOnlyForWonDisputes,
         refundsAndDisputesWithinTheCapture, refundsWithinTheCharge, transactionsHaveTheirSource,
+        intentsReceivedWhatTheirChargesCaptured, capturableIntentsHoldTheirAuthorization,
     ]
+
+    /// A PaymentIntent's `amount_received` is what its charges captured (at most one can succeed: a unique index),
+    /// and a succeeded intent received something.
+    static let intentsReceivedWhatTheirChargesCaptured = LedgerInvariant(name: "payment intent receipts") { _ in
+        """
+        SELECT p.id, p.status, p.amount_received, COALESCE(t.captured, 0) AS captured
+        FROM payment_intents p
+        LEFT JOIN (SELECT payment_intent_id, CAST(SUM(amount_captured) AS BIGINT) AS captured FROM charges
+                   WHERE payment_intent_id IS NOT NULL AND captured = 1 GROUP BY payment_intent_id) t
+          ON t.payment_intent_id = p.id
+        WHERE COALESCE(t.captured, 0) <> p.amount_received OR (p.status = 'succeeded' AND p.amount_received = 0)
+        """
+    } problem: { row in
+        "payment intent \(row.string("id")) (\(row.string("status"))) received \(row.int("amount_received")) "
+            + "but its charges captured \(row.int("captured"))"
+    }
+
+    /// A PaymentIntent waiting for its capture can capture exactly what its charge holds authorized; any other
+    /// intent can capture nothing.
+    static let capturableIntentsHoldTheirAuthorization = LedgerInvariant(name: "payment intent authorizations") { _ in
+        """
+        SELECT p.id, p.status, p.amount_capturable, COALESCE(c.amount, 0) AS held
+        FROM payment_intents p
+        LEFT JOIN charges c ON c.id = p.latest_charge_id AND c.payment_intent_id = p.id AND c.status = 'succeeded'
+            AND c.captured = 0 AND c.refunded = 0
+        WHERE (p.status = 'requires_capture' AND COALESCE(c.amount, 0) <> p.amount_capturable)
+           OR (p.status <> 'requires_capture' AND p.amount_capturable <> 0)
+        """
+    } problem: { row in
+        "payment intent \(row.string("id")) (\(row.string("status"))) can capture \(row.int("amount_capturable")) "
+            + "but its charge holds \(row.int("held"))"
+    }
 
     /// Every balance equals the sum of its balance transactions' net, and every sum has a balance.
     static let balancesEqualTheirTransactions = LedgerInvariant(name: "balances") { _ in

@@ -22,6 +22,10 @@ public struct LedgerReader: Sendable {
         try await PaymentMethodRows.find(id, account: accountID, on: connection)
     }
 
+    public func paymentIntent(_ id: String) async throws -> PaymentIntent? {
+        try await PaymentIntentRows.find(id, account: accountID, on: connection)
+    }
+
     /// True when the customer existed and was deleted (Stripe still answers `deleted: true` for it).
     public func isDeleted(_ id: String, object: String) async throws -> Bool {
         try await connection.queryFirst(

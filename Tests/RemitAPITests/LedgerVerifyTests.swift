@@ -9,6 +9,7 @@ struct LedgerVerifyTests {
     enum Violation: String, CaseIterable, Sendable {
         case refundsBeyondTheCapture, secondWithdrawal, reinstatementOfAnOpenDispute, secondReinstatement
         case transactionWithoutSource, transactionOfUnknownType
+        case intentReceivingLessThanCaptured, intentCapturingWhatIsNotHeld, secondSuccessfulChargeOfAnIntent
     }
 
     static let cases: [(TestEngine, Violation)] = TestEngine.available.flatMap { engine in
@@ -36,6 +37,15 @@ struct LedgerVerifyTests {
                 ], key: merchant.key)
                 #expect(won["status"] as? String == "won")
             }
+            let received = try await client.post("/v1/payment_intents", [
+                ("amount", "4000"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("confirm", "true"),
+                ("payment_method_types[]", "card"),
+            ], key: merchant.key)
+            let held = try await client.post("/v1/payment_intents", [
+                ("amount", "2500"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("confirm", "true"),
+                ("payment_method_types[]", "card"), ("capture_method", "manual"),
+            ], key: merchant.key)
+            #expect(received["status"] as? String == "succeeded" && held["status"] as? String == "requires_capture")
             let before = try await LedgerVerifier(database: database).verify()
             #expect(before.isConsistent, "\(before.problems)")
 
@@ -66,6 +76,17 @@ struct LedgerVerifyTests {
                 try await Self.insertTransaction(amount: -700, type: "payout", category: "payout",
                                                  source: paid.id, account: merchant.id, database)
                 expected = "(payout) has no source object \(paid.id)"
+            case .intentReceivingLessThanCaptured:
+                try await Self.execute("UPDATE payment_intents SET amount_received = 3900 WHERE id = \(received.id)", database)
+                expected = "payment intent \(received.id) (succeeded) received 3900 but its charges captured 4000"
+            case .intentCapturingWhatIsNotHeld:
+                try await Self.execute("UPDATE payment_intents SET amount_capturable = 2600, amount = 2600 WHERE id = \(held.id)",
+                                       database)
+                expected = "payment intent \(held.id) (requires_capture) can capture 2600 but its charge holds 2500"
+            case .secondSuccessfulChargeOfAnIntent:
+                try await Self.drop("charges_one_success_per_intent", database)
+                try await Self.execute("UPDATE charges SET payment_intent_id = \(received.id) WHERE id = \(paid.id)", database)
+                expected = "payment intent \(received.id) (succeeded) received 4000 but its charges captured 9000"
             }
             let after = try await LedgerVerifier(database: database).verify()
             #expect(!after.isConsistent)
@@ -104,6 +125,10 @@ struct LedgerVerifyTests {
                     \("txn_injected_refund_\(refund)_\(-amount)"), '{}', 0)
                 """)
         }
+    }
+
+    static func execute(_ statement: SQL, _ database: any SQLDatabase) async throws {
+        try await database.write { connection in try await connection.execute(statement) }
     }
 
     /// A store from before the guard: its unique index is gone.

@@ -36,12 +36,8 @@ struct ChargesController {
         let logger = context.logger
         return try await endpoint.write(request, context: context, form: form) { transaction in
             let result = try await transaction.createCharge(charge)
-            // Counted and alerted once committed, off the writer; a replay of the key does neither again.
-            let created = result.charge
-            transaction.afterCommit("charge-outcome") {
-                metrics.charge(outcome: created.outcome.type)
-                if created.outcome.type == "blocked" { Self.alertBlock(created, to: alerts, at: clock.now(), logger: logger) }
-            }
+            Self.reportOutcome(of: result.charge, after: transaction, metrics: metrics, alerts: alerts, clock: clock,
+                               logger: logger)
             if let decline = result.decline {
                 return StoredResponse(status: decline.responseStatus, body: decline.json.rendered())
             }
@@ -50,6 +46,16 @@ struct ChargesController {
             }
             let body = try await Self.render(result.charge, expand, transaction.reader, entry: result.balanceTransaction)
             return StoredResponse(status: 200, body: body.rendered())
+        }
+    }
+
+    /// Counts the charge's outcome and alerts a block, once its transaction has committed (off the writer; a replay
+    /// of the key does neither again).
+    static func reportOutcome(of charge: Charge, after transaction: LedgerTransaction, metrics: APIMetrics,
+                              alerts: AlertQueue?, clock: WallClock, logger: Logger) {
+        transaction.afterCommit("charge-outcome") {
+            metrics.charge(outcome: charge.outcome.type)
+            if charge.outcome.type == "blocked" { alertBlock(charge, to: alerts, at: clock.now(), logger: logger) }
         }
     }
 
@@ -193,7 +199,9 @@ struct ChargesController {
         return try await endpoint.list(request, context, .charges, url: "/v1/charges", expandable: Self.expandable,
             filters: { reader, query in
             if let customer = try reader.string("customer", maxLength: 255) { query.filter("customer_id", equals: customer) }
-            _ = try reader.string("payment_intent", maxLength: 255)
+            if let intent = try reader.string("payment_intent", maxLength: 255) {
+                query.filter("payment_intent_id", equals: intent)
+            }
             _ = try reader.string("transfer_group", maxLength: 255)
         }) { row, expand, ledger in
             try await Self.render(Charge(row: row), expand, ledger)

@@ -17,13 +17,14 @@ struct RefundsController {
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let form = try await endpoint.bodyForm(request, context: context)
         var reader = FormReader(form)
-        guard let chargeID = try reader.string("charge", maxLength: 255), !chargeID.isEmpty else {
-            if let intent = try reader.string("payment_intent", maxLength: 255) {
-                throw StripeError.noSuch("payment_intent", intent, param: "payment_intent")
-            }
-            throw StripeError.missing("charge")
+        let chargeID = try reader.string("charge", maxLength: 255).nonEmpty
+        let intentID = try reader.string("payment_intent", maxLength: 255).nonEmpty
+        if chargeID != nil && intentID != nil {
+            throw StripeError.invalid("payment_intent", "You cannot pass both charge and payment_intent.")
         }
-        var refund = RefundRequest(chargeID: chargeID)
+        guard chargeID != nil || intentID != nil else { throw StripeError.missing("charge") }
+        var refund = RefundRequest(chargeID: chargeID ?? "")
+        refund.paymentIntentID = intentID
         refund.amount = try reader.int("amount")
         if let amount = refund.amount, amount <= 0 {
             throw StripeError.invalid("amount", "Invalid positive integer", code: "parameter_invalid_integer")
@@ -63,7 +64,9 @@ struct RefundsController {
         return try await endpoint.list(request, context, .refunds, url: "/v1/refunds", expandable: Self.expandable,
             filters: { reader, query in
             if let charge = try reader.string("charge", maxLength: 255) { query.filter("charge_id", equals: charge) }
-            _ = try reader.string("payment_intent", maxLength: 255)
+            if let intent = try reader.string("payment_intent", maxLength: 255) {
+                query.filter("payment_intent_id", equals: intent)
+            }
         }) { row, expand, ledger in
             try await Self.render(Refund(row: row), expand, ledger)
         }

@@ -30,6 +30,8 @@ public struct Charge: Sendable, Equatable {
     public var livemode: Bool
     /// The open or closed Review (`prv_…`) of a charge sent to manual review.
     public var reviewID: String? = nil
+    /// The PaymentIntent this charge is an attempt of, if any.
+    public var paymentIntentID: String? = nil
 
     public init(id: String, accountID: String, created: Int64, amount: Int64, amountCaptured: Int64,
                 amountRefunded: Int64, currency: Currency, captured: Bool, paid: Bool, refunded: Bool,
@@ -84,7 +86,7 @@ public struct Charge: Sendable, Equatable {
             ("disputed", .bool(disputed)), ("failure_balance_transaction", .null),
             ("failure_code", .optional(failureCode)), ("failure_message", .optional(failureMessage)),
             ("fraud_details", .object([])), ("livemode", .bool(livemode)), ("metadata", metadata.json),
-            ("on_behalf_of", .null), ("outcome", outcome.json), ("paid", .bool(paid)), ("payment_intent", .null),
+            ("on_behalf_of", .null), ("outcome", outcome.json), ("paid", .bool(paid)), ("payment_intent", .optional(paymentIntentID)),
             ("payment_method", .string(paymentMethodID)),
             ("payment_method_details", .object([
                 ("card", .object([

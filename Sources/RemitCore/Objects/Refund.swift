@@ -11,6 +11,8 @@ public struct Refund: Sendable, Equatable {
     public var balanceTransactionID: String?
     public var metadata: Metadata
     public var livemode: Bool
+    /// The PaymentIntent of the refunded charge, if any.
+    public var paymentIntentID: String? = nil
 
     public init(id: String, accountID: String, created: Int64, chargeID: String, amount: Int64, currency: Currency,
                 status: RefundStatus, reason: String?, balanceTransactionID: String?, metadata: Metadata, livemode: Bool) {
@@ -32,7 +34,7 @@ public struct Refund: Sendable, Equatable {
             ("id", .string(id)), ("object", .string("refund")), ("amount", .int(amount)),
             ("balance_transaction", balanceTransaction ?? .optional(balanceTransactionID)),
             ("charge", charge ?? .string(chargeID)), ("created", .int(created)), ("currency", .string(currency.code)),
-            ("destination_details", .null), ("metadata", metadata.json), ("payment_intent", .null),
+            ("destination_details", .null), ("metadata", metadata.json), ("payment_intent", .optional(paymentIntentID)),
             ("reason", .optional(reason)), ("receipt_number", .null), ("source_transfer_reversal", .null),
             ("status", .string(status.rawValue)), ("transfer_reversal", .null),
         ])

@@ -17,5 +17,6 @@ public enum LedgerMigrations {
         Migration0012MoneyOnce.migration,
         Migration0013Keys.migration,
         Migration0014PaymentMethods.migration,
+        Migration0015PaymentIntents.migration,
     ]
 }

@@ -16,6 +16,10 @@ public struct ChargeRequest: Sendable {
     public var statementDescriptor: String?
     /// What the client knows of the buyer, for the fraud features (Remit's `radar_options[…]` extension).
     public var signals = FraudSignals()
+    /// The PaymentIntent this charge is an attempt of.
+    public var paymentIntentID: String?
+    /// The payment saves its PaymentMethod for the customer (`setup_future_usage`): an unattached one is not spent.
+    public var savesPaymentMethod = false
 
     public init(amount: Int64, currency: Currency, customerID: String? = nil, instrument: PaymentInstrument? = nil,
                 instrumentParam: String = "source", description: String? = nil, metadata: Metadata = Metadata(),

@@ -57,7 +57,7 @@ extension LedgerTransaction {
             try await openReview(on: &charge, ipAddress: request.signals.ipAddress)
         }
         try await ChargeRows.insert(charge, on: connection)
-        if let saved = payment.saved, decline == nil { try await spendIfUnattached(saved) }
+        if let saved = payment.saved, decline == nil, !request.savesPaymentMethod { try await spendIfUnattached(saved) }
         try await risk.record(charge.id, charge.status == .succeeded)
         let rendered = charge.json().rendered()
         try await emit(decline == nil ? "charge.succeeded" : "charge.failed", .raw(rendered), id: charge.id)
@@ -76,7 +76,7 @@ extension LedgerTransaction {
     }
 
     private func makeCharge(_ request: ChargeRequest, card: ResolvedCard, authorization: Authorization) -> Charge {
-        Charge(
+        var charge = Charge(
             id: ledger.ids("ch"), accountID: accountID, created: now, amount: request.amount, amountCaptured: 0,
             amountRefunded: 0, currency: request.currency, captured: false, paid: true, refunded: false,
             disputed: false, status: .succeeded, customerID: request.customerID, description: request.description,
@@ -86,6 +86,8 @@ extension LedgerTransaction {
             declineCode: nil, outcome: authorization.outcome, balanceTransactionID: nil,
             fundsAvailableImmediately: authorization.fundsAvailableImmediately, metadata: request.metadata,
             livemode: context.livemode)
+        charge.paymentIntentID = request.paymentIntentID
+        return charge
     }
 
     /// As Stripe does, a token becomes a new card (`card_…`) and a test PaymentMethod a new PaymentMethod
@@ -114,10 +116,18 @@ extension LedgerTransaction {
         return entry
     }
 
-    /// Captures an uncaptured charge, fully or partly (`amount`).
+    /// Captures an uncaptured charge, fully or partly (`amount`). A PaymentIntent's charge is captured through the
+    /// intent, which keeps its `amount_capturable` and `amount_received` with it.
     public func captureCharge(_ id: String, amount: Int64?) async throws -> ChargeResult {
+        try await captureCharge(id, amount: amount, forIntent: false)
+    }
+
+    func captureCharge(_ id: String, amount: Int64?, forIntent: Bool) async throws -> ChargeResult {
         guard var charge = try await ChargeRows.find(id, account: accountID, on: connection, forUpdate: true) else {
             throw StripeError.noSuch("charge", id)
+        }
+        if let intent = charge.paymentIntentID, !forIntent, !charge.captured {
+            throw Self.chargeOfIntent(charge.id, intent)
         }
         guard charge.status == .succeeded else {
             throw StripeError(type: .invalidRequest, code: "charge_not_capturable",
@@ -194,5 +204,13 @@ public struct ChargeUpdate: Sendable {
         self.receiptEmail = receiptEmail
         self.customerID = customerID
         self.metadata = metadata
+    }
+}
+
+extension LedgerTransaction {
+    /// An uncaptured charge of a PaymentIntent moves only through its intent (capture or cancel).
+    static func chargeOfIntent(_ chargeID: String, _ intentID: String) -> StripeError {
+        StripeError.invalid("charge", "Charge \(chargeID) belongs to PaymentIntent \(intentID): capture or cancel the PaymentIntent instead.",
+                            code: "charge_not_capturable")
     }
 }

@@ -137,9 +137,14 @@ extension LedgerTransaction {
         guard case .reference(let id) = instrument, Self.isSavedPaymentMethodID(id) else {
             return (try ledger.processor.resolve(instrument, param: param), nil)
         }
-        guard let method = try await PaymentMethodRows.find(id, account: accountID, on: connection, forUpdate: true) else {
-            throw StripeError.noSuch("PaymentMethod", id, param: param)
-        }
+        let method = try await usablePaymentMethod(id, customerID: customerID, param: param)
+        return (ledger.processor.resolve(saved: method.savedCard), method)
+    }
+
+    /// The PaymentMethod a payment for `customerID` may use, locked: a saved one that is this customer's or unattached
+    /// and never used, or one minted from a named test PaymentMethod or token.
+    func usablePaymentMethod(_ reference: String, customerID: String?, param: String) async throws -> PaymentMethod {
+        let method = try await savedPaymentMethod(reference, param: param)
         switch method.state {
         case .spent:
             throw Self.spentPaymentMethod(param: param)
@@ -148,7 +153,7 @@ extension LedgerTransaction {
                 ? "The provided PaymentMethod is attached to a Customer. Provide the customer it is attached to."
                 : "The provided PaymentMethod was previously attached to a different Customer.")
         case .attached, .unattached:
-            return (ledger.processor.resolve(saved: method.savedCard), method)
+            return method
         }
     }
 
@@ -162,7 +167,7 @@ extension LedgerTransaction {
 
     /// The PaymentMethod a reference names, locked: a saved one, or a new one minted from a named test
     /// PaymentMethod or token.
-    private func savedPaymentMethod(_ reference: String, param: String) async throws -> PaymentMethod {
+    func savedPaymentMethod(_ reference: String, param: String) async throws -> PaymentMethod {
         if Self.isSavedPaymentMethodID(reference) {
             guard let found = try await PaymentMethodRows.find(reference, account: accountID, on: connection,
                                                                forUpdate: true)

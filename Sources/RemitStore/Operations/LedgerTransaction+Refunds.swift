@@ -3,7 +3,10 @@ import RemitSQL
 
 /// A validated `POST /v1/refunds`.
 public struct RefundRequest: Sendable {
+    /// The charge to refund; empty when `paymentIntentID` names it.
     public var chargeID: String
+    /// `payment_intent`: refund the intent's successful charge.
+    public var paymentIntentID: String?
     public var amount: Int64?
     public var reason: String?
     public var metadata: Metadata
@@ -22,9 +25,32 @@ extension LedgerTransaction {
     /// Refunds part or all of what is left of a charge. A captured charge gets a negative balance
     /// transaction; an uncaptured one has its authorization released (no money moved).
     public func createRefund(_ request: RefundRequest) async throws -> (Refund, Charge) {
-        guard var charge = try await ChargeRows.find(request.chargeID, account: accountID, on: connection, forUpdate: true)
+        try await createRefund(request, forIntent: false)
+    }
+
+    /// - Parameters:
+    ///   - forIntent: the intent releases its own authorization (cancel, expiry).
+    ///   - chargeEvent: `charge.refunded`, or `charge.expired` for an authorization that lapsed.
+    func createRefund(_ request: RefundRequest, forIntent: Bool, chargeEvent: String = "charge.refunded") async throws
+        -> (Refund, Charge)
+    {
+        var chargeID = request.chargeID
+        if let intentID = request.paymentIntentID {
+            guard let intent = try await reader.paymentIntent(intentID) else {
+                throw StripeError.noSuch("payment_intent", intentID, param: "payment_intent")
+            }
+            guard intent.status == .succeeded, let latest = intent.latestChargeID else {
+                throw StripeError.invalid("payment_intent",
+                    "This PaymentIntent (\(intentID)) does not have a successful charge to refund.")
+            }
+            chargeID = latest
+        }
+        guard var charge = try await ChargeRows.find(chargeID, account: accountID, on: connection, forUpdate: true)
         else {
-            throw StripeError.noSuch("charge", request.chargeID, param: "charge")
+            throw StripeError.noSuch("charge", chargeID, param: "charge")
+        }
+        if let intent = charge.paymentIntentID, !forIntent, !charge.captured {
+            throw Self.chargeOfIntent(charge.id, intent)
         }
         guard charge.status == .succeeded else {
             throw StripeError.invalid("charge", "Charge \(charge.id) has a status of \(charge.status.rawValue) and cannot be refunded.",
@@ -62,16 +88,17 @@ extension LedgerTransaction {
             try await LedgerRows.post(entry, on: connection)
             entryID = entry.id
         }
-        let refund = Refund(
+        var refund = Refund(
             id: refundID, accountID: accountID, created: now, chargeID: charge.id, amount: amount,
             currency: charge.currency, status: .succeeded, reason: request.reason, balanceTransactionID: entryID,
             metadata: request.metadata, livemode: context.livemode)
+        refund.paymentIntentID = charge.paymentIntentID
         try await connection.execute("""
             INSERT INTO refunds (id, account_id, created, charge_id, amount, currency, status, reason,
-                balance_transaction_id, metadata, livemode)
+                balance_transaction_id, metadata, livemode, payment_intent_id)
             VALUES (\(refund.id), \(accountID), \(refund.created), \(refund.chargeID), \(refund.amount),
                 \(refund.currency.code), \(refund.status.rawValue), \(refund.reason), \(refund.balanceTransactionID),
-                \(refund.metadata.storageText), \(refund.livemode))
+                \(refund.metadata.storageText), \(refund.livemode), \(refund.paymentIntentID))
             """)
         let previous = JSONValue.object([
             ("amount_refunded", .int(charge.amountRefunded)), ("refunded", .bool(charge.refunded)),
@@ -80,7 +107,7 @@ extension LedgerTransaction {
         charge.amountRefunded += amount
         charge.refunded = charge.amountRefunded == charge.amount
         try await ChargeRows.update(charge, from: before, on: connection)
-        try await emit("charge.refunded", charge.json(), id: charge.id, previous: previous)
+        try await emit(chargeEvent, charge.json(), id: charge.id, previous: previous)
         try await emit("refund.created", refund.json(), id: refund.id)
         return (refund, charge)
     }

@@ -42,10 +42,7 @@ enum PaymentMethodRows {
     static func find(_ id: String, account: String, on connection: any SQLConnection, forUpdate: Bool = false)
         async throws -> PaymentMethod?
     {
-        let lock: SQL = forUpdate ? RowLock.forUpdate(connection) : ""
-        return try await connection.queryFirst(
-            "SELECT * FROM payment_methods WHERE id = \(id) AND account_id = \(account)\(sql: lock)"
-        ).map(PaymentMethod.init(row:))
+        try await RowLock.find(.paymentMethods, id, account: account, on: connection, forUpdate: forUpdate).map(PaymentMethod.init(row:))
     }
 }
 

@@ -12,6 +12,15 @@ enum RowLock {
         connection.dialect == .postgres ? " FOR UPDATE" : ""
     }
 
+    /// The row of `table` with `id` in `account`, or nil; read for a change when `forUpdate` (locked until commit on
+    /// PostgreSQL).
+    static func find(_ table: LockedTable, _ id: String, account: String, on connection: any SQLConnection,
+                     forUpdate: Bool) async throws -> SQLRow? {
+        let lock: SQL = forUpdate ? RowLock.forUpdate(connection) : ""
+        return try await connection.queryFirst(.prepared(
+            "SELECT * FROM \(raw: table.rawValue) WHERE id = \(id) AND account_id = \(account)\(sql: lock)"))
+    }
+
     /// Checks a compare-and-set's outcome: exactly one row changed, or another request changed the state first.
     static func expectOneChanged(_ changed: Int) throws(StripeError) {
         guard changed == 1 else { throw StripeError.lockTimeout }
@@ -22,25 +31,27 @@ extension LedgerTransaction {
     /// The row of `table` with `id` in this account, read for a change (locked until commit on PostgreSQL unless
     /// `lock` is false, a fault a test injects); a missing row is Stripe's `resource_missing` for `noun`.
     func lockedRow<T>(_ table: LockedTable, _ id: String, lock: Bool = true, _ make: (SQLRow) -> T) async throws -> T {
-        let clause: SQL = lock ? RowLock.forUpdate(connection) : ""
-        guard let row = try await connection.queryFirst(
-            "SELECT * FROM \(raw: table.rawValue) WHERE id = \(id) AND account_id = \(accountID)\(sql: clause)")
-        else { throw StripeError.noSuch(table.noun, id) }
+        guard let row = try await RowLock.find(table, id, account: accountID, on: connection, forUpdate: lock) else {
+            throw StripeError.noSuch(table.noun, id)
+        }
         return make(row)
     }
 }
 
 /// The tables whose rows change state under ``LedgerTransaction/lockedRow(_:_:lock:_:)``.
 enum LockedTable: String {
-    case disputes, reviews, subscriptions
+    case charges, disputes, reviews, subscriptions
     case paymentMethods = "payment_methods"
+    case paymentIntents = "payment_intents"
 
     var noun: String {
         switch self {
+        case .charges: "charge"
         case .disputes: "dispute"
         case .reviews: "review"
         case .subscriptions: "subscription"
         case .paymentMethods: "PaymentMethod"
+        case .paymentIntents: "payment_intent"
         }
     }
 }

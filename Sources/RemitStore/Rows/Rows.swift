@@ -52,6 +52,7 @@ extension Charge {
             fundsAvailableImmediately: row.bool("funds_available_immediately"),
             metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
         reviewID = row.optionalString("review_id")
+        paymentIntentID = row.optionalString("payment_intent_id")
     }
 }
 
@@ -73,6 +74,7 @@ extension Refund {
             currency: Currency(row.string("currency")) ?? .usd, status: RefundStatus(rawValue: row.string("status")) ?? .succeeded,
             reason: row.optionalString("reason"), balanceTransactionID: row.optionalString("balance_transaction_id"),
             metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
+        paymentIntentID = row.optionalString("payment_intent_id")
     }
 }
 
