@@ -71,6 +71,8 @@ struct SenderLimitTests {
         // 100 bytes at one every 200 ms: each read is quick, the whole takes 20 s; the attempt's limit is 1 s.
         let receiver = try RawReceiver(body: Array(repeating: UInt8(ascii: "x"), count: 100), interval: .milliseconds(200))
         let sender = Self.sender(totalTimeout: .seconds(1))
+        // The receiver must outlive the attempt: released early, it would close its listener under the sender.
+        defer { withExtendedLifetime(receiver) {} }
         let result = await sender.send(Self.request(receiver.port))
         try await sender.shutdown()
         #expect(result.errorKind == "timeout", "\(result)")
@@ -80,6 +82,7 @@ struct SenderLimitTests {
     @Test func aBodyThatIsNotTextIsKeptAsStorableText() async throws {
         let receiver = try RawReceiver(body: [UInt8(ascii: "a"), 0, 0xFF, UInt8(ascii: "b")], interval: .zero)
         let sender = Self.sender(totalTimeout: .seconds(10))
+        defer { withExtendedLifetime(receiver) {} }
         let result = await sender.send(Self.request(receiver.port))
         try await sender.shutdown()
         #expect(result.succeeded)
