@@ -70,7 +70,7 @@ extension StagedTable {
             ("outcome_risk_level", code, false), ("outcome_risk_score", .integer, false), ("outcome_reason", code, true),
             ("outcome_seller_message", text, false), ("balance_transaction_id", text, true),
             ("funds_available_immediately", .flag, false), ("metadata", text, false), ("livemode", .flag, false),
-            ("review_id", text, true), ("payment_intent_id", text, true),
+            ("review_id", text, true), ("payment_intent_id", text, true), ("three_d_secure", code, true),
         ]),
         StagedTable("customer", source: "customers", [
             ("seq", .integer, false), ("id", text, false), ("account_id", code, false), ("created", .time, false),

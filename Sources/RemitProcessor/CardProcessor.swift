@@ -61,6 +61,10 @@ public struct ResolvedCard: Sendable, Equatable {
     /// Whether the card passes the check before an attachment. Most decline test cards fail it; 4000000000000341
     /// attaches and declines when charged.
     public var passesCardCheck: Bool
+    public var threeDSecure: ThreeDSecureSupport = .notEnrolled
+    /// The payment this card is authorized for, as the issuer sees it (set by the ledger before authorizing): an
+    /// issuer that requires authentication declines a payment without it (`authentication_required`).
+    public var authentication = AuthenticationContext()
 
     public init(paymentMethodID: String, card: Card, scenario: TestScenario, issuerPrefix: String = "",
                 isNamedTestInstrument: Bool = false, passesCardCheck: Bool = true) {

@@ -53,10 +53,12 @@ public struct Simulator: CardProcessor {
 
     public func resolve(saved: SavedCard) -> ResolvedCard {
         let entry = TestCards.byTruncatedNumber[saved.issuerPrefix + "…" + saved.card.last4]
-        return ResolvedCard(
+        var card = ResolvedCard(
             paymentMethodID: saved.paymentMethodID, card: saved.card, scenario: entry?.scenario ?? .success,
             issuerPrefix: saved.issuerPrefix, isNamedTestInstrument: saved.isNamedTestInstrument,
             passesCardCheck: entry?.passesCardCheck ?? true)
+        card.threeDSecure = entry?.threeDSecure ?? .notEnrolled
+        return card
     }
 
     public func checkCard(_ card: ResolvedCard) async -> Authorization.Result {
@@ -68,6 +70,13 @@ public struct Simulator: CardProcessor {
 
     public func authorize(_ card: ResolvedCard, amount: Money) async -> Authorization {
         let score = 5 + Int64(StableHash.fnv1a(card.card.fingerprint + ":\(amount.amount)") % 40)
+        if card.threeDSecure.requiresAuthentication(card.authentication), !card.authentication.authenticated {
+            let outcome = Outcome(type: "issuer_declined", networkStatus: "declined_by_network", riskLevel: "normal",
+                                  riskScore: score, reason: "authentication_required",
+                                  sellerMessage: "The bank returned the decline code `authentication_required`.")
+            return Authorization(result: .declined(code: "authentication_required", declineCode: "authentication_required",
+                                                   message: Self.authenticationRequired), outcome: outcome)
+        }
         let approved = Outcome(type: "authorized", networkStatus: "approved_by_network", riskLevel: "normal",
                                riskScore: score, reason: nil, sellerMessage: "Payment complete.")
         switch card.scenario {
@@ -96,6 +105,8 @@ public struct Simulator: CardProcessor {
         }
     }
 
+    public static let authenticationRequired = "Your card was declined. This transaction requires authentication."
+
     static func number(forReference id: String) -> String? {
         for prefix in ["tok_", "pm_card_", "card_"] where id.hasPrefix(prefix) {
             if let number = TestCards.byName[String(id.dropFirst(prefix.count))] { return number }
@@ -109,9 +120,11 @@ public struct Simulator: CardProcessor {
             brand: CardBrand.of(number), last4: String(number.suffix(4)), expMonth: expMonth, expYear: expYear,
             funding: entry?.funding ?? "credit", country: entry?.country ?? "US",
             fingerprint: fingerprints.fingerprint(ofNumber: number))
-        return ResolvedCard(
+        var resolved = ResolvedCard(
             paymentMethodID: paymentMethodID, card: card, scenario: entry?.scenario ?? .success,
             issuerPrefix: String(number.prefix(8)), passesCardCheck: entry?.passesCardCheck ?? true)
+        resolved.threeDSecure = entry?.threeDSecure ?? .notEnrolled
+        return resolved
     }
 }
 

@@ -9,24 +9,26 @@ public enum TestCards {
         let country: String
         /// False for the decline cards Stripe refuses to attach to a customer.
         let passesCardCheck: Bool
+        let threeDSecure: ThreeDSecureSupport
     }
 
     public static let declined = "Your card was declined."
 
     static let byNumber: [String: Entry] = {
         var table: [String: Entry] = [:]
-        func add(_ number: String, _ scenario: TestScenario, funding: String = "credit", country: String = "US") {
+        func add(_ number: String, _ scenario: TestScenario, funding: String = "credit", country: String = "US",
+                 threeDSecure: ThreeDSecureSupport = .notEnrolled) {
             var passesCardCheck = true
             if case .decline = scenario { passesCardCheck = attachableDeclines.contains(number) }
             table[number] = Entry(number: number, scenario: scenario, funding: funding, country: country,
-                                  passesCardCheck: passesCardCheck)
+                                  passesCardCheck: passesCardCheck, threeDSecure: threeDSecure)
         }
         add("4242424242424242", .success)
         add("4000056655665556", .success, funding: "debit")
         add("5555555555554444", .success)
         add("2223003122003222", .success)
         add("5200828282828210", .success, funding: "debit")
-        add("378282246310005", .success)
+        add("378282246310005", .success, threeDSecure: .notSupported)
         add("371449635398431", .success)
         add("6011111111111117", .success)
         add("3056930009020004", .success)
@@ -54,6 +56,20 @@ public enum TestCards {
         add("4100000000000019", .blocked(riskLevel: "highest"))
         add("4000000000004954", .blocked(riskLevel: "highest"))
         add("4000000000009235", .elevatedRisk)
+        // 3-D Secure (research/payment-intents.md §3).
+        add("4000002500003155", .success, threeDSecure: .unlessSetUp)
+        add("4000002760003184", .success, threeDSecure: .always)
+        add("4000003800000446", .success, threeDSecure: .onSessionOnly)
+        add("4000008260003178", .decline(code: "card_declined", declineCode: "insufficient_funds",
+                                         message: "Your card has insufficient funds."),
+            threeDSecure: .always)
+        add("4000000000003220", .success, threeDSecure: .always)
+        add("4000000000003063", .success, threeDSecure: .always)
+        add("4000008400000027", .success, threeDSecure: .always)
+        add("4000008400001629", .decline(code: "card_declined", declineCode: "card_declined", message: declined),
+            threeDSecure: .always)
+        add("4000000000003055", .success, threeDSecure: .optional)
+        add("4000000032200000", .success, threeDSecure: .optional)
         add("4000000000000259", .dispute(reason: "fraudulent", status: .needsResponse))
         add("4000000000002685", .dispute(reason: "product_not_received", status: .needsResponse))
         add("4000000000001976", .dispute(reason: "general", status: .warningNeedsResponse))
@@ -97,5 +113,11 @@ public enum TestCards {
         "riskLevelHighest": "4000000000004954", "riskLevelElevated": "4000000000009235",
         "createDispute": "4000000000000259", "createDisputeProductNotReceived": "4000000000002685",
         "createDisputeInquiry": "4000000000001976",
+        "authenticationRequiredOnSetup": "4000002500003155", "authenticationRequired": "4000002760003184",
+        "authenticationRequiredSetupForOffSession": "4000003800000446",
+        "authenticationRequiredChargeDeclinedInsufficientFunds": "4000008260003178",
+        "threeDSecure2Required": "4000000000003220", "threeDSecureRequired": "4000000000003063",
+        "threeDSecureRequiredChargeDeclined": "4000008400001629", "threeDSecureOptional": "4000000000003055",
+        "amex_threeDSecureNotSupported": "378282246310005",
     ]
 }

@@ -29,15 +29,13 @@ extension Ledger {
                 let context = OperationContext(accountID: row.string("account_id"), livemode: row.bool("livemode"),
                                                requestID: "", idempotencyKey: nil)
                 let id = row.string("id")
-                let outcome = try await perform(context, idempotency: nil) { transaction in
+                let didExpire = try await perform(context) { transaction in
                     let intent = try await transaction.lockedRow(.paymentIntents, id, PaymentIntent.init(row:))
-                    guard intent.status == .requiresCapture, intent.created < cutoff else {
-                        return StoredResponse(status: 200, body: "")
-                    }
+                    guard intent.status == .requiresCapture, intent.created < cutoff else { return false }
                     _ = try await transaction.cancel(intent, reason: "automatic", expiring: true)
-                    return StoredResponse(status: 200, body: id)
+                    return true
                 }
-                if case .executed(let response) = outcome, !response.body.isEmpty { expiredNow += 1 }
+                if didExpire { expiredNow += 1 }
             }
             expired += expiredNow
             if due.count < Self.authorizationExpiryBatch || expiredNow == 0 { return expired }

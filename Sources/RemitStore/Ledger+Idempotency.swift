@@ -33,11 +33,7 @@ extension Ledger {
         _ context: OperationContext, idempotency: IdempotencyRequest?,
         _ body: @Sendable @escaping (LedgerTransaction) async throws -> StoredResponse
     ) async throws -> WriteOutcome {
-        guard let idempotency else {
-            return .executed(try await transaction { connection in
-                try await body(LedgerTransaction(ledger: self, connection: connection, context: context))
-            })
-        }
+        guard let idempotency else { return .executed(try await perform(context, body)) }
         let scope = context.accountID + "\u{1F}" + idempotency.key
         guard inFlightKeys.insert(scope) else { throw Self.keyInUse(idempotency.key) }
         defer { inFlightKeys.remove(scope) }
@@ -47,6 +43,15 @@ extension Ledger {
             }
         } catch let error as DatabaseError where error.code == .uniqueViolation {
             throw Self.keyInUse(idempotency.key)
+        }
+    }
+
+    /// Runs one write operation as one transaction, with no idempotency key (a background job's, or a page's that
+    /// the customer answers once), and returns what it computed.
+    public func perform<T: Sendable>(_ context: OperationContext,
+                                     _ body: @Sendable @escaping (LedgerTransaction) async throws -> T) async throws -> T {
+        try await transaction { connection in
+            try await body(LedgerTransaction(ledger: self, connection: connection, context: context))
         }
     }
 

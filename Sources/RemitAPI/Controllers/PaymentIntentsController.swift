@@ -47,8 +47,10 @@ struct PaymentIntentsController {
         creation.statementDescriptor = try reader.string("statement_descriptor", maxLength: 22).nonEmpty
         creation.statementDescriptorSuffix = try reader.string("statement_descriptor_suffix", maxLength: 22).nonEmpty
         creation.metadata = try ChargesController.newMetadata(&reader)
-        try Self.paymentMethodOptions(&reader)
-        let confirmation = try Self.confirmation(&reader)
+        let requestThreeDSecure = try Self.paymentMethodOptions(&reader)
+        var confirmation = try Self.confirmation(&reader)
+        confirmation.requestThreeDSecure = requestThreeDSecure
+        confirmation.authenticationBaseURL = Self.baseURL(request)
         if try reader.bool("confirm") == true {
             creation.confirmation = confirmation
         } else {
@@ -80,7 +82,8 @@ struct PaymentIntentsController {
             confirmation.captureMethod = PaymentIntent.CaptureMethod(rawValue: method)
         }
         confirmation.receiptEmail = try reader.string("receipt_email", maxLength: 800)
-        try Self.paymentMethodOptions(&reader)
+        confirmation.requestThreeDSecure = try Self.paymentMethodOptions(&reader)
+        confirmation.authenticationBaseURL = Self.baseURL(request)
         _ = try reader.string("client_secret", maxLength: Self.lengthMax)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
         try reader.finish()
@@ -215,6 +218,17 @@ struct PaymentIntentsController {
         return intent.json(latestCharge: latestCharge, customer: customer, paymentMethod: paymentMethod)
     }
 
+    static let hostLengthMax = 255
+
+    /// Where the client reached this server (its `Host`), for the absolute URL of a challenge page.
+    static func baseURL(_ request: Request) -> String {
+        let host = request.head.authority.flatMap { host in
+            host.count <= hostLengthMax && host.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]".contains($0) })
+                ? host : nil
+        } ?? "127.0.0.1"
+        return "http://\(host)"
+    }
+
     /// The confirmation parameters a create with `confirm=true` and a confirm share.
     static func confirmation(_ reader: inout FormReader) throws(StripeError) -> PaymentIntentConfirmation {
         var confirmation = PaymentIntentConfirmation()
@@ -225,8 +239,8 @@ struct PaymentIntentsController {
             }
             confirmation.offSession = offSession != "false"
         }
-        _ = try reader.bool("error_on_requires_action")
-        _ = try reader.bool("use_stripe_sdk")
+        confirmation.errorOnRequiresAction = try reader.bool("error_on_requires_action") ?? false
+        confirmation.useStripeSDK = try reader.bool("use_stripe_sdk") ?? false
         reader.accept("mandate_data")
         _ = try reader.string("mandate", maxLength: Self.idLengthMax)
         confirmation.signals = try ChargesController.fraudSignals(&reader)
@@ -259,16 +273,21 @@ struct PaymentIntentsController {
         return allowRedirects
     }
 
-    /// `payment_method_options[card][…]`: accepted and checked by name (3-D Secure requests arrive with increment 3).
-    static func paymentMethodOptions(_ reader: inout FormReader) throws(StripeError) {
-        guard var options = try reader.hash("payment_method_options") else { return }
+    /// `payment_method_options[card][…]`, checked by name. Returns whether it asks for 3-D Secure
+    /// (`request_three_d_secure` `any` or `challenge`).
+    @discardableResult
+    static func paymentMethodOptions(_ reader: inout FormReader) throws(StripeError) -> Bool {
+        guard var options = try reader.hash("payment_method_options") else { return false }
+        var requested = false
         if var card = try options.hash("card") {
-            _ = try card.choice("request_three_d_secure", ["any", "automatic", "challenge"])
+            let request = try card.choice("request_three_d_secure", ["any", "automatic", "challenge"])
+            requested = request == "any" || request == "challenge"
             _ = try card.choice("capture_method", ["manual"])
             _ = try card.choice("setup_future_usage", ["", "none", "off_session", "on_session"])
             _ = try card.choice("request_incremental_authorization", ["if_available", "never"])
             try card.finish()
         }
         try options.finish()
+        return requested
     }
 }

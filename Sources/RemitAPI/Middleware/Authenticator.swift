@@ -19,7 +19,8 @@ struct Authenticator: Sendable {
     /// The caller of a request, or nil for a public path.
     /// - Throws: 401 without a valid key, 403 for a `Stripe-Account` the key may not act for.
     func authenticate(_ request: Request) async throws -> Caller? {
-        if Self.publicPaths.contains(request.uri.path) || Self.isDashboard(request.uri.path) { return nil }
+        if Self.publicPaths.contains(request.uri.path) || Self.isDashboard(request.uri.path)
+            || Self.isAuthenticationPage(request.uri.path) { return nil }
         guard let key = Self.key(from: request) else { throw APIErrors.noKey }
         let hash = SecretKey.hash(key)
         let now = ledger.clock.unixSeconds()
@@ -47,6 +48,9 @@ struct Authenticator: Sendable {
 
     /// The dashboards authenticate on their own (a session cookie or the platform key) and answer HTML.
     static func isDashboard(_ path: String) -> Bool { path == "/dashboard" || path.hasPrefix("/dashboard/") }
+
+    /// The hosted 3-D Secure pages: their token is their credential.
+    static func isAuthenticationPage(_ path: String) -> Bool { path.hasPrefix(AuthenticationPageController.pathPrefix) }
 
     static func key(from request: Request) -> String? {
         guard let header = request.headers[.authorization] else { return nil }

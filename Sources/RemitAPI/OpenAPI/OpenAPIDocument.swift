@@ -43,6 +43,9 @@ enum OpenAPIDocument {
     static let billingDetails: Schema = .hash([("name", .string), ("email", .string), ("phone", .string),
                                                ("address", address)])
     static let redisplay: Schema = .choice(["always", "limited", "unspecified"])
+    static let cardOptions: Schema = .hash([("card", .hash([
+        ("request_three_d_secure", .choice(["any", "automatic", "challenge"])),
+    ]))])
 
     static let operations: [Operation] = [
         Operation(method: "post", path: "/v1/accounts", summary: "Create a merchant account (platform key)",
@@ -91,7 +94,8 @@ enum OpenAPIDocument {
                          ("payment_method_types", .strings),
                          ("automatic_payment_methods", .hash([("enabled", .boolean),
                                                               ("allow_redirects", .choice(["always", "never"]))])),
-                         ("return_url", .string), ("off_session", .boolean), ("description", .string),
+                         ("return_url", .string), ("off_session", .boolean), ("error_on_requires_action", .boolean),
+                         ("payment_method_options", cardOptions), ("description", .string),
                          ("receipt_email", .string), ("statement_descriptor_suffix", .string),
                          ("metadata", .metadata)] + expand,
                   required: ["amount", "currency"]),
@@ -103,6 +107,8 @@ enum OpenAPIDocument {
                          ("description", .string), ("metadata", .metadata)] + expand),
         Operation(method: "post", path: "/v1/payment_intents/{id}/confirm", summary: "Confirm a PaymentIntent",
                   body: [("payment_method", .string), ("return_url", .string), ("off_session", .boolean),
+                         ("error_on_requires_action", .boolean), ("use_stripe_sdk", .boolean),
+                         ("payment_method_options", cardOptions),
                          ("capture_method", .choice(["automatic", "automatic_async", "manual"]))] + expand),
         Operation(method: "post", path: "/v1/payment_intents/{id}/capture", summary: "Capture a PaymentIntent",
                   body: [("amount_to_capture", .integer), ("metadata", .metadata)] + expand),

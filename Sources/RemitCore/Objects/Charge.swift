@@ -32,6 +32,8 @@ public struct Charge: Sendable, Equatable {
     public var reviewID: String? = nil
     /// The PaymentIntent this charge is an attempt of, if any.
     public var paymentIntentID: String? = nil
+    /// `payment_method_details.card.three_d_secure.result` when the payment was authenticated (`authenticated`).
+    public var threeDSecureResult: String? = nil
 
     public init(id: String, accountID: String, created: Int64, amount: Int64, amountCaptured: Int64,
                 amountRefunded: Int64, currency: Currency, captured: Bool, paid: Bool, refunded: Bool,
@@ -99,6 +101,12 @@ public struct Charge: Sendable, Equatable {
                     ("exp_year", .int(card.expYear)), ("fingerprint", .string(card.fingerprint)),
                     ("funding", .string(card.funding)), ("last4", .string(card.last4)),
                     ("network", .string(card.brand)),
+                    ("three_d_secure", threeDSecureResult.map { result in
+                        .object([
+                            ("authentication_flow", .string("challenge")), ("electronic_commerce_indicator", .string("05")),
+                            ("result", .string(result)), ("result_reason", .null), ("version", .string("2.2.0")),
+                        ])
+                    } ?? .null),
                 ])),
                 ("type", .string("card")),
             ])),

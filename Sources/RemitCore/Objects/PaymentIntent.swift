@@ -30,6 +30,8 @@ public struct PaymentIntent: Sendable, Equatable {
     public var clientSecret: String
     /// The last attempt's error object as JSON text (`last_payment_error`), cleared by the next success.
     public var lastPaymentError: String?
+    /// `next_action` as JSON text while `requires_action` (the challenge to complete), else nil.
+    public var nextAction: String?
     /// How many times it was confirmed: Stripe cancels an intent past its confirmation limit.
     public var confirmations: Int64
     public var metadata: Metadata
@@ -88,7 +90,7 @@ public struct PaymentIntent: Sendable, Equatable {
             ("customer", customer ?? .optional(customerID)), ("description", .optional(description)),
             ("invoice", .null), ("last_payment_error", lastPaymentError.map { .raw($0) } ?? .null),
             ("latest_charge", latestCharge ?? .optional(latestChargeID)), ("livemode", .bool(livemode)),
-            ("metadata", metadata.json), ("next_action", .null), ("on_behalf_of", .null),
+            ("metadata", metadata.json), ("next_action", nextAction.map { .raw($0) } ?? .null), ("on_behalf_of", .null),
             ("payment_method", paymentMethod ?? .optional(paymentMethodID)),
             ("payment_method_configuration_details", .null),
             ("payment_method_options", .object([("card", .object([

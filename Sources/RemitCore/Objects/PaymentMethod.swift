@@ -18,6 +18,9 @@ public struct PaymentMethod: Sendable, Equatable {
     public var allowRedisplay: String
     public var metadata: Metadata
     public var livemode: Bool
+    /// Set up for payments without the customer (a payment with `setup_future_usage=off_session`, or a SetupIntent):
+    /// issuers that ask for authentication "unless set up" stop asking off session.
+    public var setUpForOffSession = false
 
     public init(id: String, accountID: String, created: Int64, customerID: String? = nil,
                 state: PaymentMethodState = .unattached, card: Card, issuerPrefix: String,

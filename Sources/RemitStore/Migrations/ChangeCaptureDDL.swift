@@ -48,6 +48,14 @@ enum ChangeCaptureDDL {
         }
     }
 
+    /// SQLite's triggers of a captured table, dropped and created again with `columns` (its triggers name the
+    /// columns of the image; PostgreSQL's take the whole row and need nothing when a table gains one).
+    static func recreatedSQLiteTriggers(table: String, columns: [String]) -> [String] {
+        ["DROP TRIGGER \(table)_capture_insert", "DROP TRIGGER \(table)_capture_update",
+         "DROP TRIGGER \(table)_capture_delete"]
+            + triggers(table: table, key: "id", columns: columns, dialect: .sqlite, stamp: ledgerClockStamp)
+    }
+
     /// The capture table and, per engine, the ordering machinery.
     static func foundation(_ dialect: SQLDialect) -> [String] {
         switch dialect {

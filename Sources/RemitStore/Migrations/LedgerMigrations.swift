@@ -18,5 +18,6 @@ public enum LedgerMigrations {
         Migration0013Keys.migration,
         Migration0014PaymentMethods.migration,
         Migration0015PaymentIntents.migration,
+        Migration0016ThreeDSecure.migration,
     ]
 }

@@ -48,10 +48,7 @@ enum Migration0015PaymentIntents {
             // SQLite's triggers name their columns: the charges and refunds images gain the link (PostgreSQL's take
             // the whole row).
             for (table, columns) in Migration0009CaptureClock.captured where table == "charges" || table == "refunds" {
-                statements += ["DROP TRIGGER \(table)_capture_insert", "DROP TRIGGER \(table)_capture_update",
-                               "DROP TRIGGER \(table)_capture_delete"]
-                statements += ChangeCaptureDDL.triggers(table: table, key: "id", columns: columns + ["payment_intent_id"],
-                                                        dialect: .sqlite, stamp: ChangeCaptureDDL.ledgerClockStamp)
+                statements += ChangeCaptureDDL.recreatedSQLiteTriggers(table: table, columns: columns + ["payment_intent_id"])
             }
         }
         return statements

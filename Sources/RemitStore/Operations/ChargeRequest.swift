@@ -20,6 +20,8 @@ public struct ChargeRequest: Sendable {
     public var paymentIntentID: String?
     /// The payment saves its PaymentMethod for the customer (`setup_future_usage`): an unattached one is not spent.
     public var savesPaymentMethod = false
+    /// What the issuer knows of the customer's presence and authentication (the Charges API cannot authenticate).
+    public var authentication = AuthenticationContext()
 
     public init(amount: Int64, currency: Currency, customerID: String? = nil, instrument: PaymentInstrument? = nil,
                 instrumentParam: String = "source", description: String? = nil, metadata: Metadata = Metadata(),

@@ -23,6 +23,8 @@ extension LedgerTransaction {
         }
         let payment = try await paymentCard(instrument, customerID: request.customerID, param: request.instrumentParam)
         var card = payment.card
+        card.authentication = request.authentication
+        card.authentication.setUpForOffSession = payment.saved?.setUpForOffSession ?? false
         // Flow 1: the risk check comes first; a block never reaches the network.
         let risk = try await assessRisk(request, card: card, customer: customer)
         if let country = risk.cardCountry { card.card.country = country }
@@ -87,6 +89,7 @@ extension LedgerTransaction {
             fundsAvailableImmediately: authorization.fundsAvailableImmediately, metadata: request.metadata,
             livemode: context.livemode)
         charge.paymentIntentID = request.paymentIntentID
+        if request.authentication.authenticated { charge.threeDSecureResult = "authenticated" }
         return charge
     }
 

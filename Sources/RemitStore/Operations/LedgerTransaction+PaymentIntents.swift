@@ -71,6 +71,8 @@ extension LedgerTransaction {
         }
         if let reference = update.paymentMethod {
             try requireOpen("payment_method")
+            try await abandonPendingAuthentication(of: intent.id)
+            intent.nextAction = nil
             if reference.isEmpty {
                 intent.paymentMethodID = nil
                 intent.status = .requiresPaymentMethod
@@ -136,6 +138,7 @@ extension LedgerTransaction {
             throw Self.unexpectedState(found, param: nil,
                 "You cannot cancel this PaymentIntent because it has a status of \(found.status.rawValue). Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.")
         }
+        try await abandonPendingAuthentication(of: found.id)
         if found.status == .requiresCapture, let chargeID = found.latestChargeID {
             _ = try await createRefund(RefundRequest(chargeID: chargeID), forIntent: true,
                                        chargeEvent: expiring ? "charge.expired" : "charge.refunded")
@@ -184,6 +187,30 @@ extension LedgerTransaction {
             throw Self.unexpectedState(found, param: nil,
                 "This PaymentIntent has been confirmed \(PaymentIntent.confirmationsMax) times, the most one PaymentIntent may be. Create a new PaymentIntent.")
         }
+        try await abandonPendingAuthentication(of: intent.id)
+        guard let method = try await PaymentMethodRows.find(methodID, account: accountID, on: connection) else {
+            throw StripeError.noSuch("PaymentMethod", methodID, param: "payment_method")
+        }
+        let card = ledger.processor.resolve(saved: method.savedCard)
+        var authentication = AuthenticationContext(
+            offSession: confirmation.offSession, setUpForOffSession: method.setUpForOffSession,
+            requested: confirmation.requestThreeDSecure)
+        authentication.authenticated = try await hasUnusedAuthentication(of: intent.id)
+        if card.threeDSecure.requiresAuthentication(authentication), !authentication.authenticated,
+           !confirmation.offSession, !confirmation.errorOnRequiresAction
+        {
+            return try await requireAction(intent, from: found, confirmation)
+        }
+        return try await charge(intent, from: found, methodID: methodID, authentication: authentication,
+                                signals: confirmation.signals)
+    }
+
+    /// One charge of the intent's payment method; its outcome decides the intent's status (a decline leaves it
+    /// waiting for another payment method, with the error kept as `last_payment_error`).
+    func charge(_ intent: PaymentIntent, from found: PaymentIntent, methodID: String,
+                        authentication: AuthenticationContext, signals: FraudSignals) async throws -> PaymentIntentOutcome
+    {
+        var intent = intent
         let saves = intent.setupFutureUsage != nil && intent.customerID != nil
         var request = ChargeRequest(
             amount: intent.amount, currency: intent.currency, customerID: intent.customerID,
@@ -192,9 +219,12 @@ extension LedgerTransaction {
             statementDescriptor: intent.statementDescriptor)
         request.paymentIntentID = intent.id
         request.savesPaymentMethod = saves
-        request.signals = confirmation.signals
+        request.signals = signals
+        request.authentication = authentication
+        if authentication.authenticated { try await useAuthentication(of: intent.id) }
         let result = try await createCharge(request)
         intent.latestChargeID = result.charge.id
+        intent.nextAction = nil
         let method = try await PaymentMethodRows.find(methodID, account: accountID, on: connection)
         if let decline = result.decline {
             var error = decline
@@ -217,13 +247,27 @@ extension LedgerTransaction {
             intent.amountReceived = intent.amount
         }
         try await PaymentIntentRows.update(intent, from: found, on: connection)
-        if saves, let method, let customerID = intent.customerID, method.state == .unattached {
-            let (attached, _) = try await attach(method.id, param: "payment_method", to: customerID)
-            try await emit("payment_method.attached", attached.json, id: attached.id)
+        if saves, let method, let customerID = intent.customerID {
+            try await saveForLater(method, customerID: customerID, offSession: intent.setupFutureUsage == "off_session")
         }
         try await emit(intent.status == .succeeded ? "payment_intent.succeeded" : "payment_intent.amount_capturable_updated",
                        intent.json(), id: intent.id)
         return PaymentIntentOutcome(intent: intent, charge: result.charge)
+    }
+
+    /// `setup_future_usage` after a successful payment: the method is attached to the customer (if it was not), and
+    /// for `off_session` set up for payments without them.
+    private func saveForLater(_ method: PaymentMethod, customerID: String, offSession: Bool) async throws {
+        var saved = method
+        if method.state == .unattached {
+            saved = try await attach(method.id, param: "payment_method", to: customerID).method
+            try await emit("payment_method.attached", saved.json, id: saved.id)
+        }
+        if offSession, !saved.setUpForOffSession {
+            var setUp = saved
+            setUp.setUpForOffSession = true
+            try await PaymentMethodRows.update(setUp, from: saved, on: connection)
+        }
     }
 
     /// `pi_<id>_secret_<24>`: no `_` inside either part, as the SDKs' pattern requires (research §0.1).

@@ -36,6 +36,14 @@ public struct PaymentIntentConfirmation: Sendable {
     public var captureMethod: PaymentIntent.CaptureMethod?
     public var receiptEmail: String?
     public var signals = FraudSignals()
+    /// `payment_method_options[card][request_three_d_secure]` is `any` or `challenge`.
+    public var requestThreeDSecure = false
+    /// `error_on_requires_action`: fail (402 `authentication_required`) rather than wait for a challenge.
+    public var errorOnRequiresAction = false
+    /// `use_stripe_sdk`: the client handles the challenge (a `use_stripe_sdk` next action, not a redirect).
+    public var useStripeSDK = false
+    /// Where this server is reached (`http://host:port`), for the challenge page's absolute URL.
+    public var authenticationBaseURL: String?
 
     public init() {}
 }

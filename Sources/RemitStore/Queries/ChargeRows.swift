@@ -11,7 +11,7 @@ enum ChargeRows {
                 payment_method_id, card_brand, card_last4, card_exp_month, card_exp_year, card_funding, card_country,
                 card_fingerprint, failure_code, failure_message, decline_code, outcome_type, outcome_network_status,
                 outcome_risk_level, outcome_risk_score, outcome_reason, outcome_seller_message, balance_transaction_id,
-                funds_available_immediately, metadata, livemode, review_id, payment_intent_id)
+                funds_available_immediately, metadata, livemode, review_id, payment_intent_id, three_d_secure)
             VALUES (\(c.id), \(c.accountID), \(c.created), \(c.amount), \(c.amountCaptured), \(c.amountRefunded),
                 \(c.currency.code), \(c.captured), \(c.paid), \(c.refunded), \(c.disputed), \(c.status.rawValue), \(c.customerID),
                 \(c.description), \(c.receiptEmail), \(c.statementDescriptor), \(c.paymentMethodID), \(c.card.brand),
@@ -19,7 +19,8 @@ enum ChargeRows {
                 \(c.card.fingerprint), \(c.failureCode), \(c.failureMessage), \(c.declineCode), \(c.outcome.type),
                 \(c.outcome.networkStatus), \(c.outcome.riskLevel), \(c.outcome.riskScore), \(c.outcome.reason),
                 \(c.outcome.sellerMessage), \(c.balanceTransactionID), \(c.fundsAvailableImmediately),
-                \(c.metadata.storageText), \(c.livemode), \(c.reviewID), \(c.paymentIntentID))
+                \(c.metadata.storageText), \(c.livemode), \(c.reviewID), \(c.paymentIntentID),
+                \(c.threeDSecureResult))
             """))
     }
 

@@ -39,7 +39,8 @@ enum PaymentIntentRows {
                 amount_capturable = \(p.amountCapturable), amount_received = \(p.amountReceived),
                 latest_charge_id = \(p.latestChargeID), review_id = \(p.reviewID), canceled_at = \(p.canceledAt),
                 cancellation_reason = \(p.cancellationReason), last_payment_error = \(p.lastPaymentError),
-                confirmations = \(p.confirmations), metadata = \(p.metadata.storageText)
+                confirmations = \(p.confirmations), metadata = \(p.metadata.storageText),
+                next_action = \(p.nextAction)
             WHERE id = \(p.id) AND account_id = \(p.accountID) AND status = \(previous.status.rawValue)
                 AND confirmations = \(previous.confirmations)
             """)
@@ -79,6 +80,7 @@ extension PaymentIntent {
         cancellationReason = row.optionalString("cancellation_reason")
         lastPaymentError = row.optionalString("last_payment_error")
         confirmations = row.int("confirmations")
+        nextAction = row.optionalString("next_action")
         metadata = Metadata(storageText: row.string("metadata"))
     }
 }

@@ -32,7 +32,7 @@ enum PaymentMethodRows {
                 card_exp_month = \(m.card.expMonth), card_exp_year = \(m.card.expYear), cvc_check = \(m.cvcCheck),
                 billing_name = \(b.name), billing_email = \(b.email), billing_phone = \(b.phone),
                 billing_address = \(b.address), allow_redisplay = \(m.allowRedisplay),
-                metadata = \(m.metadata.storageText)
+                set_up_off_session = \(m.setUpForOffSession), metadata = \(m.metadata.storageText)
             WHERE id = \(m.id) AND account_id = \(m.accountID) AND state = \(previous.state.rawValue)
                 AND customer_id IS NOT DISTINCT FROM \(previous.customerID)
             """)
@@ -63,5 +63,6 @@ extension PaymentMethod {
                 phone: row.optionalString("billing_phone"), address: row.optionalString("billing_address")),
             allowRedisplay: row.string("allow_redisplay"), metadata: Metadata(storageText: row.string("metadata")),
             livemode: row.bool("livemode"))
+        setUpForOffSession = row.bool("set_up_off_session")
     }
 }

@@ -53,6 +53,7 @@ extension Charge {
             metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
         reviewID = row.optionalString("review_id")
         paymentIntentID = row.optionalString("payment_intent_id")
+        threeDSecureResult = row.optionalString("three_d_secure")
     }
 }
 
