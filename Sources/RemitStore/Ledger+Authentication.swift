@@ -7,9 +7,7 @@ extension Ledger {
     public func authenticationOwner(token: String, intentID: String) async throws -> OperationContext? {
         try await database.read { connection in
             try await connection.queryFirst("""
-                SELECT a.account_id, p.livemode FROM payment_authentications a
-                JOIN payment_intents p ON p.id = a.payment_intent_id AND p.account_id = a.account_id
-                WHERE a.id = \(token) AND a.payment_intent_id = \(intentID)
+                SELECT account_id, livemode FROM payment_authentications WHERE id = \(token) AND intent_id = \(intentID)
                 """)
         }.map { OperationContext(accountID: $0.string("account_id"), livemode: $0.bool("livemode"), requestID: "") }
     }

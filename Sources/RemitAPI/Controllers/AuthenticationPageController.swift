@@ -24,14 +24,17 @@ struct AuthenticationPageController {
     @Sendable func page(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (intentID, token) = try Self.ids(context)
         guard let owner = try await ledger.authenticationOwner(token: token, intentID: intentID),
-              let intent = try await ledger.reading(accountID: owner.accountID, { reader in
+              let subject = try await ledger.reading(accountID: owner.accountID, { reader in
                   try await reader.pendingAuthentication(token, intentID: intentID)
               })
         else { return Self.html(status: .notFound, Self.closedPage) }
-        let amount = intent.currency.format(intent.amount)
+        let what = switch subject {
+        case .payment(let intent): "a payment of <strong>\(intent.currency.format(intent.amount))</strong>"
+        case .setup: "saving a card for later payments"
+        }
         return Self.html(status: .ok, """
             <h1>3D Secure authentication</h1>
-            <p>Remit test authentication of a payment of <strong>\(amount)</strong> (\(intentID)).</p>
+            <p>Remit test authentication of \(what) (\(intentID)).</p>
             <form method="post"><input type="hidden" name="result" value="complete">
             <button id="test-source-authorize-3ds" type="submit">Complete authentication</button></form>
             <form method="post"><input type="hidden" name="result" value="fail">
@@ -56,23 +59,22 @@ struct AuthenticationPageController {
             completed = try await ledger.perform(owner) { transaction in
                 let done = try await transaction.completeAuthentication(token, intentID: intentID,
                                                                         succeeded: result == "complete")
-                if let charge = done.outcome.charge {
+                if let charge = done.charge {
                     ChargesController.reportOutcome(of: charge, after: transaction, metrics: metrics, alerts: alerts,
                                                     clock: clock, logger: logger)
                 }
                 return done
             }
-        } catch let error as StripeError where error.param == "payment_intent" {
+        } catch let error as StripeError where error.param == "intent" {
             return Self.html(status: .conflict, Self.closedPage)
         }
-        let intent = completed.outcome.intent
         let status = completed.succeeded ? "succeeded" : "failed"
         guard let returnURL = completed.returnURL, var components = URLComponents(string: returnURL) else {
             return Self.html(status: .ok, "<h1>Authentication \(status)</h1><p>You can close this window.</p>")
         }
         components.queryItems = (components.queryItems ?? []) + [
-            URLQueryItem(name: "payment_intent", value: intent.id),
-            URLQueryItem(name: "payment_intent_client_secret", value: intent.clientSecret),
+            URLQueryItem(name: completed.intentParameter, value: completed.intentID),
+            URLQueryItem(name: completed.intentParameter + "_client_secret", value: completed.clientSecret),
             URLQueryItem(name: "redirect_status", value: status),
         ]
         return Response(status: .found, headers: [.location: components.string ?? returnURL])

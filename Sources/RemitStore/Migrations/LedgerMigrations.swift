@@ -19,5 +19,6 @@ public enum LedgerMigrations {
         Migration0014PaymentMethods.migration,
         Migration0015PaymentIntents.migration,
         Migration0016ThreeDSecure.migration,
+        Migration0017SetupIntents.migration,
     ]
 }

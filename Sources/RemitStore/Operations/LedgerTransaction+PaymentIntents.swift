@@ -7,9 +7,7 @@ import RemitSQL
 /// charge's outcome by a compare-and-set on the status it was read in.
 extension LedgerTransaction {
     public func createPaymentIntent(_ creation: PaymentIntentCreation) async throws -> PaymentIntentOutcome {
-        if let customerID = creation.customerID, try await reader.customer(customerID) == nil {
-            throw StripeError.noSuch("customer", customerID, param: "customer")
-        }
+        try await requireCustomer(creation.customerID)
         let id = ledger.ids("pi")
         var intent = PaymentIntent(
             id: id, accountID: accountID, created: now, amount: creation.amount, currency: creation.currency,
@@ -64,9 +62,7 @@ extension LedgerTransaction {
                 throw Self.unexpectedState(found, param: "customer",
                     "This PaymentIntent's customer could not be updated because it has a status of \(found.status.rawValue).")
             }
-            guard try await reader.customer(customerID) != nil else {
-                throw StripeError.noSuch("customer", customerID, param: "customer")
-            }
+            try await requireCustomer(customerID)
             intent.customerID = customerID
         }
         if let reference = update.paymentMethod {
@@ -270,9 +266,14 @@ extension LedgerTransaction {
         }
     }
 
-    /// `pi_<id>_secret_<24>`: no `_` inside either part, as the SDKs' pattern requires (research §0.1).
-    private func clientSecret(for id: String) -> String {
+    /// `pi_<id>_secret_<24>` (or `seti_…`): no `_` inside either part, as the SDKs' pattern requires (research §0.1).
+    func clientSecret(for id: String) -> String {
         id + "_secret_" + String(ledger.ids("s").dropFirst(2))
+    }
+
+    /// The `customer` an intent names exists in this account (or none is named).
+    func requireCustomer(_ id: String?) async throws {
+        if let id, try await reader.customer(id) == nil { throw StripeError.noSuch("customer", id, param: "customer") }
     }
 
     /// 400 `payment_intent_unexpected_state`, with the intent as it is embedded.

@@ -9,6 +9,7 @@ public struct ListQuery: Sendable {
         case webhookEndpoints = "webhook_endpoints"
         case paymentMethods = "payment_methods"
         case paymentIntents = "payment_intents"
+        case setupIntents = "setup_intents"
     }
 
     public var table: Table
@@ -51,7 +52,7 @@ enum ListPager {
     /// Column names come from `ListQuery` callers (constants in the API layer), never from requests.
     static let allowedColumns: Set<String> = [
         "customer_id", "charge_id", "type", "email", "source_id", "currency", "product_id", "status", "active", "deleted",
-        "allow_redisplay", "payment_intent_id",
+        "allow_redisplay", "payment_intent_id", "payment_method_id",
     ]
 
     static func page(_ query: ListQuery, accountID: String, on connection: any SQLConnection) async throws -> ListPage {

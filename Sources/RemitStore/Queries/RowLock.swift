@@ -43,6 +43,7 @@ enum LockedTable: String {
     case charges, disputes, reviews, subscriptions
     case paymentMethods = "payment_methods"
     case paymentIntents = "payment_intents"
+    case setupIntents = "setup_intents"
 
     var noun: String {
         switch self {
@@ -52,6 +53,7 @@ enum LockedTable: String {
         case .subscriptions: "subscription"
         case .paymentMethods: "PaymentMethod"
         case .paymentIntents: "payment_intent"
+        case .setupIntents: "setup_intent"
         }
     }
 }
