@@ -23,6 +23,7 @@ public enum APIRouter {
         PaymentMethodsController(endpoint: endpoint).register(on: router)
         PaymentIntentsController(endpoint: endpoint, metrics: metrics, alerts: alerts).register(on: router)
         SetupIntentsController(endpoint: endpoint).register(on: router)
+        TokensController(endpoint: endpoint).register(on: router)
         AuthenticationPageController(ledger: ledger, metrics: metrics, alerts: alerts).register(on: router)
         ChargesController(endpoint: endpoint, metrics: metrics, alerts: alerts, fraud: fraud).register(on: router)
         RefundsController(endpoint: endpoint).register(on: router)

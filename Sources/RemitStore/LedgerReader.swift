@@ -30,6 +30,10 @@ public struct LedgerReader: Sendable {
         try await SetupIntentRows.find(id, account: accountID, on: connection)
     }
 
+    public func token(_ id: String) async throws -> Token? {
+        try await TokenRows.find(id, account: accountID, on: connection)
+    }
+
     /// True when the customer existed and was deleted (Stripe still answers `deleted: true` for it).
     public func isDeleted(_ id: String, object: String) async throws -> Bool {
         try await connection.queryFirst(

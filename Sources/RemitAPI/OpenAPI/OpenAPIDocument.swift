@@ -131,6 +131,11 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/v1/setup_intents/{id}/cancel", summary: "Cancel a SetupIntent",
                   body: [("cancellation_reason", .choice(["abandoned", "duplicate", "requested_by_customer"]))]
                       + expand),
+        Operation(method: "post", path: "/v1/tokens", summary: "Create a card token (single use)",
+                  body: [("card", .hash([("number", .string), ("exp_month", .integer), ("exp_year", .integer),
+                                         ("cvc", .string), ("name", .string)]))] + expand,
+                  required: ["card"]),
+        Operation(method: "get", path: "/v1/tokens/{id}", summary: "Retrieve a token", query: expand),
         Operation(method: "post", path: "/v1/charges", summary: "Create a charge",
                   body: [("amount", .integer), ("currency", .string), ("source", .string), ("payment_method", .string),
                          ("customer", .string), ("description", .string), ("capture", .boolean),

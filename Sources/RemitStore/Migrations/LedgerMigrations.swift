@@ -20,5 +20,6 @@ public enum LedgerMigrations {
         Migration0015PaymentIntents.migration,
         Migration0016ThreeDSecure.migration,
         Migration0017SetupIntents.migration,
+        Migration0018Tokens.migration,
     ]
 }

@@ -116,8 +116,15 @@ extension LedgerTransaction {
         }
         var newDefault: String?
         if let source = fields.defaultSource {
-            _ = try ledger.processor.resolve(.reference(source), param: "source")
-            newDefault = source
+            if try await TokenRows.find(source, account: accountID, on: connection) != nil {
+                // A stored token is single use: its card is kept as a PaymentMethod of the customer, the default.
+                let (method, attachedNow) = try await attach(source, param: "source", to: customer.id)
+                if attachedNow { try await emit("payment_method.attached", method.json, id: method.id) }
+                newDefault = method.id
+            } else {
+                _ = try ledger.processor.resolve(.reference(source), param: "source")
+                newDefault = source
+            }
         }
         if let reference = fields.defaultPaymentMethod {
             newDefault = try await attachedPaymentMethodID(

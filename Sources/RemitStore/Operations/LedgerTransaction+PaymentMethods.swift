@@ -9,7 +9,7 @@ import RemitSQL
 /// a customer each compare-and-set it.
 extension LedgerTransaction {
     public func createPaymentMethod(_ creation: PaymentMethodCreation) async throws -> PaymentMethod {
-        let resolved = try ledger.processor.resolve(creation.card, param: "card")
+        let resolved = try await paymentCard(creation.card, customerID: nil, param: "card").card
         var cvcCheck: String?
         if case .rawCard(_, _, _, let cvc) = creation.card, cvc != nil { cvcCheck = "unchecked" }
         let method = PaymentMethod(
@@ -135,6 +135,9 @@ extension LedgerTransaction {
         -> (card: ResolvedCard, saved: PaymentMethod?)
     {
         guard case .reference(let id) = instrument, Self.isSavedPaymentMethodID(id) else {
+            if case .reference(let id) = instrument, let card = try await spendToken(id, param: param) {
+                return (card, nil)
+            }
             return (try ledger.processor.resolve(instrument, param: param), nil)
         }
         let method = try await usablePaymentMethod(id, customerID: customerID, param: param)
