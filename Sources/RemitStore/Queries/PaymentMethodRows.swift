@@ -48,10 +48,7 @@ enum PaymentMethodRows {
 
 extension PaymentMethod {
     public init(row: SQLRow) {
-        let card = Card(
-            brand: row.string("card_brand"), last4: row.string("card_last4"), expMonth: row.int("card_exp_month"),
-            expYear: row.int("card_exp_year"), funding: row.string("card_funding"), country: row.string("card_country"),
-            fingerprint: row.string("card_fingerprint"))
+        let card = Card(cardColumnsOf: row)
         self.init(
             id: row.string("id"), accountID: row.string("account_id"), created: row.int("created"),
             customerID: row.optionalString("customer_id"),

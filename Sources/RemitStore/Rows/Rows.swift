@@ -27,12 +27,19 @@ extension Customer {
     }
 }
 
-extension Charge {
-    public init(row: SQLRow) {
-        let card = Card(
+extension Card {
+    /// The card of a row that stores one in `card_brand`, `card_last4`, … (charges, PaymentMethods, tokens).
+    init(cardColumnsOf row: SQLRow) {
+        self.init(
             brand: row.string("card_brand"), last4: row.string("card_last4"), expMonth: row.int("card_exp_month"),
             expYear: row.int("card_exp_year"), funding: row.string("card_funding"),
             country: row.string("card_country"), fingerprint: row.string("card_fingerprint"))
+    }
+}
+
+extension Charge {
+    public init(row: SQLRow) {
+        let card = Card(cardColumnsOf: row)
         let outcome = Outcome(
             type: row.string("outcome_type"), networkStatus: row.string("outcome_network_status"),
             riskLevel: row.string("outcome_risk_level"), riskScore: row.int("outcome_risk_score"),
