@@ -14,7 +14,7 @@ package struct Bench: AsyncParsableCommand {
 
     struct Charges: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Drive POST /v1/charges over keep-alive HTTP: closed loop (throughput) or open loop (--rate).")
+            abstract: "Drive POST /v1/charges (or, with --payment-intents, create-and-confirm POST /v1/payment_intents) over keep-alive HTTP: closed loop (throughput) or open loop (--rate).")
 
         @Option(help: "Base URL of the server under test.")
         var url = "http://127.0.0.1:4242"
@@ -25,8 +25,11 @@ package struct Bench: AsyncParsableCommand {
         @Option(name: .customLong("admin-key"), help: "The platform key, to create a merchant for the run.")
         var adminKey: String?
 
-        @Option(help: "The payment source sent with each charge (localstripe needs pm_card_visa).")
-        var source = "tok_visa"
+        @Option(help: "The payment source sent with each charge (localstripe needs pm_card_visa); with --payment-intents, the payment method (default pm_card_visa).")
+        var source: String?
+
+        @Flag(name: .customLong("payment-intents"), help: "Each request creates and confirms a PaymentIntent (payment_method, confirm=true, payment_method_types[]=card) instead of a charge.")
+        var paymentIntents = false
 
         @Option(help: "Keep-alive connections.")
         var connections = 32
@@ -60,11 +63,16 @@ package struct Bench: AsyncParsableCommand {
             }
             guard let apiKey else { throw ValidationError("give --key or --admin-key") }
             if let cards, !(1...100_000).contains(cards) { throw ValidationError("--cards must be 1…100000") }
+            let source = self.source ?? (paymentIntents ? "pm_card_visa" : "tok_visa")
+            let body = paymentIntents
+                ? "amount=1000&currency=usd&payment_method=\(source)&confirm=true&payment_method_types[]=card&description=bench"
+                : "amount=1000&currency=usd&source=\(source)&description=bench"
             var plan = LoadPlan(
-                host: host, port: port, body: "amount=1000&currency=usd&source=\(source)&description=bench",
+                host: host, port: port, body: body,
                 apiKey: apiKey, connections: connections, duration: duration.duration,
                 mode: rate.map { .openLoop(requestsPerSecond: $0) } ?? .closedLoop)
             plan.warmup = warmup.duration
+            if paymentIntents { plan.path = "/v1/payment_intents" }
             plan.serverPID = serverPID
             plan.idempotencyKeys = !noIdempotencyKeys
             if let cards {
@@ -74,7 +82,7 @@ package struct Bench: AsyncParsableCommand {
                 }
             }
             let mode = rate.map { "open loop at \($0) req/s" } ?? "closed loop"
-            print("bench charges: \(url), \(mode), \(connections) connections, \(DurationText.format(duration.duration)),",
+            print("bench \(paymentIntents ? "payment intents" : "charges"): \(url), \(mode), \(connections) connections, \(DurationText.format(duration.duration)),",
                   cards.map { "\($0) raw cards" } ?? "source=\(source)")
             let report = try await LoadGenerator(plan: plan).run { print($0) }
             print(report.summary)

@@ -127,10 +127,13 @@ extension LedgerTransaction {
             }
         }
         if let reference = fields.defaultPaymentMethod {
-            newDefault = try await attachedPaymentMethodID(
-                reference, of: customer.id, attached: attached.flatMap { method in
-                    fields.paymentMethodToAttach.map { ($0, method) }
-                })
+            if reference.isEmpty {
+                newDefault = ""
+            } else if let attached, reference == fields.paymentMethodToAttach || reference == attached.id {
+                newDefault = attached.id
+            } else {
+                newDefault = try await attachedPaymentMethodID(reference, of: customer.id)
+            }
         }
         if let method = newDefault, method != (customer.defaultPaymentMethod ?? "") {
             previous.append(("invoice_settings", .object([("default_payment_method", .optional(customer.defaultPaymentMethod))])))
@@ -140,23 +143,18 @@ extension LedgerTransaction {
         return previous
     }
 
-    /// The id `invoice_settings[default_payment_method]` names: one of the customer's attached PaymentMethods, the
-    /// one this request attached, or "" to unset.
-    private func attachedPaymentMethodID(_ reference: String, of customerID: String,
-                                         attached: (reference: String, method: PaymentMethod)?)
-        async throws -> String
-    {
-        let param = "invoice_settings[default_payment_method]"
-        if reference.isEmpty { return "" }
-        if let attached, reference == attached.reference || reference == attached.method.id { return attached.method.id }
-        guard Self.isSavedPaymentMethodID(reference),
-              let method = try await PaymentMethodRows.find(reference, account: accountID, on: connection),
-              method.state == .attached, method.customerID == customerID
-        else {
-            throw StripeError(type: .invalidRequest, code: "resource_missing",
-                              message: "The customer does not have a payment method with the ID \(reference). The payment method must be attached to the customer.",
-                              param: param)
+    /// The id `invoice_settings[default_payment_method]` names, which must be one of the customer's attached
+    /// PaymentMethods.
+    private func attachedPaymentMethodID(_ reference: String, of customerID: String) async throws -> String {
+        // (Written without a `try await` inside a multi-clause `guard`: Swift 6.3's release build crashed splitting
+        // that coroutine.)
+        var method: PaymentMethod?
+        if Self.isSavedPaymentMethodID(reference) {
+            method = try await PaymentMethodRows.find(reference, account: accountID, on: connection)
         }
-        return method.id
+        if let method, method.state == .attached, method.customerID == customerID { return method.id }
+        throw StripeError(type: .invalidRequest, code: "resource_missing",
+                          message: "The customer does not have a payment method with the ID \(reference). The payment method must be attached to the customer.",
+                          param: "invoice_settings[default_payment_method]")
     }
 }
