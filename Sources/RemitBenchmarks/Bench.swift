@@ -65,7 +65,7 @@ package struct Bench: AsyncParsableCommand {
             if let cards, !(1...100_000).contains(cards) { throw ValidationError("--cards must be 1…100000") }
             let source = self.source ?? (paymentIntents ? "pm_card_visa" : "tok_visa")
             let body = paymentIntents
-                ? "amount=1000&currency=usd&payment_method=\(source)&confirm=true&payment_method_types[]=card&description=bench"
+                ? "amount=1000&currency=usd&payment_method=\(source)&confirm=true&payment_method_types[]=card"
                 : "amount=1000&currency=usd&source=\(source)&description=bench"
             var plan = LoadPlan(
                 host: host, port: port, body: body,

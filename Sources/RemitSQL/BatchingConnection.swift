@@ -16,6 +16,8 @@ import Synchronization
 public final class BatchingConnection: SQLConnection {
     private let base: any SQLConnection
     private let pending = Mutex<[SQL]>([])
+    /// The tables of the queued inserts (PostgreSQL only: SQLite runs the queue one statement at a time, in order).
+    private let pendingTables = Mutex<Set<String>>([])
     private let commitHooks = Mutex<[String: @Sendable () -> Void]>([:])
     /// PostgreSQL accepts 65,535 parameters per statement; stay well below.
     static let bindsPerStatementMax = 30_000
@@ -31,9 +33,11 @@ public final class BatchingConnection: SQLConnection {
 
     @discardableResult
     public func execute(_ sql: SQL) async throws(DatabaseError) -> Int {
-        if let table = sql.insertTarget {
-            let queuedForTable = pending.withLock { queue in queue.contains { $0.insertTarget == table } }
-            if queuedForTable { try await flush() }
+        if sql.isInsert {
+            if dialect == .postgres, let table = sql.insertTarget {
+                if pendingTables.withLock({ $0.contains(table) }) { try await flush() }
+                pendingTables.withLock { _ = $0.insert(table) }
+            }
             pending.withLock { $0.append(sql) }
             return 1
         }
@@ -61,6 +65,7 @@ public final class BatchingConnection: SQLConnection {
             defer { pending.removeAll() }
             return pending
         }
+        pendingTables.withLock { $0.removeAll() }
         guard !statements.isEmpty else { return }
         guard dialect == .postgres, statements.count > 1 else {
             for statement in statements { try await base.execute(statement) }
@@ -95,6 +100,12 @@ public final class BatchingConnection: SQLConnection {
 }
 
 extension SQL {
+    /// Whether the statement is an `INSERT` (and so can be queued by ``BatchingConnection``).
+    var isInsert: Bool {
+        guard case .text(let head)? = pieces.first else { return false }
+        return head.drop { $0 == " " || $0 == "\n" }.prefix(6).uppercased() == "INSERT"
+    }
+
     /// The table of an `INSERT INTO <table>` (which ``BatchingConnection`` may queue), or nil for any other statement.
     var insertTarget: String? {
         // The text before the first bound value (raw interpolations, such as a table's name, are text too).

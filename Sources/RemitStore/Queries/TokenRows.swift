@@ -16,7 +16,7 @@ enum TokenRows {
     }
 
     static func find(_ id: String, account: String, on connection: any SQLConnection) async throws -> Token? {
-        try await connection.queryFirst("SELECT * FROM tokens WHERE id = \(id) AND account_id = \(account)")
+        try await connection.queryFirst(.prepared("SELECT * FROM tokens WHERE id = \(id) AND account_id = \(account)"))
             .map(Token.init(row:))
     }
 
