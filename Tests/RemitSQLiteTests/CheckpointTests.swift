@@ -39,7 +39,10 @@ struct CheckpointTests {
             // About 15,000 frames (62 MB) through the log.
             try await write(3_000, to: database)
             let wal = size(path + "-wal")
-            #expect(wal < 24_000_000, "the WAL restarts after the backstop instead of growing (\(wal) bytes)")
+            // Unchecked, the WAL reaches 62 MB. The backstop keeps it near 16 MB, but while a background pass holds
+            // the checkpoint the writer's attempt is busy and frames keep coming: on a loaded machine (a fresh-clone
+            // run of the whole suite) it reached 34.8 MB. The bound tells a restarted WAL from one that never was.
+            #expect(wal < 48_000_000, "the WAL restarts after the backstop instead of growing (\(wal) bytes)")
         }
         let reopened = try SQLiteDatabase(path: path)
         let count = try await reopened.read { try await $0.queryFirst("SELECT COUNT(*) AS n FROM blobs") }?.int("n")
