@@ -33,6 +33,9 @@ struct PaymentIntentTests {
             #expect((noMethod.error["message"] as? String)?.contains("missing a payment method") == true)
             #expect((noMethod.error["payment_intent"] as? [String: Any])?["id"] as? String == created.id)
 
+            let tooSmall = try await client.post("/v1/payment_intents/\(created.id)", [("amount", "10")], key: merchant.key)
+            #expect(tooSmall.status == 400 && tooSmall.error["code"] as? String == "amount_too_small",
+                    "an update is held to the intent's currency minimum: \(tooSmall.body)")
             let withMethod = try await client.post("/v1/payment_intents/\(created.id)", [("payment_method", "pm_card_visa")],
                                                    key: merchant.key)
             #expect(withMethod["status"] as? String == "requires_confirmation")

@@ -134,13 +134,6 @@ struct PaymentIntentsController {
             update.amount = amount
         }
         if form["currency"] != nil { update.currency = try reader.currency() }
-        if let amount = update.amount {
-            // Checked against the new currency, or the intent's own once it is read.
-            guard amount > 0 else {
-                throw StripeError.invalid("amount", "Invalid positive integer", code: "parameter_invalid_integer")
-            }
-            if let currency = update.currency { try AmountRules.check(amount, currency) }
-        }
         update.paymentMethod = try reader.string("payment_method", maxLength: Self.idLengthMax)
         update.customerID = try reader.string("customer", maxLength: Self.idLengthMax).nonEmpty
         if let method = try reader.choice("capture_method", Set(PaymentIntent.CaptureMethod.allCases.map(\.rawValue))) {

@@ -57,6 +57,10 @@ extension LedgerTransaction {
             try requireOpen("currency")
             intent.currency = currency
         }
+        if intent.amount != found.amount || intent.currency != found.currency {
+            // Against the currency it will have: the new one, or the intent's own.
+            try AmountRules.check(intent.amount, intent.currency)
+        }
         if let customerID = update.customerID, customerID != intent.customerID {
             guard !found.status.isFinal else {
                 throw Self.unexpectedState(found, param: "customer",
@@ -170,10 +174,7 @@ extension LedgerTransaction {
                 "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.")
         }
         if intent.automaticPaymentMethodsAllowRedirects == "always", confirmation.returnURL == nil {
-            var error = StripeError.invalid("return_url",
-                "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don't want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.")
-            error.embedded = [("payment_intent", found.json())]
-            throw error
+            throw Self.returnURLRequired("PaymentIntent", embedding: ("payment_intent", found.json()))
         }
         if let usage = confirmation.setupFutureUsage { intent.setupFutureUsage = usage.isEmpty ? nil : usage }
         if let method = confirmation.captureMethod { intent.captureMethod = method }
@@ -269,6 +270,14 @@ extension LedgerTransaction {
     /// `pi_<id>_secret_<24>` (or `seti_…`): no `_` inside either part, as the SDKs' pattern requires (research §0.1).
     func clientSecret(for id: String) -> String {
         id + "_secret_" + String(ledger.ids("s").dropFirst(2))
+    }
+
+    /// 400 for a confirmation without `return_url` of an intent whose automatic payment methods may redirect.
+    static func returnURLRequired(_ noun: String, embedding intent: (name: String, object: JSONValue)) -> StripeError {
+        var error = StripeError.invalid("return_url",
+            "This \(noun) is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don't want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.")
+        error.embedded = [intent]
+        return error
     }
 
     /// The `customer` an intent names exists in this account (or none is named).

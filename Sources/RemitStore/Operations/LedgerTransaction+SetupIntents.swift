@@ -100,10 +100,7 @@ extension LedgerTransaction {
                 "You cannot confirm this SetupIntent because it's missing a payment method. You can either update the SetupIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.")
         }
         if intent.automaticPaymentMethodsAllowRedirects == "always", confirmation.returnURL == nil {
-            var error = StripeError.invalid("return_url",
-                "This SetupIntent is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don't want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.")
-            error.embedded = [("setup_intent", found.json())]
-            throw error
+            throw Self.returnURLRequired("SetupIntent", embedding: ("setup_intent", found.json()))
         }
         intent.confirmations += 1
         guard intent.confirmations <= PaymentIntent.confirmationsMax else {
