@@ -34,6 +34,14 @@ public struct AuthenticationContext: Sendable, Equatable {
 }
 
 extension ThreeDSecureSupport {
+    /// Whether a challenge can run on the card at all (the risk check may ask for one only then).
+    public var isEnrolled: Bool {
+        switch self {
+        case .notEnrolled, .notSupported: false
+        case .optional, .always, .unlessSetUp, .onSessionOnly: true
+        }
+    }
+
     /// Whether the issuer requires this payment to be authenticated.
     public func requiresAuthentication(_ context: AuthenticationContext) -> Bool {
         switch self {

@@ -41,6 +41,7 @@ enum FraudAssessmentJSON {
             ("score", record.score.map(JSONValue.double) ?? .null), ("risk_score", riskScore),
             ("risk_level", .string(record.score == nil ? "not_assessed" : record.decision.riskLevel)),
             ("decision", .string(record.decision.rawValue)), ("applied", .bool(record.applied)),
+            ("three_d_secure", .optional(record.threeDSecure)),
             ("model_version", .optional(record.modelVersion)), ("feature_schema", .string(FeatureSchema.current.hash)),
             ("features", features), ("contributions", contributions), ("reasons", reasons),
             ("shadow", record.shadowModelVersion.map { version in

@@ -19,6 +19,8 @@ public struct FraudRecord: Sendable {
     public var label: Int64?
     /// Stored for reviews and blocks when they were decided.
     public var explanation: FraudExplanation?
+    /// `authenticated` when the customer completed a 3-D Secure challenge for the payment scored.
+    public var threeDSecure: String?
 
     init(row: SQLRow) {
         chargeID = row.string("charge_id")
@@ -34,6 +36,7 @@ public struct FraudRecord: Sendable {
         disputeReason = row.optionalString("dispute_reason")
         label = row.optionalInt("label")
         explanation = row.optionalString("explanation").flatMap(FraudExplanation.init(storageText:))
+        threeDSecure = row.optionalString("three_d_secure")
     }
 }
 

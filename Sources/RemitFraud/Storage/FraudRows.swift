@@ -84,15 +84,16 @@ enum FraudRows {
 
     static func insert(
         chargeID: String, account: String, key: String, created: Int64, amount: Double, approved: Bool,
-        device: String?, assessment: FraudAssessment, applied: Bool, on connection: any SQLConnection
+        device: String?, assessment: FraudAssessment, applied: Bool, authenticated: Bool,
+        on connection: any SQLConnection
     ) async throws {
         try await connection.execute(.prepared("""
             INSERT INTO fraud_features (charge_id, account_id, risk_key, created, amount_major, approved, device, vector,
-                score, model_version, decision, applied, shadow_score, shadow_model_version, explanation)
+                score, model_version, decision, applied, shadow_score, shadow_model_version, explanation, three_d_secure)
             VALUES (\(chargeID), \(account), \(key), \(created), \(amount), \(approved), \(device),
                 \(assessment.vector.json), \(assessment.score), \(assessment.modelVersion),
                 \(assessment.decision.rawValue), \(applied), \(assessment.shadowScore), \(assessment.shadowModelVersion),
-                \(assessment.explanation?.storageText))
+                \(assessment.explanation?.storageText), \(authenticated ? "authenticated" : nil))
             """))
     }
 

@@ -21,5 +21,6 @@ public enum LedgerMigrations {
         Migration0016ThreeDSecure.migration,
         Migration0017SetupIntents.migration,
         Migration0018Tokens.migration,
+        Migration0019RadarAuthentication.migration,
     ]
 }

@@ -22,6 +22,9 @@ public struct ChargeRequest: Sendable {
     public var savesPaymentMethod = false
     /// What the issuer knows of the customer's presence and authentication (the Charges API cannot authenticate).
     public var authentication = AuthenticationContext()
+    /// The payer is there to answer a 3-D Secure challenge, should the risk check ask for one: an on-session
+    /// PaymentIntent confirmation without `error_on_requires_action`. Never for the Charges API.
+    public var canChallenge = false
 
     public init(amount: Int64, currency: Currency, customerID: String? = nil, instrument: PaymentInstrument? = nil,
                 instrumentParam: String = "source", description: String? = nil, metadata: Metadata = Metadata(),
@@ -37,6 +40,13 @@ public struct ChargeRequest: Sendable {
         self.receiptEmail = receiptEmail
         self.statementDescriptor = statementDescriptor
     }
+}
+
+/// What a charge attempt of a PaymentIntent produced: a charge, or the risk check's request that the customer
+/// authenticate first (nothing written; the score that asked).
+enum ChargeAttempt {
+    case charged(ChargeResult)
+    case authenticationRequested(riskScore: Int64?)
 }
 
 /// What a charge attempt produced. A declined charge is stored too; `decline` holds the 402 to answer.

@@ -22,13 +22,13 @@ enum FraudOutcomes {
         }
         var result = authorization
         switch check.verdict {
-        case .review:
+        case .review, .authenticate:
             result.outcome = Outcome(
                 type: "manual_review", networkStatus: "approved_by_network", riskLevel: "elevated",
                 riskScore: riskScore, reason: "elevated_risk_level",
                 sellerMessage: "Remit evaluated this payment as having elevated risk, and placed it in your manual review queue.")
         case .approve, .block:
-            result.outcome.riskLevel = "normal"
+            result.outcome.riskLevel = check.riskLevel
             result.outcome.riskScore = riskScore
         }
         return result

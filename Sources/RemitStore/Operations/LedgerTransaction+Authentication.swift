@@ -56,15 +56,15 @@ extension LedgerTransaction {
 
     /// Opens a challenge for an intent; returns the `next_action` that leads the customer to it: `redirect_to_url`
     /// when there is a `return_url` (and the client does not handle it), else `use_stripe_sdk`.
-    func openChallenge(intentID: String, returnURL: String?, useStripeSDK: Bool, baseURL: String?) async throws
-        -> String
+    func openChallenge(intentID: String, returnURL: String?, useStripeSDK: Bool, baseURL: String?,
+                       requestedBy requester: AuthenticationRequester, riskScore: Int64? = nil) async throws -> String
     {
         let token = ledger.ids("payatt")
         try await connection.execute("""
             INSERT INTO payment_authentications (id, account_id, livemode, intent_id, created, expires_at, return_url,
-                status)
+                status, requested_by, risk_score)
             VALUES (\(token), \(accountID), \(context.livemode), \(intentID), \(now), \(now + Self.authenticationWindow),
-                \(returnURL), 'pending')
+                \(returnURL), 'pending', \(requester.rawValue), \(riskScore))
             """)
         let url = (baseURL ?? "") + "/3ds/\(intentID)/\(token)"
         if let returnURL, !useStripeSDK {

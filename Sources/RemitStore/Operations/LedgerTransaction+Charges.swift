@@ -6,6 +6,17 @@ extension LedgerTransaction {
     /// Authorizes and records a charge: the charge row, and for a captured success its balance transaction
     /// and the balance update, with `charge.succeeded` or `charge.failed`, all in this transaction.
     public func createCharge(_ request: ChargeRequest) async throws -> ChargeResult {
+        var request = request
+        request.canChallenge = false
+        switch try await attemptCharge(request) {
+        case .charged(let result): return result
+        case .authenticationRequested: throw StripeError(type: .api, message: "A payment that cannot authenticate was asked to.")
+        }
+    }
+
+    /// A charge, or (when `request.canChallenge`) the risk check's request that the customer authenticate first,
+    /// decided before anything is written.
+    func attemptCharge(_ request: ChargeRequest) async throws -> ChargeAttempt {
         var customer: Customer?
         if let customerID = request.customerID {
             guard let found = try await reader.customer(customerID) else {
@@ -26,7 +37,12 @@ extension LedgerTransaction {
         card.authentication = request.authentication
         card.authentication.setUpForOffSession = payment.saved?.setUpForOffSession ?? false
         // Flow 1: the risk check comes first; a block never reaches the network.
-        let risk = try await assessRisk(request, card: card, customer: customer)
+        let mayRequestAuthentication = request.canChallenge && card.threeDSecure.isEnrolled && !card.authentication.authenticated
+        let risk = try await assessRisk(request, card: card, customer: customer,
+                                        mayRequestAuthentication: mayRequestAuthentication)
+        if risk.acts, risk.verdict == .authenticate, mayRequestAuthentication {
+            return .authenticationRequested(riskScore: risk.riskScore)
+        }
         if let country = risk.cardCountry { card.card.country = country }
         let authorization: Authorization
         if risk.acts && risk.verdict == .block {
@@ -69,12 +85,15 @@ extension LedgerTransaction {
             // shows the charge as it was when authorized.
             try await openDispute(on: &charge, scenario)
         }
-        return ChargeResult(charge: answered, balanceTransaction: entry, decline: decline, rendered: rendered)
+        return .charged(ChargeResult(charge: answered, balanceTransaction: entry, decline: decline, rendered: rendered))
     }
 
-    private func assessRisk(_ request: ChargeRequest, card: ResolvedCard, customer: Customer?) async throws -> RiskAssessment {
+    private func assessRisk(_ request: ChargeRequest, card: ResolvedCard, customer: Customer?,
+                            mayRequestAuthentication: Bool) async throws -> RiskAssessment {
         guard let check = ledger.riskCheck else { return .unassessed }
-        return try await check.assess(RiskSubject(request: request, card: card, customer: customer), in: riskScope)
+        let subject = RiskSubject(request: request, card: card, customer: customer,
+                                  mayRequestAuthentication: mayRequestAuthentication)
+        return try await check.assess(subject, in: riskScope)
     }
 
     private func makeCharge(_ request: ChargeRequest, card: ResolvedCard, authorization: Authorization) -> Charge {

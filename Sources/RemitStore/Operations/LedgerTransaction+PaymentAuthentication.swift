@@ -42,13 +42,14 @@ extension LedgerTransaction {
     }
 
     /// Opens a challenge: the intent waits in `requires_action` with the `next_action` that leads to it.
-    func requireAction(_ intent: PaymentIntent, from found: PaymentIntent, _ confirmation: PaymentIntentConfirmation)
+    func requireAction(_ intent: PaymentIntent, from found: PaymentIntent, _ confirmation: PaymentIntentConfirmation,
+                       requestedBy requester: AuthenticationRequester, riskScore: Int64? = nil)
         async throws -> PaymentIntentOutcome
     {
         var intent = intent
         intent.nextAction = try await openChallenge(
             intentID: intent.id, returnURL: confirmation.returnURL, useStripeSDK: confirmation.useStripeSDK,
-            baseURL: confirmation.authenticationBaseURL)
+            baseURL: confirmation.authenticationBaseURL, requestedBy: requester, riskScore: riskScore)
         intent.status = .requiresAction
         try await PaymentIntentRows.update(intent, from: found, on: connection)
         try await emit("payment_intent.requires_action", intent.json(), id: intent.id)

@@ -193,19 +193,22 @@ extension LedgerTransaction {
             offSession: confirmation.offSession, setUpForOffSession: method.setUpForOffSession,
             requested: confirmation.requestThreeDSecure)
         authentication.authenticated = try await hasUnusedAuthentication(of: intent.id)
-        if card.threeDSecure.requiresAuthentication(authentication), !authentication.authenticated,
-           !confirmation.offSession, !confirmation.errorOnRequiresAction
-        {
-            return try await requireAction(intent, from: found, confirmation)
+        let canChallenge = !confirmation.offSession && !confirmation.errorOnRequiresAction
+        if card.threeDSecure.requiresAuthentication(authentication), !authentication.authenticated, canChallenge {
+            return try await requireAction(intent, from: found, confirmation,
+                                           requestedBy: card.threeDSecure == .optional ? .merchant : .issuer)
         }
         return try await charge(intent, from: found, methodID: methodID, authentication: authentication,
-                                signals: confirmation.signals)
+                                signals: confirmation.signals, challengeable: canChallenge ? confirmation : nil)
     }
 
     /// One charge of the intent's payment method; its outcome decides the intent's status (a decline leaves it
     /// waiting for another payment method, with the error kept as `last_payment_error`).
+    /// `challengeable`: the confirmation under way, when the customer is there to answer a challenge the risk check
+    /// may ask for.
     func charge(_ intent: PaymentIntent, from found: PaymentIntent, methodID: String,
-                        authentication: AuthenticationContext, signals: FraudSignals) async throws -> PaymentIntentOutcome
+                authentication: AuthenticationContext, signals: FraudSignals,
+                challengeable: PaymentIntentConfirmation? = nil) async throws -> PaymentIntentOutcome
     {
         var intent = intent
         let saves = intent.setupFutureUsage != nil && intent.customerID != nil
@@ -218,8 +221,16 @@ extension LedgerTransaction {
         request.savesPaymentMethod = saves
         request.signals = signals
         request.authentication = authentication
+        request.canChallenge = challengeable != nil
         if authentication.authenticated { try await useAuthentication(of: intent.id) }
-        let result = try await createCharge(request)
+        let result: ChargeResult
+        switch try await attemptCharge(request) {
+        case .charged(let charged):
+            result = charged
+        case .authenticationRequested(let riskScore):
+            guard let confirmation = challengeable else { throw StripeError(type: .api, message: "No one to authenticate.") }
+            return try await requireAction(intent, from: found, confirmation, requestedBy: .radar, riskScore: riskScore)
+        }
         intent.latestChargeID = result.charge.id
         intent.nextAction = nil
         let method = try await PaymentMethodRows.find(methodID, account: accountID, on: connection)

@@ -114,7 +114,8 @@ extension LedgerTransaction {
         if card.threeDSecure.requiresAuthentication(authentication) {
             intent.nextAction = try await openChallenge(
                 intentID: intent.id, returnURL: confirmation.returnURL, useStripeSDK: confirmation.useStripeSDK,
-                baseURL: confirmation.authenticationBaseURL)
+                baseURL: confirmation.authenticationBaseURL,
+                requestedBy: card.threeDSecure == .optional ? .merchant : .issuer)
             intent.status = .requiresAction
             try await SetupIntentRows.update(intent, from: found, on: connection)
             try await emit("setup_intent.requires_action", intent.json(), id: intent.id)

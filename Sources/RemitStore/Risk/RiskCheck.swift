@@ -23,17 +23,29 @@ public struct RiskScope: Sendable {
 /// What the check sees of a charge before it is written.
 public struct RiskSubject: Sendable {
     public let request: ChargeRequest
+    /// The card, with `authentication.authenticated` set when the customer completed a challenge for this payment.
     public let card: ResolvedCard
     public let customer: Customer?
+    /// The payment can still send the customer to a 3-D Secure challenge instead of being charged: an on-session
+    /// PaymentIntent confirmation, not yet authenticated, on a card enrolled in 3-D Secure (research §10).
+    public let mayRequestAuthentication: Bool
 }
 
 /// A risk check's verdict, as the ledger acts on it.
 public struct RiskAssessment: Sendable {
-    public enum Verdict: Sendable { case approve, review, block }
+    public enum Verdict: Sendable {
+        case approve, review, block
+        /// Ask the customer to authenticate first (only when the subject ``RiskSubject/mayRequestAuthentication``):
+        /// no charge is written; the charge after a completed challenge is assessed again, authenticated.
+        case authenticate
+    }
 
     public var verdict: Verdict
     /// 0–100, shown on the charge's `outcome.risk_score`; nil when no model scored it.
     public var riskScore: Int64?
+    /// Stripe's `outcome.risk_level` for an approved payment: `normal`, or `elevated` when a review-band payment was
+    /// approved because the customer authenticated.
+    public var riskLevel = "normal"
     /// Whether the verdict acts on the charge (Stripe's named test instruments keep their documented outcomes
     /// and are only scored).
     public var acts: Bool
