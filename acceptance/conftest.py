@@ -34,6 +34,7 @@ def merchant(server, platform):
     client = stripe.StripeClient(key, base_addresses={"api": server.base}, max_network_retries=0)
     client.account_id = account.id
     client.secret_key = key
+    client.publishable_key = account["publishable_key"]
     return client
 
 

@@ -44,6 +44,12 @@ enum APIErrors {
         StripeError(httpStatus: 401, type: .invalidRequest, message: "Invalid API Key provided: \(hint)")
     }
 
+    /// A publishable key on an endpoint Stripe.js does not call (research/payment-intents.md §7).
+    static let secretKeyRequired = StripeError(
+        httpStatus: 401, type: .invalidRequest, code: "secret_key_required",
+        message: "This API call cannot be made with a publishable API key. Please use a secret API key. "
+            + "You can find a list of your API keys at /v1/account/keys.")
+
     static let notFound = StripeError(
         httpStatus: 404, type: .invalidRequest, code: "resource_missing",
         message: "Unrecognized request URL. Please see https://docs.stripe.com/api or contact support.")

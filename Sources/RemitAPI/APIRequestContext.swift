@@ -11,6 +11,9 @@ public struct Caller: Sendable {
     public var livemode: Bool
     /// The SHA-256 of the key used: rate limits are per key.
     public var keyHash: String = ""
+    /// True for a publishable key (`pk_test_…`): only what ``PublishableKeyAccess`` allows, intents only with their
+    /// client secret, and those rendered as Stripe renders them to the browser.
+    public var isPublishable = false
 }
 
 /// Per-request state: the request id, the caller, and the limits of the API.
@@ -35,6 +38,8 @@ public struct APIRequestContext: RequestContext {
 /// The bounds of the API, in one place.
 public enum APILimits {
     public static let bodyBytesMax = 1 << 20
+    /// The longest `client_secret` read (an intent's is under 100 characters).
+    public static let clientSecretLengthMax = 255
     public static let listLimitMax = 100
     public static let expandDepthMax = 4
 }

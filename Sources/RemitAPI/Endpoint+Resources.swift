@@ -21,6 +21,29 @@ extension Endpoint {
         })
     }
 
+    /// `GET /v1/<intents>/{id}`: a retrieve that also takes `client_secret`, which a publishable key must bring and
+    /// which is checked when given; a publishable key sees the browser's view (``ClientSecretAccess``).
+    func retrieveWithClientSecret<Object: Sendable>(
+        _ request: Request, _ context: APIRequestContext, object: String, access: ClientSecretAccess,
+        expandable: Set<String>,
+        find: @Sendable @escaping (LedgerReader, String) async throws -> (Object, clientSecret: String)?,
+        render: @Sendable @escaping (Object, Expansions, LedgerReader) async throws -> JSONValue
+    ) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let caller = try context.requireCaller()
+        var reader = FormReader(try queryForm(request))
+        let clientSecret = try reader.string("client_secret", maxLength: APILimits.clientSecretLengthMax)
+        let paths = try reader.array("expand")
+        try reader.finish()
+        try access.admit(caller, clientSecret: clientSecret, expand: paths)
+        let expand = try Expansions(paths, allowed: expandable)
+        return JSONResponse.ok(try await read(context) { ledger in
+            guard let (found, secret) = try await find(ledger, id) else { throw StripeError.noSuch(object, id) }
+            try access.check(clientSecret, against: secret)
+            return access.view(try await render(found, expand, ledger), for: caller)
+        })
+    }
+
     /// `GET /v1/<objects>`: Stripe's list parameters, the resource's own filters (`filters` reads them into the query),
     /// `expand` of `data.*` fields (`expandable` nil accepts it and expands nothing); every other parameter is a 400.
     /// One page, each row rendered by `render`.

@@ -143,7 +143,7 @@ struct BenchWebhooks: AsyncParsableCommand {
         for _ in 0..<2 {
             let created = Mutex<String>("")
             _ = try await runtime.ledger.perform(Self.context("bench"), idempotency: nil) { transaction in
-                let (account, _) = try await transaction.createAccount(AccountRequest(type: "custom"))
+                let (account, _, _) = try await transaction.createAccount(AccountRequest(type: "custom"))
                 created.withLock { $0 = account.id }
                 return StoredResponse(status: 200, body: "")
             }

@@ -5,6 +5,8 @@ import RemitSQL
 public struct APIKey: Sendable, Equatable {
     public var id: String
     public var accountID: String
+    public var kind: APIKeyKind
+    /// A secret key's hint, or the publishable key itself.
     public var hint: String
     public var created: Int64
     /// When a rolled or revoked key stops working; nil while it has no end.
@@ -13,6 +15,7 @@ public struct APIKey: Sendable, Equatable {
     init(row: SQLRow) {
         id = row.string("id")
         accountID = row.string("account_id")
+        kind = APIKeyKind(rawValue: row.string("kind")) ?? .secret
         hint = row.string("key_hint")
         created = row.int("created")
         expiresAt = row.optionalInt("expires_at")
@@ -22,7 +25,7 @@ public struct APIKey: Sendable, Equatable {
         .object([
             ("id", .string(id)), ("object", .string("api_key")), ("created", .int(created)),
             ("expires_at", expiresAt.map(JSONValue.int) ?? .null), ("livemode", .bool(livemode)),
-            ("redacted_value", .string(hint)),
+            ("redacted_value", .string(hint)), ("type", .string(kind.rawValue)),
         ])
     }
 }
@@ -31,6 +34,7 @@ public struct APIKey: Sendable, Equatable {
 public struct KeyOwner: Sendable {
     public var account: Account
     public var expiresAt: Int64?
+    public var kind: APIKeyKind
 }
 
 /// The limits of rolling a key.
@@ -45,22 +49,25 @@ enum APIKeyRows {
     static func insert(_ key: String, id: String, account: String, created: Int64,
                        on connection: any SQLConnection) async throws {
         try await connection.execute("""
-            INSERT INTO api_keys (key_hash, account_id, key_hint, created, id)
-            VALUES (\(SecretKey.hash(key)), \(account), \(SecretKey.hint(key)), \(created), \(id))
+            INSERT INTO api_keys (key_hash, account_id, key_hint, created, id, kind)
+            VALUES (\(APIKeyKind.lookupValue(key)), \(account), \(APIKeyKind.shown(key)), \(created), \(id),
+                \(APIKeyKind(of: key).rawValue))
             """)
     }
 }
 
 extension Ledger {
-    /// The account a key hash authenticates, if the key exists and has not expired.
+    /// The account a key authenticates (by ``APIKeyKind/lookupValue(_:)``), if the key exists and has not expired.
     public func keyOwner(forKeyHash hash: String) async throws -> KeyOwner? {
         let now = clock.unixSeconds()
         return try await read { connection in
             guard let row = try await connection.queryFirst("""
-                SELECT a.*, k.expires_at AS key_expires_at FROM api_keys k JOIN accounts a ON a.id = k.account_id
+                SELECT a.*, k.expires_at AS key_expires_at, k.kind AS key_kind
+                FROM api_keys k JOIN accounts a ON a.id = k.account_id
                 WHERE k.key_hash = \(hash) AND (k.expires_at IS NULL OR k.expires_at > \(now))
                 """) else { return nil }
-            return KeyOwner(account: Account(row: row), expiresAt: row.optionalInt("key_expires_at"))
+            return KeyOwner(account: Account(row: row), expiresAt: row.optionalInt("key_expires_at"),
+                            kind: APIKeyKind(rawValue: row.string("key_kind")) ?? .secret)
         }
     }
 
@@ -70,7 +77,7 @@ extension Ledger {
         return try await read { connection in
             try await connection.query("""
                 SELECT k.key_hash FROM api_keys k JOIN accounts a ON a.id = k.account_id
-                WHERE a.is_platform = 1 AND (k.expires_at IS NULL OR k.expires_at > \(now))
+                WHERE a.is_platform = 1 AND k.kind = 'secret' AND (k.expires_at IS NULL OR k.expires_at > \(now))
                 """).map { $0.string("key_hash") }
         }
     }
@@ -124,14 +131,14 @@ extension LedgerReader {
 }
 
 extension LedgerTransaction {
-    /// Rolls the account's keys: every valid key expires `expiresIn` seconds from now (0: at once) unless it expires
+    /// Rolls the account's secret keys (its publishable key stays): every valid secret key expires `expiresIn` seconds from now (0: at once) unless it expires
     /// sooner, and a new key is made. Returns it with its secret, shown this once.
     public func rollKeys(expiresIn: Int64) async throws -> (APIKey, secret: String) {
         precondition((0...APIKeyPolicy.rollExpiryMaxSeconds).contains(expiresIn))
         let expiry = now + expiresIn
         try await connection.execute("""
             UPDATE api_keys SET expires_at = \(expiry)
-            WHERE account_id = \(accountID) AND (expires_at IS NULL OR expires_at > \(expiry))
+            WHERE account_id = \(accountID) AND kind = 'secret' AND (expires_at IS NULL OR expires_at > \(expiry))
             """)
         let secret = SecretKey.generate()
         let id = ledger.ids("key")
@@ -145,7 +152,8 @@ extension LedgerTransaction {
     public func revokeKey(_ id: String) async throws -> APIKey {
         let changed = try await connection.execute("""
             UPDATE api_keys SET expires_at = \(now)
-            WHERE id = \(id) AND account_id = \(accountID) AND (expires_at IS NULL OR expires_at > \(now))
+            WHERE id = \(id) AND account_id = \(accountID) AND kind = 'secret'
+                AND (expires_at IS NULL OR expires_at > \(now))
             """)
         // Two steps, not one guard with an `await` in it: the release build's coroutine splitting crashed on that.
         guard changed == 1 else { throw StripeError.noSuch("api_key", id) }

@@ -3,7 +3,10 @@ import RemitSQL
 
 extension LedgerTransaction {
     /// Creates a merchant account and its first secret key; the key is returned this once.
-    public func createAccount(_ request: AccountRequest) async throws -> (Account, secretKey: String) {
+    /// A new merchant account with its first secret key and its publishable key.
+    public func createAccount(_ request: AccountRequest) async throws
+        -> (Account, secretKey: String, publishableKey: String)
+    {
         let account = Account(
             id: ledger.ids("acct"), created: now, isPlatform: false, type: request.type, country: request.country,
             email: request.email,
@@ -12,7 +15,9 @@ extension LedgerTransaction {
         try await AccountRows.insert(account, on: connection)
         let key = SecretKey.generate()
         try await APIKeyRows.insert(key, id: ledger.ids("key"), account: account.id, created: now, on: connection)
-        return (account, key)
+        let publishable = APIKeyKind.generatePublishable()
+        try await APIKeyRows.insert(publishable, id: ledger.ids("key"), account: account.id, created: now, on: connection)
+        return (account, key, publishable)
     }
 }
 

@@ -5,7 +5,7 @@ import RemitStore
 /// `/v1/accounts` (platform key only) and `/v1/account` (the caller's own account).
 ///
 /// `POST /v1/accounts` returns the Account plus, this once, the extension field `secret_key`:
-/// the new merchant's `sk_test_…` key. Stripe has no such field; Remit documents it. A replay of the request under
+/// the new merchant's `sk_test_…` key, and `publishable_key` (`pk_test_…`, for the browser). Stripe has no such field; Remit documents it. A replay of the request under
 /// its idempotency key shows only the key's hint (`sk_test_****abcd`).
 struct AccountsController {
     let endpoint: Endpoint
@@ -48,12 +48,13 @@ struct AccountsController {
         try reader.finish()
         let accountRequest = account
         return try await endpoint.write(request, context: context, form: form) { transaction in
-            let (created, key) = try await transaction.createAccount(accountRequest)
+            let (created, key, publishable) = try await transaction.createAccount(accountRequest)
             guard case .object(let fields) = created.json else { preconditionFailure("account JSON is an object") }
             // A replay under the same idempotency key answers the account with the key's hint: the saved response
-            // never holds the secret (roll the account's keys to get a usable one).
-            return StoredResponse(status: 200, body: JSONValue.object(fields + [("secret_key", .string(key))]).rendered(),
-                                  replayBody: JSONValue.object(fields + [("secret_key", .string(SecretKey.hint(key)))]).rendered())
+            // never holds the secret (roll the account's keys to get a usable one). The publishable key is public.
+            let shown = fields + [("publishable_key", .string(publishable))]
+            return StoredResponse(status: 200, body: JSONValue.object(shown + [("secret_key", .string(key))]).rendered(),
+                                  replayBody: JSONValue.object(shown + [("secret_key", .string(SecretKey.hint(key)))]).rendered())
         }
     }
 

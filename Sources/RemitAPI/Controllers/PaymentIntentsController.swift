@@ -84,9 +84,21 @@ struct PaymentIntentsController {
         confirmation.receiptEmail = try reader.string("receipt_email", maxLength: 800)
         confirmation.requestThreeDSecure = try Self.paymentMethodOptions(&reader)
         confirmation.authenticationBaseURL = Self.baseURL(request)
-        _ = try reader.string("client_secret", maxLength: Self.lengthMax)
-        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        let clientSecret = try reader.string("client_secret", maxLength: Self.lengthMax)
+        let paths = try reader.array("expand")
+        let caller = try context.requireCaller()
+        try ClientSecretAccess.paymentIntent.admit(caller, clientSecret: clientSecret, expand: paths)
+        let expand = try Expansions(paths, allowed: Self.expandable)
         try reader.finish()
+        if clientSecret != nil {
+            let intent = try await endpoint.read(context) { ledger in try await ledger.paymentIntent(id) }
+            guard let intent else { throw StripeError.noSuch("payment_intent", id) }
+            try ClientSecretAccess.paymentIntent.check(clientSecret, against: intent.clientSecret)
+            if caller.isPublishable, intent.confirmationMethod == .manual {
+                throw StripeError(type: .invalidRequest, code: "payment_intent_unexpected_state",
+                    message: "This PaymentIntent has confirmation_method manual: confirm it with your secret key, from your server.")
+            }
+        }
         let parameters = confirmation
         return try await write(request, context, form, expand) { transaction in
             try await transaction.confirmPaymentIntent(id, parameters)
@@ -160,8 +172,11 @@ struct PaymentIntentsController {
     }
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try await endpoint.retrieve(request, context, object: "payment_intent", expandable: Self.expandable,
-                                    find: { ledger, id in try await ledger.paymentIntent(id) }) { intent, expand, ledger in
+        let access = ClientSecretAccess.paymentIntent
+        return try await endpoint.retrieveWithClientSecret(request, context, object: "payment_intent", access: access,
+                                                           expandable: Self.expandable) { ledger, id in
+            try await ledger.paymentIntent(id).map { ($0, $0.clientSecret) }
+        } render: { intent, expand, ledger in
             try await Self.render(intent, expand, ledger)
         }
     }
@@ -182,6 +197,7 @@ struct PaymentIntentsController {
         async throws -> Response
     {
         let (metrics, alerts, clock, logger) = (self.metrics, self.alerts, endpoint.ledger.clock, context.logger)
+        let caller = try context.requireCaller(), access = ClientSecretAccess.paymentIntent
         return try await endpoint.write(request, context: context, form: form) { transaction in
             let outcome = try await body(transaction)
             if let charge = outcome.charge {
@@ -189,9 +205,11 @@ struct PaymentIntentsController {
                                                 clock: clock, logger: logger)
             }
             if let decline = outcome.decline {
-                return StoredResponse(status: decline.responseStatus, body: decline.json.rendered())
+                let seen = access.view(decline, for: caller, intentField: "payment_intent")
+                return StoredResponse(status: decline.responseStatus, body: seen.json.rendered())
             }
-            return StoredResponse(status: 200, body: try await Self.render(outcome.intent, expand, transaction.reader).rendered())
+            let rendered = try await Self.render(outcome.intent, expand, transaction.reader)
+            return StoredResponse(status: 200, body: access.view(rendered, for: caller).rendered())
         }
     }
 

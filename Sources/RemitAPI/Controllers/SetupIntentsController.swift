@@ -54,8 +54,9 @@ struct SetupIntentsController {
         var confirmation = try Self.confirmation(&reader, request)
         confirmation.paymentMethod = try reader.string("payment_method", maxLength: PaymentIntentsController.idLengthMax)
             .nonEmpty
-        _ = try reader.string("client_secret", maxLength: PaymentIntentsController.lengthMax)
-        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        let clientSecret = try reader.string("client_secret", maxLength: PaymentIntentsController.lengthMax)
+        let paths = try reader.array("expand")
+        let expand = try await admit(context, id: id, clientSecret: clientSecret, expand: paths)
         try reader.finish()
         let parameters = confirmation
         return try await write(request, context, form, expand) { transaction in
@@ -86,7 +87,9 @@ struct SetupIntentsController {
         let form = try await endpoint.bodyForm(request, context: context)
         var reader = FormReader(form)
         let reason = try reader.choice("cancellation_reason", SetupIntent.cancellationReasons)
-        let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
+        let clientSecret = try reader.string("client_secret", maxLength: PaymentIntentsController.lengthMax)
+        let paths = try reader.array("expand")
+        let expand = try await admit(context, id: id, clientSecret: clientSecret, expand: paths)
         try reader.finish()
         return try await write(request, context, form, expand) { transaction in
             SetupIntentOutcome(intent: try await transaction.cancelSetupIntent(id, reason: reason))
@@ -94,10 +97,27 @@ struct SetupIntentsController {
     }
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try await endpoint.retrieve(request, context, object: "setup_intent", expandable: Self.expandable,
-                                    find: { ledger, id in try await ledger.setupIntent(id) }) { intent, expand, ledger in
+        try await endpoint.retrieveWithClientSecret(request, context, object: "setup_intent", access: .setupIntent,
+                                                    expandable: Self.expandable) { ledger, id in
+            try await ledger.setupIntent(id).map { ($0, $0.clientSecret) }
+        } render: { intent, expand, ledger in
             try await Self.render(intent, expand, ledger)
         }
+    }
+
+    /// The browser's way in (a publishable key with the client secret), checked before the write; the expansions.
+    private func admit(_ context: APIRequestContext, id: String, clientSecret: String?, expand paths: [String]?)
+        async throws -> Expansions
+    {
+        let caller = try context.requireCaller()
+        try ClientSecretAccess.setupIntent.admit(caller, clientSecret: clientSecret, expand: paths)
+        let expand = try Expansions(paths, allowed: Self.expandable)
+        if clientSecret != nil {
+            let intent = try await endpoint.read(context) { ledger in try await ledger.setupIntent(id) }
+            guard let intent else { throw StripeError.noSuch("setup_intent", id) }
+            try ClientSecretAccess.setupIntent.check(clientSecret, against: intent.clientSecret)
+        }
+        return expand
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -118,12 +138,15 @@ struct SetupIntentsController {
                        _ body: @Sendable @escaping (LedgerTransaction) async throws -> SetupIntentOutcome)
         async throws -> Response
     {
-        try await endpoint.write(request, context: context, form: form) { transaction in
+        let caller = try context.requireCaller(), access = ClientSecretAccess.setupIntent
+        return try await endpoint.write(request, context: context, form: form) { transaction in
             let outcome = try await body(transaction)
             if let decline = outcome.decline {
-                return StoredResponse(status: decline.responseStatus, body: decline.json.rendered())
+                let seen = access.view(decline, for: caller, intentField: "setup_intent")
+                return StoredResponse(status: decline.responseStatus, body: seen.json.rendered())
             }
-            return StoredResponse(status: 200, body: try await Self.render(outcome.intent, expand, transaction.reader).rendered())
+            let rendered = try await Self.render(outcome.intent, expand, transaction.reader)
+            return StoredResponse(status: 200, body: access.view(rendered, for: caller).rendered())
         }
     }
 

@@ -142,9 +142,13 @@ public struct FormReader {
     /// Marks a parameter as accepted without reading it (e.g. `expand`, read elsewhere).
     public mutating func accept(_ key: String) { consumed.insert(key) }
 
+    /// Parameters every request may carry: `key`, the API key as Stripe.js sends it (the authenticator read it).
+    static let authenticationParameters: Set<String> = ["key"]
+
     /// Throws `parameter_unknown` for the first parameter nobody read.
     public func finish() throws(StripeError) {
-        for (key, _) in form.entries where !consumed.contains(key) {
+        for (key, _) in form.entries where !consumed.contains(key)
+            && !(prefix == nil && Self.authenticationParameters.contains(key)) {
             throw StripeError.unknown(name(key.hasPrefix("\u{0}") ? "" : key))
         }
     }

@@ -24,6 +24,7 @@ struct APIMiddleware: RouterMiddleware {
     {
         let started = ContinuousClock.now
         var context = context
+        var request = request
         context.requestID = ids("req")
         context.logger[metadataKey: "request.id"] = "\(context.requestID)"
         var response: Response
@@ -37,7 +38,7 @@ struct APIMiddleware: RouterMiddleware {
             if !versions.isEmpty, versions.count > 1 || StripeAPIVersion.requested(by: versions[0]) == nil {
                 throw APIErrors.invalidVersion(versions.joined(separator: ", "))
             }
-            context.caller = try await authenticator.authenticate(request)
+            context.caller = try await authenticator.authenticate(&request, bodyBytesMax: context.maxUploadSize)
             if let caller = context.caller {
                 context.logger[metadataKey: "account.id"] = "\(caller.accountID)"
                 if let rateLimiter, !rateLimiter.allow(caller.keyHash) { throw APIErrors.rateLimited }

@@ -5,9 +5,11 @@ import RemitCore
 import RemitStore
 import Synchronization
 
-/// Authenticates `Authorization: Bearer sk_…` or HTTP Basic (`sk_…:`), and applies `Stripe-Account`.
+/// Authenticates `Authorization: Bearer sk_…` or HTTP Basic (`sk_…:`), and applies `Stripe-Account`. A publishable
+/// key (`pk_test_…`) may also come as Stripe.js sends it, a `key` field of the query or the form body, and may call
+/// only what Stripe.js calls (``PublishableKeyAccess``).
 ///
-/// Keys are looked up by their SHA-256 (they are random, 190 bits: no slow hash is needed), and the
+/// Secret keys are looked up by their SHA-256 (they are random, 190 bits: no slow hash is needed), and the
 /// result is cached in memory; a key is never logged, only its hint.
 struct Authenticator: Sendable {
     let ledger: Ledger
@@ -18,11 +20,14 @@ struct Authenticator: Sendable {
 
     /// The caller of a request, or nil for a public path.
     /// - Throws: 401 without a valid key, 403 for a `Stripe-Account` the key may not act for.
-    func authenticate(_ request: Request) async throws -> Caller? {
+    /// - Parameter request: a form body read for its `key` is kept in it, for the endpoint to read again.
+    func authenticate(_ request: inout Request, bodyBytesMax: Int) async throws -> Caller? {
         if Self.publicPaths.contains(request.uri.path) || Self.isDashboard(request.uri.path)
             || Self.isAuthenticationPage(request.uri.path) { return nil }
-        guard let key = Self.key(from: request) else { throw APIErrors.noKey }
-        let hash = SecretKey.hash(key)
+        var found = Self.key(from: request)
+        if found == nil { found = try await Self.formKey(from: &request, bodyBytesMax: bodyBytesMax) }
+        guard let key = found else { throw APIErrors.noKey }
+        let hash = APIKeyKind.lookupValue(key)
         let now = ledger.clock.unixSeconds()
         var identity = cache.identity(hash, now: now)
         if identity == nil {
@@ -31,12 +36,16 @@ struct Authenticator: Sendable {
             }
             let account = owner.account
             identity = KeyCache.Identity(accountID: account.id, isPlatform: account.isPlatform, livemode: account.livemode,
+                                         isPublishable: owner.kind == .publishable,
                                          validUntil: min(now + KeyCache.freshnessSeconds, owner.expiresAt ?? .max))
             cache.store(hash, identity)
         }
         guard let identity else { throw APIErrors.invalidKey(SecretKey.hint(key)) }
+        if identity.isPublishable, !PublishableKeyAccess.allows(request.method, path: request.uri.path) {
+            throw APIErrors.secretKeyRequired
+        }
         var caller = Caller(accountID: identity.accountID, isPlatform: identity.isPlatform, livemode: identity.livemode,
-                            keyHash: hash)
+                            keyHash: hash, isPublishable: identity.isPublishable)
         if let target = request.headers[.stripeAccount], !target.isEmpty, target != identity.accountID {
             guard identity.isPlatform, let account = try await ledger.accountRecord(target), !account.isPlatform else {
                 throw APIErrors.noAccess(target)
@@ -51,6 +60,20 @@ struct Authenticator: Sendable {
 
     /// The hosted 3-D Secure pages: their token is their credential.
     static func isAuthenticationPage(_ path: String) -> Bool { path.hasPrefix(AuthenticationPageController.pathPrefix) }
+
+    /// Stripe.js's `key=pk_…`: in the query, or in a POST's form body (read here, then kept in the request).
+    static func formKey(from request: inout Request, bodyBytesMax: Int) async throws -> String? {
+        func key(in form: Form) -> String? {
+            guard case .value(let key) = form["key"], !key.isEmpty else { return nil }
+            return key
+        }
+        if let query = request.uri.query, query.contains("key="), let found = key(in: try Form.parse(query[...])) {
+            return found
+        }
+        guard request.method == .post else { return nil }
+        let body = try await request.collectBody(upTo: bodyBytesMax)
+        return key(in: try Form.parse(bytes: body.readableBytesView))
+    }
 
     static func key(from request: Request) -> String? {
         guard let header = request.headers[.authorization] else { return nil }
@@ -76,6 +99,7 @@ final class KeyCache: Sendable {
         let accountID: String
         let isPlatform: Bool
         let livemode: Bool
+        let isPublishable: Bool
         /// Unix seconds after which the store is asked again.
         let validUntil: Int64
     }

@@ -22,5 +22,6 @@ public enum LedgerMigrations {
         Migration0017SetupIntents.migration,
         Migration0018Tokens.migration,
         Migration0019RadarAuthentication.migration,
+        Migration0020PublishableKeys.migration,
     ]
 }
