@@ -66,15 +66,21 @@ struct DashboardTests {
         let app = try await RemitTestApp.make(engine)
         try await app.test { client in
             let merchant = try await client.createMerchant(adminKey: app.adminKey, [("email", "<b>shop</b>@example.com")])
-            for amount in ["1000", "2500", "12345"] {
+            for amount in ["1000", "2500"] {
                 _ = try await client.post("/v1/charges", [("amount", amount), ("currency", "usd"), ("source", "tok_visa")],
                                           key: merchant.key)
             }
+            _ = try await client.post("/v1/payment_intents", [
+                ("amount", "12345"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("confirm", "true"),
+                ("payment_method_types[]", "card"),
+            ], key: merchant.key)
             try await EtlPipelineTests.settle(app.runtime.store.database)
             _ = try await app.runtime.etlRunner(logger: makeTestLogger()).run(date: EtlPipelineTests.today(), runID: "dash")
             let page = try await client.get("/dashboard", key: app.adminKey)
             #expect(page.body.contains("data-metric=\"gross_usd\">$158.45<"), "1000 + 2500 + 12345 cents")
             #expect(page.body.contains("data-metric=\"payments\">3<"))
+            #expect(page.body.contains("data-metric=\"payment_intents\">33.3 %<"), "one payment of three through an intent")
+            #expect(page.body.contains("data-metric=\"three_d_secure\">0.00 %<"))
             #expect(page.body.contains("&lt;b&gt;shop&lt;/b&gt;@example.com"), "merchant text is escaped")
             #expect(!page.body.contains("<b>shop</b>"))
             let etl = try await client.get("/dashboard/etl", key: app.adminKey)

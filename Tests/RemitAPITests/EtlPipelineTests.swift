@@ -129,3 +129,49 @@ struct EtlPipelineTests {
         }
     }
 }
+
+/// The warehouse knows which payments came through a PaymentIntent and which were authenticated (issue #22 §9).
+struct EtlPaymentIntentTests {
+    @Test(arguments: TestEngine.available)
+    func factPaymentLinksTheIntentAndItsAuthentication(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        let warehouse = app.runtime.warehouse.database
+        let pipeline = EtlPipeline(store: app.runtime.store.database, warehouse: warehouse,
+                                   lakeDirectory: app.runtime.configuration.lakePath)
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            let charge = try await client.post("/v1/charges", [("amount", "1000"), ("currency", "usd"), ("source", "tok_visa")],
+                                               key: merchant.key)
+            let plain = try await client.post("/v1/payment_intents", [
+                ("amount", "2000"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("confirm", "true"),
+                ("payment_method_types[]", "card"),
+            ], key: merchant.key)
+            let challenged = try await client.post("/v1/payment_intents", [
+                ("amount", "3000"), ("currency", "usd"), ("payment_method", "pm_card_authenticationRequired"),
+                ("confirm", "true"), ("payment_method_types[]", "card"), ("return_url", ThreeDSecureTests.returnURL),
+            ], key: merchant.key)
+            let url = ((challenged["next_action"] as? [String: Any])?["redirect_to_url"] as? [String: Any])?["url"] as? String
+            let page = URLComponents(string: url ?? "")?.path ?? ""
+            #expect(try await ThreeDSecureTests.answer(client, page, "complete").status == 302)
+            try await EtlPipelineTests.settle(app.runtime.store.database)
+            let run = try await pipeline.run(date: EtlPipelineTests.today(), runID: "pi1")
+            #expect(run.status == "published")
+            let facts = try await warehouse.read { connection in
+                try await connection.query("""
+                    SELECT payment_id, amount, payment_intent_id, three_d_secure FROM fact_payment ORDER BY amount
+                    """)
+            }
+            #expect(facts.map { $0.string("payment_id") }.first == charge.id)
+            #expect(facts.map { $0.optionalString("payment_intent_id") } == [nil, plain.id, challenged.id])
+            #expect(facts.map { $0.optionalString("three_d_secure") } == [nil, nil, "authenticated"])
+            let day = try await warehouse.read { connection in
+                try await connection.queryFirst("""
+                    SELECT SUM(payments) AS payments, SUM(intent_payments) AS intents,
+                        SUM(authenticated_payments) AS authenticated
+                    FROM agg_merchant_daily
+                    """)
+            }
+            #expect(day?.int("payments") == 3 && day?.int("intents") == 2 && day?.int("authenticated") == 1)
+        }
+    }
+}

@@ -2,7 +2,8 @@ import RemitCore
 import RemitSQL
 
 /// `/dashboard`: payment volume and revenue per day in USD from the warehouse's daily aggregates (the last 30 days
-/// it holds), by currency and by merchant, with refunds, disputes, fees and net.
+/// it holds), by currency and by merchant, with refunds, disputes, fees and net, and how many payments came through
+/// PaymentIntents and were authenticated with 3-D Secure.
 enum OverviewPage {
     static let days: Int64 = 30
 
@@ -23,7 +24,8 @@ enum OverviewPage {
         let (daily, merchants, currencies) = try await warehouse.read { connection in
             (try await connection.query("""
                 SELECT date_key, currency, SUM(payments) AS payments, SUM(gross_usd_cents) AS gross, SUM(fees_usd_cents) AS fees,
-                    SUM(refunds_usd_cents) AS refunds, SUM(disputes_usd_cents) AS disputes, SUM(net_usd_cents) AS net
+                    SUM(refunds_usd_cents) AS refunds, SUM(disputes_usd_cents) AS disputes, SUM(net_usd_cents) AS net,
+                    SUM(intent_payments) AS intent_payments, SUM(authenticated_payments) AS authenticated_payments
                 FROM agg_merchant_daily WHERE date_key >= \(first) AND date_key <= \(last) GROUP BY date_key, currency
                 """),
              try await connection.query("""
@@ -42,7 +44,10 @@ enum OverviewPage {
                 """))
         }
         var total = (payments: Int64(0), gross: Int64(0), fees: Int64(0), refunds: Int64(0), disputes: Int64(0), net: Int64(0))
+        var (intentPayments, authenticatedPayments) = (Int64(0), Int64(0))
         for row in daily {
+            intentPayments += row.int("intent_payments")
+            authenticatedPayments += row.int("authenticated_payments")
             total.payments += row.int("payments")
             total.gross += row.int("gross")
             total.fees += row.int("fees")
@@ -57,6 +62,10 @@ enum OverviewPage {
             .init(id: "refunds_usd", label: "Refunds", value: Format.usd(cents: total.refunds)),
             .init(id: "disputes_usd", label: "Disputes", value: Format.usd(cents: total.disputes)),
             .init(id: "net_usd", label: "Net", value: Format.usd(cents: total.net)),
+            .init(id: "payment_intents", label: "Through PaymentIntents",
+                  value: Format.percent(total.payments > 0 ? Double(intentPayments) / Double(total.payments) : nil)),
+            .init(id: "three_d_secure", label: "Authenticated (3-D Secure)",
+                  value: Format.percent(total.payments > 0 ? Double(authenticatedPayments) / Double(total.payments) : nil)),
         ]
         let index = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($0.element, $0.offset) })
         let currencyNames = Array(Set(daily.map { $0.string("currency") })).sorted()

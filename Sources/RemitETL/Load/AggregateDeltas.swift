@@ -30,6 +30,9 @@ struct AggregateDeltas: Sendable {
         var refundsUSD: Int64 = 0
         var disputesUSD: Int64 = 0
         var feesUSD: Int64 = 0
+        /// Of `payments`: those made through a PaymentIntent, and those authenticated with 3-D Secure.
+        var intentPayments: Int64 = 0
+        var authenticatedPayments: Int64 = 0
 
         static func += (lhs: inout Sums, rhs: Sums) {
             lhs.payments += rhs.payments
@@ -41,12 +44,15 @@ struct AggregateDeltas: Sendable {
             lhs.refundsUSD += rhs.refundsUSD
             lhs.disputesUSD += rhs.disputesUSD
             lhs.feesUSD += rhs.feesUSD
+            lhs.intentPayments += rhs.intentPayments
+            lhs.authenticatedPayments += rhs.authenticatedPayments
         }
 
         static prefix func - (sums: Sums) -> Sums {
             Sums(payments: -sums.payments, gross: -sums.gross, refunds: -sums.refunds, disputes: -sums.disputes,
                  fees: -sums.fees, grossUSD: -sums.grossUSD, refundsUSD: -sums.refundsUSD,
-                 disputesUSD: -sums.disputesUSD, feesUSD: -sums.feesUSD)
+                 disputesUSD: -sums.disputesUSD, feesUSD: -sums.feesUSD, intentPayments: -sums.intentPayments,
+                 authenticatedPayments: -sums.authenticatedPayments)
         }
     }
 
@@ -80,10 +86,12 @@ struct AggregateDeltas: Sendable {
     // MARK: Contributions (sign +1 for a fact as loaded, -1 for the version it replaces)
 
     mutating func payment(merchantID: String, dateKey: Int, currency: String, status: String, amount: Int64,
-                          usdCents: Int64, outcomeType: String, riskScore: Int64, sign: Int64) {
+                          usdCents: Int64, outcomeType: String, riskScore: Int64, viaIntent: Bool, authenticated: Bool,
+                          sign: Int64) {
         if status == "succeeded" {
             merchantDays[MerchantDay(merchantID: merchantID, dateKey: dateKey, currency: currency), default: Sums()]
-                += Sums(payments: sign, gross: sign * amount, grossUSD: sign * usdCents)
+                += Sums(payments: sign, gross: sign * amount, grossUSD: sign * usdCents,
+                        intentPayments: viaIntent ? sign : 0, authenticatedPayments: authenticated ? sign : 0)
         }
         let bucket = riskScore >= 90 ? 9 : riskScore < 0 ? 0 : Int(riskScore / 10)
         let key = FraudBucket(dateKey: dateKey, merchantID: merchantID, outcomeType: outcomeType, bucket: bucket)
@@ -121,14 +129,17 @@ struct AggregateDeltas: Sendable {
             case .payment:
                 for row in try await connection.query("""
                     SELECT d.merchant_id, f.date_key, f.currency, f.status, f.amount, f.amount_usd_cents,
-                        COALESCE(f.outcome_type, '') AS outcome_type, COALESCE(f.risk_score, 0) AS risk_score
+                        COALESCE(f.outcome_type, '') AS outcome_type, COALESCE(f.risk_score, 0) AS risk_score,
+                        CASE WHEN f.payment_intent_id IS NULL THEN 0 ELSE 1 END AS via_intent,
+                        CASE WHEN f.three_d_secure = 'authenticated' THEN 1 ELSE 0 END AS authenticated
                     FROM fact_payment f JOIN dim_merchant d ON d.merchant_sk = f.merchant_sk
                     WHERE f.payment_id IN (\(sql: list))
                     """) {
                     payment(merchantID: row.string("merchant_id"), dateKey: Int(row.int("date_key")),
                             currency: row.string("currency"), status: row.string("status"), amount: row.int("amount"),
                             usdCents: row.int("amount_usd_cents"), outcomeType: row.string("outcome_type"),
-                            riskScore: row.int("risk_score"), sign: -1)
+                            riskScore: row.int("risk_score"), viaIntent: row.int("via_intent") == 1,
+                            authenticated: row.int("authenticated") == 1, sign: -1)
                 }
             case .refund:
                 for row in try await connection.query("""
@@ -167,6 +178,7 @@ struct AggregateDeltas: Sendable {
         try await WarehouseTransform.insertValues(into: "agg_merchant_daily", [
             "merchant_id", "date_key", "currency", "payments", "gross", "refunds", "disputes", "fees", "net",
             "gross_usd_cents", "refunds_usd_cents", "disputes_usd_cents", "fees_usd_cents", "net_usd_cents",
+            "intent_payments", "authenticated_payments",
         ], count: merchantRows.count, conflict: """
             ON CONFLICT (merchant_id, date_key, currency) DO UPDATE SET payments = agg_merchant_daily.payments + excluded.payments,
                 gross = agg_merchant_daily.gross + excluded.gross, refunds = agg_merchant_daily.refunds + excluded.refunds,
@@ -176,14 +188,17 @@ struct AggregateDeltas: Sendable {
                 refunds_usd_cents = agg_merchant_daily.refunds_usd_cents + excluded.refunds_usd_cents,
                 disputes_usd_cents = agg_merchant_daily.disputes_usd_cents + excluded.disputes_usd_cents,
                 fees_usd_cents = agg_merchant_daily.fees_usd_cents + excluded.fees_usd_cents,
-                net_usd_cents = agg_merchant_daily.net_usd_cents + excluded.net_usd_cents
+                net_usd_cents = agg_merchant_daily.net_usd_cents + excluded.net_usd_cents,
+                intent_payments = agg_merchant_daily.intent_payments + excluded.intent_payments,
+                authenticated_payments = agg_merchant_daily.authenticated_payments + excluded.authenticated_payments
             """, on: connection) { index in
             let (key, sums) = merchantRows[index]
             return [.text(key.merchantID), .integer(Int64(key.dateKey)), .text(key.currency), .integer(sums.payments),
                     .integer(sums.gross), .integer(sums.refunds), .integer(sums.disputes), .integer(sums.fees),
                     .integer(sums.gross - sums.refunds - sums.disputes - sums.fees), .integer(sums.grossUSD),
                     .integer(sums.refundsUSD), .integer(sums.disputesUSD), .integer(sums.feesUSD),
-                    .integer(sums.grossUSD - sums.refundsUSD - sums.disputesUSD - sums.feesUSD)]
+                    .integer(sums.grossUSD - sums.refundsUSD - sums.disputesUSD - sums.feesUSD),
+                    .integer(sums.intentPayments), .integer(sums.authenticatedPayments)]
         }
         let fraudRows = fraud.filter { $0.value != FraudSums() }.sorted {
             ($0.key.dateKey, $0.key.merchantID, $0.key.outcomeType, $0.key.bucket)

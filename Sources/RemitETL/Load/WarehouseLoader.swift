@@ -83,22 +83,26 @@ extension WarehouseTransform {
         try await Self.insertValues(into: "fact_payment", [
             "payment_id", "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd",
             "amount_usd_cents", "amount_refunded", "status", "captured", "disputed", "lsn", "outcome_type", "risk_level",
-            "risk_score",
+            "risk_score", "payment_intent_id", "three_d_secure",
         ], count: payments.count, casts: [7: "DECIMAL(18,2)"], conflict: Self.upsert("payment_id", [
             "merchant_sk", "customer_sk", "date_key", "created", "amount", "currency", "amount_usd", "amount_usd_cents",
             "amount_refunded", "status", "captured", "disputed", "lsn", "outcome_type", "risk_level", "risk_score",
+            "payment_intent_id", "three_d_secure",
         ]), on: connection) { index in
             let payment = payments[index]
             let cents = payment.usdCents ?? 0
             let merchant = merchant(payment.merchant, payment.created)
             aggregates.payment(merchantID: merchant.id, dateKey: payment.dateKey, currency: payment.currency,
                                status: payment.status, amount: payment.amount, usdCents: cents,
-                               outcomeType: payment.outcomeType, riskScore: payment.riskScore, sign: 1)
+                               outcomeType: payment.outcomeType, riskScore: payment.riskScore,
+                               viaIntent: payment.paymentIntent != nil, authenticated: payment.threeDSecure == "authenticated",
+                               sign: 1)
             return [.text(payment.id), .integer(merchant.key), customer(payment.customer, payment.created),
                     .integer(Int64(payment.dateKey)), .integer(payment.created), .integer(payment.amount),
                     .text(payment.currency), .text(Self.decimalText(cents)), .integer(cents), .integer(payment.refunded),
                     .text(payment.status), payment.captured.sqlValue, payment.disputed.sqlValue, .integer(payment.lsn),
-                    .text(payment.outcomeType), .text(payment.riskLevel), .integer(payment.riskScore)]
+                    .text(payment.outcomeType), .text(payment.riskLevel), .integer(payment.riskScore),
+                    payment.paymentIntent.map(SQLValue.text) ?? .null, payment.threeDSecure.map(SQLValue.text) ?? .null]
         }
         try await Self.insertValues(into: "fact_refund", [
             "refund_id", "payment_id", "merchant_sk", "date_key", "created", "amount", "currency", "amount_usd_cents",

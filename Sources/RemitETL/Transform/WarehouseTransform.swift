@@ -10,6 +10,8 @@ struct WarehouseTransform: Sendable {
         var captured: Bool, disputed: Bool, lsn: Int64
         /// Stripe's outcome: `authorized`, `manual_review`, `blocked`, `issuer_declined`, …; the risk level and score.
         var outcomeType: String, riskLevel: String, riskScore: Int64
+        /// The PaymentIntent the charge is an attempt of (nil for the Charges API), and its 3-D Secure result.
+        var paymentIntent: String? = nil, threeDSecure: String? = nil
         /// Created inside the run's range: the warehouse does not hold it yet (see ``AggregateDeltas``).
         var firstLoad = false
     }
@@ -100,6 +102,7 @@ struct WarehouseTransform: Sendable {
         let (status, captured, disputed) = (rows.text("status"), rows.flag("captured"), rows.flag("disputed"))
         let (outcome, level, score) = (rows.text("outcome_type"), rows.text("outcome_risk_level"),
                                        rows.integer("outcome_risk_score"))
+        let (intent, threeDSecure) = (rows.text("payment_intent_id"), rows.text("three_d_secure"))
         for row in rows.changes.indices where rows.changes[row].kind == .upsert {
             let change = rows.changes[row]
             let time = created[row] ?? 0
@@ -110,7 +113,8 @@ struct WarehouseTransform: Sendable {
                 amount: amount[row] ?? 0, currency: code, usdCents: usdCents(amount[row] ?? 0, code, day.iso, change.key, converter),
                 refunded: refunded[row] ?? 0, status: status[row] ?? "", captured: captured[row] ?? false,
                 disputed: disputed[row] ?? false, lsn: change.lsn, outcomeType: outcome[row] ?? "",
-                riskLevel: level[row] ?? "", riskScore: score[row] ?? 0, firstLoad: change.created))
+                riskLevel: level[row] ?? "", riskScore: score[row] ?? 0, paymentIntent: intent[row],
+                threeDSecure: threeDSecure[row], firstLoad: change.created))
         }
     }
 

@@ -148,5 +148,16 @@ public enum WarehouseSchema {
                 """,
             ]
         },
+        // Which payments came through a PaymentIntent (a charge is one attempt of it) and which were authenticated
+        // with 3-D Secure: the integration mix and the challenge rate of the payments dashboard.
+        Migration(id: 5, name: "payment intents") { _ in
+            [
+                "ALTER TABLE fact_payment ADD COLUMN payment_intent_id TEXT",
+                "ALTER TABLE fact_payment ADD COLUMN three_d_secure TEXT",
+                "CREATE INDEX fact_payment_intent ON fact_payment (payment_intent_id) WHERE payment_intent_id IS NOT NULL",
+                "ALTER TABLE agg_merchant_daily ADD COLUMN intent_payments BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE agg_merchant_daily ADD COLUMN authenticated_payments BIGINT NOT NULL DEFAULT 0",
+            ]
+        },
     ]
 }
