@@ -33,7 +33,7 @@ struct DemoHistory {
 
     var merchants: [Merchant] = []
     var customerIDs: [String: String] = [:]
-    var counts = (charges: 0, refunds: 0, disputes: 0, declines: 0)
+    var counts = (charges: 0, refunds: 0, disputes: 0, declines: 0, intents: 0, challenges: 0)
 
     init(runtime: RemitRuntime, clock: SettableClock, host: String, port: Int, adminKey: String, receiverPort: Int,
          customers: Int, logger: Logger) {
@@ -65,7 +65,8 @@ struct DemoHistory {
                            started: started)
         }
         let deliveries = try await webhookDeliveries()
-        print("demo: \(counts.charges) charges (\(counts.declines) declined or blocked), \(counts.refunds) refunds, "
+        print("demo: \(counts.charges) payments (\(counts.intents) through PaymentIntents, \(counts.challenges) with a "
+              + "3-D Secure challenge; \(counts.declines) declined or blocked), \(counts.refunds) refunds, "
               + "\(counts.disputes) disputes; \(deliveries) webhook deliveries so far")
     }
 
@@ -126,22 +127,72 @@ struct DemoHistory {
         if charge.key.hasPrefix("customer:"), customerIDs[charge.key] == nil {
             customerIDs[charge.key] = try await LiveSimulation.createCustomer(charge, host: host, port: port, key: merchant.key)
         }
-        var form = LiveSimulation.chargeForm(charge, currency: merchant.currency, customer: customerIDs[charge.key])
-        // Stripe's test cards for the outcomes the generator does not make: declines and disputes.
-        if index % 37 == 5 { form = "amount=\(1_000 + index)&currency=\(merchant.currency)&source=tok_chargeDeclined" }
-        if index % 61 == 11 { form = "amount=\(2_500 + index)&currency=\(merchant.currency)&source=tok_createDispute" }
-        let (status, body) = try await OneShot.post(host: host, port: port, path: "/v1/charges", form: form,
-                                                    basicUser: merchant.key)
         counts.charges += 1
-        if status == 402 { counts.declines += 1 }
-        if form.contains("tok_createDispute") && status == 200 { counts.disputes += 1 }
-        guard status == 200, let charge = Self.json(body), let id = charge["id"] as? String else { return }
+        // Three payments in four go through PaymentIntents, as a shop built today pays; the rest through the Charges
+        // API, as older integrations still do.
+        let paid: (status: Int, chargeID: String?, amount: Int)
+        if index % 4 == 0 {
+            var form = LiveSimulation.chargeForm(charge, currency: merchant.currency, customer: customerIDs[charge.key])
+            // Stripe's test cards for the outcomes the generator does not make: declines and disputes.
+            if index % 37 == 5 { form = "amount=\(1_000 + index)&currency=\(merchant.currency)&source=tok_chargeDeclined" }
+            if index % 61 == 11 { form = "amount=\(2_500 + index)&currency=\(merchant.currency)&source=tok_createDispute" }
+            let (status, body) = try await OneShot.post(host: host, port: port, path: "/v1/charges", form: form,
+                                                        basicUser: merchant.key)
+            if form.contains("tok_createDispute") && status == 200 { counts.disputes += 1 }
+            let object = Self.json(body)
+            paid = (status, object?["id"] as? String, object?["amount"] as? Int ?? 100)
+        } else {
+            paid = try await payThroughIntent(charge, index: index, merchant: merchant)
+        }
+        if paid.status == 402 { counts.declines += 1 }
+        guard paid.status == 200, let id = paid.chargeID else { return }
         if index % 17 == 3 {
-            _ = try await post("/v1/refunds", "charge=\(id)&amount=\((charge["amount"] as? Int ?? 100) / 2)", key: merchant.key)
+            _ = try await post("/v1/refunds", "charge=\(id)&amount=\(paid.amount / 2)", key: merchant.key)
             counts.refunds += 1
         }
         if index % 5 == 0 { _ = try await OneShot.get(host: host, port: port, path: "/v1/charges/\(id)", basicUser: merchant.key) }
         if index % 23 == 0 { _ = try await OneShot.get(host: host, port: port, path: "/v1/balance", basicUser: merchant.key) }
+    }
+
+    /// One payment as a checkout page makes it: the card becomes a PaymentMethod (Stripe.js's step), then one
+    /// create-and-confirm. Now and then the card asks for 3-D Secure and the customer answers on the hosted page:
+    /// completes it, or one time in four fails it (the intent then waits for another card). Some cards decline.
+    mutating func payThroughIntent(_ charge: SimulatedCharge, index: Int, merchant: Merchant) async throws
+        -> (status: Int, chargeID: String?, amount: Int)
+    {
+        counts.intents += 1
+        let method: String
+        if index % 37 == 6 {
+            method = "pm_card_chargeDeclined"
+        } else if index % 13 == 2 {
+            method = "pm_card_authenticationRequired"
+        } else if index % 67 == 9 {
+            method = "pm_card_createDispute"
+        } else {
+            method = try await post("/v1/payment_methods", LiveSimulation.paymentMethodForm(charge), key: merchant.key)["id"]
+                as? String ?? "pm_card_visa"
+        }
+        let returnURL = "http://\(host):\(port)/demo/checkout/complete"
+        let form = LiveSimulation.paymentIntentForm(charge, currency: merchant.currency, customer: customerIDs[charge.key],
+                                                    paymentMethod: method, returnURL: returnURL)
+        var (status, body) = try await OneShot.post(host: host, port: port, path: "/v1/payment_intents", form: form,
+                                                    basicUser: merchant.key)
+        var intent = Self.json(body)
+        if status == 200, intent?["status"] as? String == "requires_action",
+           let next = intent?["next_action"] as? [String: Any],
+           let url = (next["redirect_to_url"] as? [String: Any])?["url"] as? String,
+           let path = URLComponents(string: url)?.path, let id = intent?["id"] as? String
+        {
+            counts.challenges += 1
+            let answer = index % 4 == 2 ? "fail" : "complete"
+            _ = try await OneShot.post(host: host, port: port, path: path, form: "result=\(answer)", basicUser: "")
+            (status, body) = try await OneShot.get(host: host, port: port, path: "/v1/payment_intents/\(id)",
+                                                   basicUser: merchant.key)
+            intent = Self.json(body)
+        }
+        if method == "pm_card_createDispute", intent?["status"] as? String == "succeeded" { counts.disputes += 1 }
+        guard intent?["status"] as? String == "succeeded" else { return (status == 200 ? 402 : status, nil, 0) }
+        return (status, intent?["latest_charge"] as? String, intent?["amount"] as? Int ?? 100)
     }
 
     /// The bakery's gateway logs for an afternoon: a quarter of an hour in which its payment API fails, imported as

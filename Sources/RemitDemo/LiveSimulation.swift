@@ -54,10 +54,33 @@ struct LiveSimulation {
     /// The `POST /v1/charges` form of a simulated charge: a raw card number per card key, and the buyer signals
     /// (device, billing country, a young email domain) as `radar_options`.
     static func chargeForm(_ charge: SimulatedCharge, currency: String, customer: String?) -> String {
+        amountForm(charge, currency: currency, customer: customer)
+            + "&source[object]=card&source[number]=\(cardNumber(for: charge.key))&source[exp_month]=12&source[exp_year]=2031"
+            + signalsForm(charge)
+    }
+
+    /// The `POST /v1/payment_methods` form of the simulated card, as Stripe.js sends it from the checkout page.
+    static func paymentMethodForm(_ charge: SimulatedCharge) -> String {
+        "type=card&card[number]=\(cardNumber(for: charge.key))&card[exp_month]=12&card[exp_year]=2031"
+    }
+
+    /// The create-and-confirm `POST /v1/payment_intents` form of a simulated payment with its PaymentMethod.
+    static func paymentIntentForm(_ charge: SimulatedCharge, currency: String, customer: String?, paymentMethod: String,
+                                  returnURL: String) -> String {
+        amountForm(charge, currency: currency, customer: customer)
+            + "&payment_method=\(paymentMethod)&confirm=true&payment_method_types[]=card"
+            + "&return_url=\(returnURL.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            + signalsForm(charge)
+    }
+
+    static func amountForm(_ charge: SimulatedCharge, currency: String, customer: String?) -> String {
         var form = "amount=\(max(50, Int((charge.amount * 100).rounded())))&currency=\(currency)"
         if let customer { form += "&customer=\(customer)" }
-        form += "&source[object]=card&source[number]=\(cardNumber(for: charge.key))"
-        form += "&source[exp_month]=12&source[exp_year]=2031"
+        return form
+    }
+
+    static func signalsForm(_ charge: SimulatedCharge) -> String {
+        var form = ""
         if let device = charge.device { form += "&radar_options[device_id]=\(device)" }
         if let billing = charge.billingCountry { form += "&radar_options[billing_country]=\(billing)" }
         if let age = charge.emailDomainAgeDays, age < 60 { form += "&radar_options[email]=buyer%40new-\(Int(age)).example" }
