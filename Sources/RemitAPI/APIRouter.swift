@@ -21,6 +21,7 @@ public enum APIRouter {
         APIKeysController(endpoint: endpoint, cache: keyCache).register(on: router)
         CustomersController(endpoint: endpoint).register(on: router)
         PaymentMethodsController(endpoint: endpoint).register(on: router)
+        CustomerSourcesController(endpoint: endpoint).register(on: router)
         PaymentIntentsController(endpoint: endpoint, metrics: metrics, alerts: alerts).register(on: router)
         SetupIntentsController(endpoint: endpoint).register(on: router)
         TokensController(endpoint: endpoint).register(on: router)

@@ -31,7 +31,7 @@ struct CustomersController {
             }
             try settings.finish()
         }
-        fields.defaultSource = try reader.string("source", maxLength: 255).nonEmpty
+        fields.source = try reader.string("source", maxLength: 255).nonEmpty
         _ = try reader.string("tax_exempt", maxLength: 10)
         _ = try reader.array("preferred_locales")
         return fields
@@ -70,11 +70,13 @@ struct CustomersController {
         let id = try context.parameters.require("id")
         let form = try await endpoint.bodyForm(request, context: context)
         var reader = FormReader(form)
-        let fields = try Self.fields(&reader)
+        var fields = try Self.fields(&reader)
+        fields.defaultSource = try reader.string("default_source", maxLength: 255).nonEmpty
         _ = try reader.array("expand")
         try reader.finish()
+        let update = fields
         return try await endpoint.write(request, context: context, form: form) { transaction in
-            StoredResponse(status: 200, body: try await transaction.updateCustomer(id, fields).json.rendered())
+            StoredResponse(status: 200, body: try await transaction.updateCustomer(id, update).json.rendered())
         }
     }
 

@@ -9,8 +9,11 @@ public struct Customer: Sendable, Equatable {
     public var phone: String?
     /// The stored `address` object as JSON text, or nil.
     public var address: String?
-    /// `invoice_settings.default_payment_method`: charged when a charge names the customer but no source.
+    /// `invoice_settings.default_payment_method`: what invoices and subscriptions charge.
     public var defaultPaymentMethod: String?
+    /// `default_source`: a card source (`card_…`) of the customer, charged when a charge names the customer but no
+    /// source (or, from before sources were objects, a Stripe test token such as `tok_visa`).
+    public var defaultSource: String?
     public var balance: Int64
     public var metadata: Metadata
     public var deleted: Bool
@@ -18,7 +21,7 @@ public struct Customer: Sendable, Equatable {
 
     public init(id: String, accountID: String, created: Int64, email: String? = nil, name: String? = nil,
                 description: String? = nil, phone: String? = nil, address: String? = nil,
-                defaultPaymentMethod: String? = nil, balance: Int64 = 0, metadata: Metadata = Metadata(),
+                defaultPaymentMethod: String? = nil, defaultSource: String? = nil, balance: Int64 = 0, metadata: Metadata = Metadata(),
                 deleted: Bool = false, livemode: Bool = false) {
         self.id = id
         self.accountID = accountID
@@ -29,11 +32,19 @@ public struct Customer: Sendable, Equatable {
         self.phone = phone
         self.address = address
         self.defaultPaymentMethod = defaultPaymentMethod
+        self.defaultSource = defaultSource
         self.balance = balance
         self.metadata = metadata
         self.deleted = deleted
         self.livemode = livemode
     }
+
+    /// What a charge naming the customer and no source pays with: the default source, else (Remit's leniency for
+    /// integrations that only save PaymentMethods) the invoice default.
+    public var chargeableDefault: String? { defaultSource ?? defaultPaymentMethod }
+
+    /// What an invoice or a subscription pays with: the invoice default, else the default source (Stripe's order).
+    public var invoiceDefault: String? { defaultPaymentMethod ?? defaultSource }
 
     public var json: JSONValue {
         if deleted {
@@ -42,7 +53,7 @@ public struct Customer: Sendable, Equatable {
         return .object([
             ("id", .string(id)), ("object", .string("customer")), ("address", address.map { .raw($0) } ?? .null),
             ("balance", .int(balance)), ("created", .int(created)), ("currency", .null),
-            ("default_source", .null), ("delinquent", .bool(false)), ("description", .optional(description)),
+            ("default_source", .optional(defaultSource)), ("delinquent", .bool(false)), ("description", .optional(description)),
             ("email", .optional(email)),
             ("invoice_settings", .object([
                 ("custom_fields", .null), ("default_payment_method", .optional(defaultPaymentMethod)),

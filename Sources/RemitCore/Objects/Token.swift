@@ -30,17 +30,7 @@ public struct Token: Sendable, Equatable {
     public var json: JSONValue {
         .object([
             ("id", .string(id)), ("object", .string("token")),
-            ("card", .object([
-                ("id", .string(cardID)), ("object", .string("card")), ("address_city", .null),
-                ("address_country", .null), ("address_line1", .null), ("address_line1_check", .null),
-                ("address_line2", .null), ("address_state", .null), ("address_zip", .null),
-                ("address_zip_check", .null), ("brand", .string(card.displayBrand)), ("country", .string(card.country)),
-                ("cvc_check", .string("unchecked")), ("dynamic_last4", .null), ("exp_month", .int(card.expMonth)),
-                ("exp_year", .int(card.expYear)), ("fingerprint", .string(card.fingerprint)),
-                ("funding", .string(card.funding)), ("last4", .string(card.last4)), ("metadata", .object([])),
-                ("name", .optional(cardholderName)), ("networks", .object([("preferred", .null)])),
-                ("tokenization_method", .null), ("wallet", .null),
-            ])),
+            ("card", card.sourceJSON(id: cardID, customer: .none, cvcCheck: "unchecked", name: cardholderName)),
             ("client_ip", .optional(clientIP)), ("created", .int(created)), ("livemode", .bool(livemode)),
             ("type", .string("card")), ("used", .bool(used)),
         ])

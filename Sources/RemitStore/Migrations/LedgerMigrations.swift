@@ -23,5 +23,6 @@ public enum LedgerMigrations {
         Migration0018Tokens.migration,
         Migration0019RadarAuthentication.migration,
         Migration0020PublishableKeys.migration,
+        Migration0021CustomerSources.migration,
     ]
 }

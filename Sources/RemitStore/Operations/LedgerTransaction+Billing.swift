@@ -102,7 +102,7 @@ extension LedgerTransaction {
             }
             total = sum
         }
-        let method = request.defaultPaymentMethod ?? customer.defaultPaymentMethod
+        let method = request.defaultPaymentMethod ?? customer.invoiceDefault
         var subscription = Subscription(
             id: ledger.ids("sub"), accountID: accountID, created: now, customerID: customer.id, status: .active,
             items: request.items.map { Subscription.Item(id: ledger.ids("si"), priceID: $0.priceID, quantity: $0.quantity) },

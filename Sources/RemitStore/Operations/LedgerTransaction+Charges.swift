@@ -24,9 +24,10 @@ extension LedgerTransaction {
             }
             customer = found
         }
-        guard let instrument = request.instrument ?? customer?.defaultPaymentMethod.map(PaymentInstrument.reference) else {
+        guard let instrument = request.instrument ?? customer?.chargeableDefault.map(PaymentInstrument.reference) else {
             if customer != nil {
-                throw StripeError(type: .invalidRequest, code: "missing",
+                // Stripe answers this one as a card error (402), research/payment-intents.md §6.
+                throw StripeError(type: .card, code: "missing",
                                   message: "Cannot charge a customer that has no active card", param: "card")
             }
             throw StripeError(type: .invalidRequest, code: "parameter_missing",

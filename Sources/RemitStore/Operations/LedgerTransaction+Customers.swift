@@ -15,14 +15,16 @@ public struct CustomerFields: Sendable {
     /// `invoice_settings[default_payment_method]`: a PaymentMethod attached to the customer (or the one attached by
     /// this request, named as it was in `payment_method`); "" unsets it.
     public var defaultPaymentMethod: String?
-    /// `source`: a token or card the customer is charged with when a charge names no source (kept in the same
-    /// column until customer sources are stored objects).
+    /// `source`: a token whose card becomes a source of the customer and its default (on an update, replacing the
+    /// default source, which is deleted, as Stripe does).
+    public var source: String?
+    /// `default_source` (update): one of the customer's card sources becomes the default.
     public var defaultSource: String?
     public var metadata: MetadataUpdate?
 
     public init(email: String? = nil, name: String? = nil, description: String? = nil, phone: String? = nil,
                 address: String? = nil, paymentMethodToAttach: String? = nil, defaultPaymentMethod: String? = nil,
-                defaultSource: String? = nil, metadata: MetadataUpdate? = nil) {
+                source: String? = nil, defaultSource: String? = nil, metadata: MetadataUpdate? = nil) {
         self.email = email
         self.name = name
         self.description = description
@@ -30,6 +32,7 @@ public struct CustomerFields: Sendable {
         self.address = address
         self.paymentMethodToAttach = paymentMethodToAttach
         self.defaultPaymentMethod = defaultPaymentMethod
+        self.source = source
         self.defaultSource = defaultSource
         self.metadata = metadata
     }
@@ -39,18 +42,20 @@ extension LedgerTransaction {
     public func createCustomer(_ fields: CustomerFields) async throws -> Customer {
         var customer = Customer(id: ledger.ids("cus"), accountID: accountID, created: now, livemode: context.livemode)
         let attached = try await attachRequested(fields, to: customer)
-        _ = try await apply(fields, to: &customer, attached: attached?.method)
+        var sources = SourceChanges()
+        _ = try await apply(fields, to: &customer, attached: attached?.method, sources: &sources)
         try await connection.execute("""
             INSERT INTO customers (id, account_id, created, email, name, description, phone, address,
-                default_payment_method, balance, metadata, deleted, livemode)
+                default_payment_method, default_source, balance, metadata, deleted, livemode)
             VALUES (\(customer.id), \(accountID), \(customer.created), \(customer.email), \(customer.name),
                 \(customer.description), \(customer.phone), \(customer.address), \(customer.defaultPaymentMethod),
-                \(customer.balance), \(customer.metadata.storageText), 0, \(customer.livemode))
+                \(customer.defaultSource), \(customer.balance), \(customer.metadata.storageText), 0, \(customer.livemode))
             """)
         try await emit("customer.created", customer.json, id: customer.id)
         if let attached, attached.attachedNow {
             try await emit("payment_method.attached", attached.method.json, id: attached.method.id)
         }
+        try await emit(sources)
         return customer
     }
 
@@ -60,12 +65,15 @@ extension LedgerTransaction {
         if let attached, attached.attachedNow {
             try await emit("payment_method.attached", attached.method.json, id: attached.method.id)
         }
-        let previous = try await apply(fields, to: &customer, attached: attached?.method)
+        var sources = SourceChanges()
+        let previous = try await apply(fields, to: &customer, attached: attached?.method, sources: &sources)
+        try await emit(sources)
         guard !previous.isEmpty else { return customer }
         try await connection.execute("""
             UPDATE customers SET email = \(customer.email), name = \(customer.name),
                 description = \(customer.description), phone = \(customer.phone), address = \(customer.address),
-                default_payment_method = \(customer.defaultPaymentMethod), metadata = \(customer.metadata.storageText)
+                default_payment_method = \(customer.defaultPaymentMethod), default_source = \(customer.defaultSource),
+                metadata = \(customer.metadata.storageText)
             WHERE id = \(id) AND account_id = \(accountID)
             """)
         try await emit("customer.updated", customer.json, id: customer.id, previous: .object(previous))
@@ -95,8 +103,8 @@ extension LedgerTransaction {
     /// Applies fields; returns the previous values of what changed (for `previous_attributes`). `attached` is the
     /// PaymentMethod this request attached, which `invoice_settings[default_payment_method]` may name as it was
     /// named in `payment_method`.
-    private func apply(_ fields: CustomerFields, to customer: inout Customer, attached: PaymentMethod?) async throws
-        -> [(String, JSONValue)]
+    private func apply(_ fields: CustomerFields, to customer: inout Customer, attached: PaymentMethod?,
+                       sources: inout SourceChanges) async throws -> [(String, JSONValue)]
     {
         var previous: [(String, JSONValue)] = []
         func set(_ name: String, _ value: String?, _ keyPath: WritableKeyPath<Customer, String?>) {
@@ -114,18 +122,33 @@ extension LedgerTransaction {
             previous.append(("address", customer.address.map { .raw($0) } ?? .null))
             customer.address = address.isEmpty ? nil : address
         }
-        var newDefault: String?
-        if let source = fields.defaultSource {
-            if try await TokenRows.find(source, account: accountID, on: connection) != nil {
-                // A stored token is single use: its card is kept as a PaymentMethod of the customer, the default.
-                let (method, attachedNow) = try await attach(source, param: "source", to: customer.id)
-                if attachedNow { try await emit("payment_method.attached", method.json, id: method.id) }
-                newDefault = method.id
+        var newDefaultSource: String?
+        if let source = fields.source {
+            if source.hasPrefix("tok_") {
+                // The token's card becomes a source of the customer and its default; the default it replaces is
+                // deleted, as Stripe does.
+                let card = try await addCardSource(source, to: customer.id, emits: false)
+                sources.added = card
+                if let old = customer.defaultSource, old.hasPrefix("card_") {
+                    let removed = try await customerSource(customerID: customer.id, id: old, forUpdate: true)
+                    try await removeCardSource(removed, emits: false)
+                    sources.removed = removed
+                }
+                newDefaultSource = card.id
             } else {
+                // Stripe's named test instruments other than tokens stay a reference the charge resolves.
                 _ = try ledger.processor.resolve(.reference(source), param: "source")
-                newDefault = source
+                newDefaultSource = source
             }
         }
+        if let source = fields.defaultSource {
+            newDefaultSource = try await customerSource(customerID: customer.id, id: source).id
+        }
+        if let source = newDefaultSource, source != customer.defaultSource {
+            previous.append(("default_source", .optional(customer.defaultSource)))
+            customer.defaultSource = source
+        }
+        var newDefault: String?
         if let reference = fields.defaultPaymentMethod {
             if reference.isEmpty {
                 newDefault = ""
@@ -141,6 +164,21 @@ extension LedgerTransaction {
         }
         try fields.metadata?.apply(to: &customer.metadata, recordingIn: &previous)
         return previous
+    }
+
+    /// The card sources a customer create or update added or deleted, whose events follow the customer's.
+    struct SourceChanges {
+        var added: PaymentMethod?
+        var removed: PaymentMethod?
+    }
+
+    private func emit(_ sources: SourceChanges) async throws {
+        if let removed = sources.removed {
+            try await emit("customer.source.deleted", removed.cardSourceJSON, id: removed.id)
+        }
+        if let added = sources.added {
+            try await emit("customer.source.created", added.cardSourceJSON, id: added.id)
+        }
     }
 
     /// The id `invoice_settings[default_payment_method]` names, which must be one of the customer's attached

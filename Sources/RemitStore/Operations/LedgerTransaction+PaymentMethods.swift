@@ -9,11 +9,18 @@ import RemitSQL
 /// a customer each compare-and-set it.
 extension LedgerTransaction {
     public func createPaymentMethod(_ creation: PaymentMethodCreation) async throws -> PaymentMethod {
-        let resolved = try await paymentCard(creation.card, customerID: nil, param: "card").card
+        try await createPaymentMethod(creation, idPrefix: "pm", param: "card")
+    }
+
+    /// A saved card: a PaymentMethod (`pm`), or a customer's card source (`card`, ``addCardSource(_:to:)``).
+    func createPaymentMethod(_ creation: PaymentMethodCreation, idPrefix: String, param: String) async throws
+        -> PaymentMethod
+    {
+        let resolved = try await paymentCard(creation.card, customerID: nil, param: param).card
         var cvcCheck: String?
         if case .rawCard(_, _, _, let cvc) = creation.card, cvc != nil { cvcCheck = "unchecked" }
         let method = PaymentMethod(
-            id: ledger.ids("pm"), accountID: accountID, created: now, card: resolved.card,
+            id: ledger.ids(idPrefix), accountID: accountID, created: now, card: resolved.card,
             issuerPrefix: resolved.issuerPrefix, isNamedTestInstrument: resolved.isNamedTestInstrument,
             cvcCheck: cvcCheck, billingDetails: creation.billingDetails,
             allowRedisplay: creation.allowRedisplay ?? "unspecified", metadata: creation.metadata,
@@ -27,6 +34,15 @@ extension LedgerTransaction {
         guard found.state == .attached else {
             throw StripeError.invalid("payment_method", "You must save this PaymentMethod to a customer before you can update it.")
         }
+        let (method, previous) = try applying(update, to: found)
+        guard !previous.isEmpty else { return method }
+        try await PaymentMethodRows.update(method, from: found, on: connection)
+        try await emit("payment_method.updated", method.json, id: method.id, previous: .object(previous))
+        return method
+    }
+
+    /// A saved card with an update's fields, and the previous values of what changed (`previous_attributes`).
+    func applying(_ update: PaymentMethodUpdate, to found: PaymentMethod) throws -> (PaymentMethod, [(String, JSONValue)]) {
         var method = found
         var previous: [(String, JSONValue)] = []
         var billing = method.billingDetails
@@ -58,10 +74,7 @@ extension LedgerTransaction {
             method.allowRedisplay = redisplay
         }
         try update.metadata?.apply(to: &method.metadata, recordingIn: &previous)
-        guard !previous.isEmpty else { return method }
-        try await PaymentMethodRows.update(method, from: found, on: connection)
-        try await emit("payment_method.updated", method.json, id: method.id, previous: .object(previous))
-        return method
+        return (method, previous)
     }
 
     /// `POST /v1/payment_methods/{id}/attach`: the card passes the network's check, then belongs to the customer.
@@ -180,7 +193,7 @@ extension LedgerTransaction {
         if Self.isSavedPaymentMethodID(reference) {
             guard let found = try await PaymentMethodRows.find(reference, account: accountID, on: connection,
                                                                forUpdate: true)
-            else { throw StripeError.noSuch("PaymentMethod", reference, param: param) }
+            else { throw StripeError.noSuch(reference.hasPrefix("card_") ? "source" : "PaymentMethod", reference, param: param) }
             return found
         }
         guard reference.hasPrefix("pm_card_") || reference.hasPrefix("tok_") else {
@@ -189,8 +202,11 @@ extension LedgerTransaction {
         return try await createPaymentMethod(PaymentMethodCreation(card: .reference(reference)))
     }
 
-    /// A `pm_` id Remit stored, as opposed to Stripe's named test PaymentMethods (`pm_card_visa`).
-    static func isSavedPaymentMethodID(_ id: String) -> Bool { id.hasPrefix("pm_") && !id.hasPrefix("pm_card_") }
+    /// A `pm_` id Remit stored, as opposed to Stripe's named test PaymentMethods (`pm_card_visa`), or a customer's
+    /// card source (`card_`).
+    static func isSavedPaymentMethodID(_ id: String) -> Bool {
+        (id.hasPrefix("pm_") && !id.hasPrefix("pm_card_")) || id.hasPrefix("card_")
+    }
 
     static func spentPaymentMethod(param: String) -> StripeError {
         StripeError.invalid(param, "This PaymentMethod was previously used without being attached to a Customer or was detached from a Customer, and may not be used again.")

@@ -52,7 +52,7 @@ enum ListPager {
     /// Column names come from `ListQuery` callers (constants in the API layer), never from requests.
     static let allowedColumns: Set<String> = [
         "customer_id", "charge_id", "type", "email", "source_id", "currency", "product_id", "status", "active", "deleted",
-        "allow_redisplay", "payment_intent_id", "payment_method_id",
+        "allow_redisplay", "payment_intent_id", "payment_method_id", "object",
     ]
 
     static func page(_ query: ListQuery, accountID: String, on connection: any SQLConnection) async throws -> ListPage {

@@ -10,11 +10,12 @@ enum PaymentMethodRows {
             INSERT INTO payment_methods (id, account_id, created, type, customer_id, state, card_brand, card_last4,
                 card_exp_month, card_exp_year, card_funding, card_country, card_fingerprint, card_issuer_prefix,
                 named_test_instrument, cvc_check, billing_name, billing_email, billing_phone, billing_address,
-                allow_redisplay, metadata, livemode)
+                allow_redisplay, metadata, livemode, object)
             VALUES (\(m.id), \(m.accountID), \(m.created), 'card', \(m.customerID), \(m.state.rawValue), \(m.card.brand),
                 \(m.card.last4), \(m.card.expMonth), \(m.card.expYear), \(m.card.funding), \(m.card.country),
                 \(m.card.fingerprint), \(m.issuerPrefix), \(m.isNamedTestInstrument), \(m.cvcCheck), \(b.name),
-                \(b.email), \(b.phone), \(b.address), \(m.allowRedisplay), \(m.metadata.storageText), \(m.livemode))
+                \(b.email), \(b.phone), \(b.address), \(m.allowRedisplay), \(m.metadata.storageText), \(m.livemode),
+                \(m.isCardSource ? "card" : "payment_method"))
             """)
     }
 

@@ -40,7 +40,7 @@ extension LedgerTransaction {
 
 /// The tables whose rows change state under ``LedgerTransaction/lockedRow(_:_:lock:_:)``.
 enum LockedTable: String {
-    case charges, disputes, reviews, subscriptions
+    case charges, customers, disputes, reviews, subscriptions
     case paymentMethods = "payment_methods"
     case paymentIntents = "payment_intents"
     case setupIntents = "setup_intents"
@@ -48,6 +48,7 @@ enum LockedTable: String {
     var noun: String {
         switch self {
         case .charges: "charge"
+        case .customers: "customer"
         case .disputes: "dispute"
         case .reviews: "review"
         case .subscriptions: "subscription"

@@ -22,6 +22,7 @@ extension Customer {
             email: row.optionalString("email"), name: row.optionalString("name"),
             description: row.optionalString("description"), phone: row.optionalString("phone"),
             address: row.optionalString("address"), defaultPaymentMethod: row.optionalString("default_payment_method"),
+            defaultSource: row.optionalString("default_source"),
             balance: row.int("balance"), metadata: Metadata(storageText: row.string("metadata")),
             deleted: row.bool("deleted"), livemode: row.bool("livemode"))
     }
