@@ -55,7 +55,7 @@ extension StagedTable {
 
     /// Every table the nightly run extracts (issue #5: payments, customers, subscriptions, disputes, refunds,
     /// merchants, balance transactions). `seq` is the OLTP row order; `review_id` arrived with the fraud flow,
-    /// `payment_intent_id` with PaymentIntents.
+    /// `payment_intent_id` with PaymentIntents, a customer's `default_source` with customer sources.
     public static let all: [StagedTable] = [
         StagedTable("payment", source: "charges", [
             ("seq", .integer, false), ("id", text, false), ("account_id", code, false), ("created", .time, false),
@@ -77,6 +77,7 @@ extension StagedTable {
             ("email", text, true), ("name", text, true), ("description", text, true), ("phone", text, true),
             ("address", text, true), ("default_payment_method", text, true), ("balance", .integer, false),
             ("metadata", text, false), ("deleted", .flag, false), ("livemode", .flag, false),
+            ("default_source", text, true),
         ]),
         StagedTable("merchant", source: "accounts", [
             ("seq", .integer, false), ("id", text, false), ("created", .time, false), ("is_platform", .flag, false),
