@@ -57,13 +57,25 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/v1/account", summary: "Retrieve the caller's account"),
         Operation(method: "post", path: "/v1/customers", summary: "Create a customer",
                   body: [("email", .string), ("name", .string), ("description", .string), ("phone", .string),
-                         ("address", address), ("payment_method", .string), ("metadata", .metadata),
+                         ("address", address), ("payment_method", .string), ("source", .string), ("metadata", .metadata),
                          ("invoice_settings", .hash([("default_payment_method", .string)]))] + expand),
         Operation(method: "get", path: "/v1/customers", summary: "List customers", query: list + [("email", .string)]),
         Operation(method: "get", path: "/v1/customers/{id}", summary: "Retrieve a customer", query: expand),
         Operation(method: "post", path: "/v1/customers/{id}", summary: "Update a customer",
-                  body: [("email", .string), ("name", .string), ("description", .string), ("metadata", .metadata)]),
+                  body: [("email", .string), ("name", .string), ("description", .string), ("source", .string),
+                         ("default_source", .string), ("metadata", .metadata)]),
         Operation(method: "delete", path: "/v1/customers/{id}", summary: "Delete a customer"),
+        Operation(method: "post", path: "/v1/customers/{id}/sources", summary: "Add a card source from a token",
+                  body: [("source", .string), ("metadata", .metadata)] + expand, required: ["source"]),
+        Operation(method: "get", path: "/v1/customers/{id}/sources", summary: "List a customer's card sources",
+                  query: list + [("object", .choice(["card"]))]),
+        Operation(method: "get", path: "/v1/customers/{id}/sources/{source}", summary: "Retrieve a card source",
+                  query: expand),
+        Operation(method: "post", path: "/v1/customers/{id}/sources/{source}", summary: "Update a card source",
+                  body: [("name", .string), ("exp_month", .integer), ("exp_year", .integer), ("address_city", .string),
+                         ("address_country", .string), ("address_line1", .string), ("address_line2", .string),
+                         ("address_state", .string), ("address_zip", .string), ("metadata", .metadata)] + expand),
+        Operation(method: "delete", path: "/v1/customers/{id}/sources/{source}", summary: "Delete a card source"),
         Operation(method: "post", path: "/v1/payment_methods", summary: "Create a card PaymentMethod",
                   body: [("type", .choice(["card"])),
                          ("card", .hash([("number", .string), ("exp_month", .integer), ("exp_year", .integer),
@@ -101,13 +113,14 @@ enum OpenAPIDocument {
                   required: ["amount", "currency"]),
         Operation(method: "get", path: "/v1/payment_intents", summary: "List PaymentIntents",
                   query: list + [("customer", .string)]),
-        Operation(method: "get", path: "/v1/payment_intents/{id}", summary: "Retrieve a PaymentIntent", query: expand),
+        Operation(method: "get", path: "/v1/payment_intents/{id}", summary: "Retrieve a PaymentIntent",
+                  query: expand + [("client_secret", .string)]),
         Operation(method: "post", path: "/v1/payment_intents/{id}", summary: "Update a PaymentIntent",
                   body: [("amount", .integer), ("currency", .string), ("customer", .string), ("payment_method", .string),
                          ("description", .string), ("metadata", .metadata)] + expand),
         Operation(method: "post", path: "/v1/payment_intents/{id}/confirm", summary: "Confirm a PaymentIntent",
                   body: [("payment_method", .string), ("return_url", .string), ("off_session", .boolean),
-                         ("error_on_requires_action", .boolean), ("use_stripe_sdk", .boolean),
+                         ("error_on_requires_action", .boolean), ("use_stripe_sdk", .boolean), ("client_secret", .string),
                          ("payment_method_options", cardOptions),
                          ("capture_method", .choice(["automatic", "automatic_async", "manual"]))] + expand),
         Operation(method: "post", path: "/v1/payment_intents/{id}/capture", summary: "Capture a PaymentIntent",
@@ -121,16 +134,17 @@ enum OpenAPIDocument {
                          ("return_url", .string), ("description", .string), ("metadata", .metadata)] + expand),
         Operation(method: "get", path: "/v1/setup_intents", summary: "List SetupIntents",
                   query: list + [("customer", .string), ("payment_method", .string)]),
-        Operation(method: "get", path: "/v1/setup_intents/{id}", summary: "Retrieve a SetupIntent", query: expand),
+        Operation(method: "get", path: "/v1/setup_intents/{id}", summary: "Retrieve a SetupIntent",
+                  query: expand + [("client_secret", .string)]),
         Operation(method: "post", path: "/v1/setup_intents/{id}", summary: "Update a SetupIntent",
                   body: [("customer", .string), ("payment_method", .string), ("description", .string),
                          ("metadata", .metadata)] + expand),
         Operation(method: "post", path: "/v1/setup_intents/{id}/confirm", summary: "Confirm a SetupIntent",
                   body: [("payment_method", .string), ("return_url", .string), ("use_stripe_sdk", .boolean),
-                         ("payment_method_options", cardOptions)] + expand),
+                         ("client_secret", .string), ("payment_method_options", cardOptions)] + expand),
         Operation(method: "post", path: "/v1/setup_intents/{id}/cancel", summary: "Cancel a SetupIntent",
-                  body: [("cancellation_reason", .choice(["abandoned", "duplicate", "requested_by_customer"]))]
-                      + expand),
+                  body: [("cancellation_reason", .choice(["abandoned", "duplicate", "requested_by_customer"])),
+                         ("client_secret", .string)] + expand),
         Operation(method: "post", path: "/v1/tokens", summary: "Create a card token (single use)",
                   body: [("card", .hash([("number", .string), ("exp_month", .integer), ("exp_year", .integer),
                                          ("cvc", .string), ("name", .string)]))] + expand,
@@ -251,7 +265,10 @@ enum OpenAPIDocument {
 
     static func operation(_ operation: Operation) -> JSONValue {
         var parameters: [JSONValue] = []
-        for name in ["id", "payment_method"] where operation.path.contains("{\(name)}") {
+        // Every `{name}` segment of the path is a path parameter.
+        let names = operation.path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }
+            .map { String($0.dropFirst().dropLast()) }
+        for name in names {
             parameters.append(.object([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)),
                                        ("schema", Schema.string.json)]))
         }
