@@ -14,6 +14,9 @@ public struct Caller: Sendable {
     /// True for a publishable key (`pk_test_…`): only what ``PublishableKeyAccess`` allows, intents only with their
     /// client secret, and those rendered as Stripe renders them to the browser.
     public var isPublishable = false
+    /// The pinned Stripe API version of the key's account: what a request without `Stripe-Version` speaks, and
+    /// what its events are stamped with.
+    public var accountAPIVersion: String?
 }
 
 /// Per-request state: the request id, the caller, and the limits of the API.
@@ -21,6 +24,8 @@ public struct APIRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestID: String = ""
     public var caller: Caller?
+    /// The Stripe API version this request is answered in: its `Stripe-Version`, else its account's pinned one.
+    public var apiVersion = StripeAPIVersion.current
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

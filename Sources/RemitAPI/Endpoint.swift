@@ -49,7 +49,8 @@ struct Endpoint: Sendable {
             IdempotencyRequest(key: $0, fingerprint: Self.fingerprint(request, form: form))
         }
         let operation = OperationContext(accountID: caller.accountID, livemode: caller.livemode,
-                                         requestID: context.requestID, idempotencyKey: key)
+                                         requestID: context.requestID, idempotencyKey: key,
+                                         apiVersion: caller.accountAPIVersion)
         let outcome = try await ledger.perform(operation, idempotency: idempotency, body)
         var headers: HTTPFields = [:]
         if let key { headers[.idempotencyKey] = key }

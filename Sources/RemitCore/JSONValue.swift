@@ -108,3 +108,13 @@ public indirect enum JSONValue: Sendable, Equatable {
         output.append(UInt8(ascii: "\""))
     }
 }
+
+extension JSONValue {
+    /// An object with one more field placed after `key` (at the end when `key` is absent); anything else unchanged.
+    public func inserting(_ name: String, _ value: JSONValue, after key: String) -> JSONValue {
+        guard case .object(var fields) = self else { return self }
+        let position = fields.firstIndex { $0.0 == key }.map { $0 + 1 } ?? fields.count
+        fields.insert((name, value), at: position)
+        return .object(fields)
+    }
+}

@@ -19,4 +19,9 @@ public enum StripeAPIVersion {
     }
 
     static let releasedSet = Set(released)
+
+    /// Whether a released version (`2022-08-01`, `2024-09-30.acacia`) came out before a date (`YYYY-MM-DD`).
+    public static func isBefore(_ version: String, _ date: String) -> Bool {
+        version.prefix(10) < date.prefix(10)
+    }
 }

@@ -35,6 +35,8 @@ public struct KeyOwner: Sendable {
     public var account: Account
     public var expiresAt: Int64?
     public var kind: APIKeyKind
+    /// The account's pinned Stripe API version; nil until its first request pins one.
+    public var apiVersion: String?
 }
 
 /// The limits of rolling a key.
@@ -62,12 +64,14 @@ extension Ledger {
         let now = clock.unixSeconds()
         return try await read { connection in
             guard let row = try await connection.queryFirst("""
-                SELECT a.*, k.expires_at AS key_expires_at, k.kind AS key_kind
+                SELECT a.*, k.expires_at AS key_expires_at, k.kind AS key_kind, v.api_version AS account_api_version
                 FROM api_keys k JOIN accounts a ON a.id = k.account_id
+                LEFT JOIN account_api_versions v ON v.account_id = a.id
                 WHERE k.key_hash = \(hash) AND (k.expires_at IS NULL OR k.expires_at > \(now))
                 """) else { return nil }
             return KeyOwner(account: Account(row: row), expiresAt: row.optionalInt("key_expires_at"),
-                            kind: APIKeyKind(rawValue: row.string("key_kind")) ?? .secret)
+                            kind: APIKeyKind(rawValue: row.string("key_kind")) ?? .secret,
+                            apiVersion: row.optionalString("account_api_version"))
         }
     }
 
@@ -115,6 +119,22 @@ extension Ledger {
                 try await APIKeyRows.insert(key, id: ids("key"), account: platform.id, created: now, on: connection)
             }
             return platform
+        }
+    }
+}
+
+extension Ledger {
+    /// Pins an account's Stripe API version unless one is pinned already (the primary key decides a race); returns
+    /// the pinned version.
+    public func pinAPIVersion(accountID: String, _ version: String) async throws -> String {
+        let now = clock.unixSeconds()
+        return try await transaction { connection in
+            try await connection.execute("""
+                INSERT INTO account_api_versions (account_id, api_version, pinned_at) VALUES (\(accountID), \(version), \(now))
+                ON CONFLICT (account_id) DO NOTHING
+                """)
+            return try await connection.queryFirst(
+                "SELECT api_version FROM account_api_versions WHERE account_id = \(accountID)")?.string("api_version") ?? version
         }
     }
 }

@@ -4,12 +4,16 @@ public struct OperationContext: Sendable {
     public var livemode: Bool
     public var requestID: String
     public var idempotencyKey: String?
+    /// The account's pinned Stripe API version, which its events are stamped with (nil: the ledger's).
+    public var apiVersion: String?
 
-    public init(accountID: String, livemode: Bool = false, requestID: String, idempotencyKey: String? = nil) {
+    public init(accountID: String, livemode: Bool = false, requestID: String, idempotencyKey: String? = nil,
+                apiVersion: String? = nil) {
         self.accountID = accountID
         self.livemode = livemode
         self.requestID = requestID
         self.idempotencyKey = idempotencyKey
+        self.apiVersion = apiVersion
     }
 }
 

@@ -44,7 +44,8 @@ struct ChargesController {
             if !expand.contains("balance_transaction") && !expand.contains("customer"), let rendered = result.rendered {
                 return StoredResponse(status: 200, body: rendered)
             }
-            let body = try await Self.render(result.charge, expand, transaction.reader, entry: result.balanceTransaction)
+            let body = try await Self.render(result.charge, expand, transaction.reader, entry: result.balanceTransaction,
+                                           version: context.apiVersion)
             return StoredResponse(status: 200, body: body.rendered())
         }
     }
@@ -154,7 +155,7 @@ struct ChargesController {
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
         try await endpoint.retrieve(request, context, object: "charge", expandable: Self.expandable,
                                     find: { ledger, id in try await ledger.charge(id) }) { charge, expand, ledger in
-            try await Self.render(charge, expand, ledger)
+            try await Self.render(charge, expand, ledger, version: context.apiVersion)
         }
     }
 
@@ -172,7 +173,7 @@ struct ChargesController {
         let chargeUpdate = update
         return try await endpoint.write(request, context: context, form: form) { transaction in
             let charge = try await transaction.updateCharge(id, chargeUpdate)
-            return StoredResponse(status: 200, body: try await Self.render(charge, expand, transaction.reader).rendered())
+            return StoredResponse(status: 200, body: try await Self.render(charge, expand, transaction.reader, version: context.apiVersion).rendered())
         }
     }
 
@@ -190,7 +191,8 @@ struct ChargesController {
         try reader.finish()
         return try await endpoint.write(request, context: context, form: form) { transaction in
             let result = try await transaction.captureCharge(id, amount: amount)
-            let body = try await Self.render(result.charge, expand, transaction.reader, entry: result.balanceTransaction)
+            let body = try await Self.render(result.charge, expand, transaction.reader, entry: result.balanceTransaction,
+                                           version: context.apiVersion)
             return StoredResponse(status: 200, body: body.rendered())
         }
     }
@@ -204,12 +206,12 @@ struct ChargesController {
             }
             _ = try reader.string("transfer_group", maxLength: 255)
         }) { row, expand, ledger in
-            try await Self.render(Charge(row: row), expand, ledger)
+            try await Self.render(Charge(row: row), expand, ledger, version: context.apiVersion)
         }
     }
 
     static func render(_ charge: Charge, _ expand: Expansions, _ ledger: LedgerReader,
-                       entry: BalanceTransaction? = nil) async throws -> JSONValue {
+                       entry: BalanceTransaction? = nil, version: String) async throws -> JSONValue {
         var balanceTransaction: JSONValue?
         if expand.contains("balance_transaction"), let id = charge.balanceTransactionID {
             if let entry {
@@ -222,6 +224,7 @@ struct ChargesController {
         if expand.contains("customer"), let id = charge.customerID {
             customer = try await CustomersController.render(id: id, ledger)
         }
-        return charge.json(balanceTransaction: balanceTransaction, customer: customer)
+        let json = charge.json(balanceTransaction: balanceTransaction, customer: customer)
+        return try await VersionedRendering.charge(json, id: charge.id, version: version, ledger)
     }
 }

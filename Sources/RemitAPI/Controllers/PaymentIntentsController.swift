@@ -41,7 +41,7 @@ struct PaymentIntentsController {
             creation.confirmationMethod = PaymentIntent.ConfirmationMethod(rawValue: method)!
         }
         creation.setupFutureUsage = try reader.choice("setup_future_usage", PaymentIntent.setupFutureUsageChoices)
-        creation.automaticAllowRedirects = try Self.paymentMethodTypes(&reader)
+        creation.automaticAllowRedirects = try Self.paymentMethodTypes(&reader, form, version: context.apiVersion)
         creation.description = try reader.string("description", maxLength: Self.lengthMax).nonEmpty
         creation.receiptEmail = try reader.string("receipt_email", maxLength: 800).nonEmpty
         creation.statementDescriptor = try reader.string("statement_descriptor", maxLength: 22).nonEmpty
@@ -177,7 +177,7 @@ struct PaymentIntentsController {
                                                            expandable: Self.expandable) { ledger, id in
             try await ledger.paymentIntent(id).map { ($0, $0.clientSecret) }
         } render: { intent, expand, ledger in
-            try await Self.render(intent, expand, ledger)
+            try await Self.render(intent, expand, ledger, version: context.apiVersion)
         }
     }
 
@@ -187,7 +187,7 @@ struct PaymentIntentsController {
             if let customer = try reader.string("customer", maxLength: Self.idLengthMax) {
                 query.filter("customer_id", equals: customer)
             }
-        }) { row, expand, ledger in try await Self.render(PaymentIntent(row: row), expand, ledger) }
+        }) { row, expand, ledger in try await Self.render(PaymentIntent(row: row), expand, ledger, version: context.apiVersion) }
     }
 
     /// Runs an intent write under the request's idempotency key and answers with the intent, or with the 402 of a
@@ -197,7 +197,7 @@ struct PaymentIntentsController {
         async throws -> Response
     {
         let (metrics, alerts, clock, logger) = (self.metrics, self.alerts, endpoint.ledger.clock, context.logger)
-        let caller = try context.requireCaller(), access = ClientSecretAccess.paymentIntent
+        let caller = try context.requireCaller(), access = ClientSecretAccess.paymentIntent, version = context.apiVersion
         return try await endpoint.write(request, context: context, form: form) { transaction in
             let outcome = try await body(transaction)
             if let charge = outcome.charge {
@@ -208,12 +208,14 @@ struct PaymentIntentsController {
                 let seen = access.view(decline, for: caller, intentField: "payment_intent")
                 return StoredResponse(status: decline.responseStatus, body: seen.json.rendered())
             }
-            let rendered = try await Self.render(outcome.intent, expand, transaction.reader)
+            let rendered = try await Self.render(outcome.intent, expand, transaction.reader, version: version)
             return StoredResponse(status: 200, body: access.view(rendered, for: caller).rendered())
         }
     }
 
-    static func render(_ intent: PaymentIntent, _ expand: Expansions, _ ledger: LedgerReader) async throws -> JSONValue {
+    static func render(_ intent: PaymentIntent, _ expand: Expansions, _ ledger: LedgerReader, version: String) async throws
+        -> JSONValue
+    {
         var latestCharge: JSONValue?
         if expand.contains("latest_charge"), let id = intent.latestChargeID {
             latestCharge = try await ledger.charge(id).map { $0.json() }
@@ -226,7 +228,8 @@ struct PaymentIntentsController {
         if expand.contains("payment_method"), let id = intent.paymentMethodID {
             paymentMethod = try await ledger.paymentMethod(id)?.json
         }
-        return intent.json(latestCharge: latestCharge, customer: customer, paymentMethod: paymentMethod)
+        let json = intent.json(latestCharge: latestCharge, customer: customer, paymentMethod: paymentMethod)
+        return try await VersionedRendering.paymentIntent(json, id: intent.id, version: version, ledger)
     }
 
     static let hostLengthMax = 255
@@ -260,6 +263,19 @@ struct PaymentIntentsController {
 
     /// `payment_method_types[]` (or `allowed_payment_method_types[]`, stripe-python 16's name) turn automatic
     /// payment methods off; without them they are on (research §0.5, 0.6). Returns `allow_redirects`, or nil when off.
+    /// Before 2023-08-16 an intent created with neither gets `["card"]` and no automatic payment methods (research §8).
+    static func paymentMethodTypes(_ reader: inout FormReader, _ form: Form, version: String) throws(StripeError)
+        -> String?
+    {
+        let chosen = try paymentMethodTypes(&reader)
+        let namesNone = ["payment_method_types", "allowed_payment_method_types", "automatic_payment_methods"]
+            .allSatisfy { form[$0] == nil }
+        if namesNone, StripeAPIVersion.isBefore(version, VersionedRendering.automaticPaymentMethodsByDefault) {
+            return nil
+        }
+        return chosen
+    }
+
     static func paymentMethodTypes(_ reader: inout FormReader) throws(StripeError) -> String? {
         let types = try reader.array("payment_method_types", maxCount: 50)
         var named = types

@@ -25,7 +25,8 @@ struct SetupIntentsController {
         creation.paymentMethod = try reader.string("payment_method", maxLength: PaymentIntentsController.idLengthMax)
             .nonEmpty
         creation.usage = try reader.choice("usage", SetupIntent.usageChoices) ?? "off_session"
-        creation.automaticAllowRedirects = try PaymentIntentsController.paymentMethodTypes(&reader)
+        creation.automaticAllowRedirects = try PaymentIntentsController.paymentMethodTypes(&reader, form,
+                                                                                           version: context.apiVersion)
         creation.description = try reader.string("description", maxLength: PaymentIntentsController.lengthMax).nonEmpty
         creation.metadata = try ChargesController.newMetadata(&reader)
         _ = try reader.bool("single_use")

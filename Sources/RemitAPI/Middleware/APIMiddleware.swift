@@ -35,10 +35,14 @@ struct APIMiddleware: RouterMiddleware {
             }
             // A version Stripe never released is refused as Stripe refuses it; two headers are two versions.
             let versions = request.headers[values: .stripeVersion]
-            if !versions.isEmpty, versions.count > 1 || StripeAPIVersion.requested(by: versions[0]) == nil {
-                throw APIErrors.invalidVersion(versions.joined(separator: ", "))
+            var requested: String?
+            if !versions.isEmpty {
+                requested = versions.count == 1 ? StripeAPIVersion.requested(by: versions[0]) : nil
+                if requested == nil { throw APIErrors.invalidVersion(versions.joined(separator: ", ")) }
             }
-            context.caller = try await authenticator.authenticate(&request, bodyBytesMax: context.maxUploadSize)
+            context.caller = try await authenticator.authenticate(&request, bodyBytesMax: context.maxUploadSize,
+                                                                  requestedVersion: requested)
+            context.apiVersion = requested ?? context.caller?.accountAPIVersion ?? StripeAPIVersion.current
             if let caller = context.caller {
                 context.logger[metadataKey: "account.id"] = "\(caller.accountID)"
                 if let rateLimiter, !rateLimiter.allow(caller.keyHash) { throw APIErrors.rateLimited }
@@ -48,7 +52,7 @@ struct APIMiddleware: RouterMiddleware {
             response = render(error, request: request, context: context)
         }
         response.headers[.requestID] = context.requestID
-        response.headers[.stripeVersion] = StripeAPIVersion.current
+        response.headers[.stripeVersion] = context.apiVersion
         let elapsed = ContinuousClock.now - started
         let route = context.endpointPath ?? "unmatched"
         let status = Int(response.status.code)

@@ -21,7 +21,8 @@ struct Authenticator: Sendable {
     /// The caller of a request, or nil for a public path.
     /// - Throws: 401 without a valid key, 403 for a `Stripe-Account` the key may not act for.
     /// - Parameter request: a form body read for its `key` is kept in it, for the endpoint to read again.
-    func authenticate(_ request: inout Request, bodyBytesMax: Int) async throws -> Caller? {
+    /// - Parameter requestedVersion: the request's `Stripe-Version`, which pins the account's version if it has none.
+    func authenticate(_ request: inout Request, bodyBytesMax: Int, requestedVersion: String?) async throws -> Caller? {
         if Self.publicPaths.contains(request.uri.path) || Self.isDashboard(request.uri.path)
             || Self.isAuthenticationPage(request.uri.path) { return nil }
         var found = Self.key(from: request)
@@ -36,21 +37,29 @@ struct Authenticator: Sendable {
             }
             let account = owner.account
             identity = KeyCache.Identity(accountID: account.id, isPlatform: account.isPlatform, livemode: account.livemode,
-                                         isPublishable: owner.kind == .publishable,
+                                         isPublishable: owner.kind == .publishable, apiVersion: owner.apiVersion,
                                          validUntil: min(now + KeyCache.freshnessSeconds, owner.expiresAt ?? .max))
             cache.store(hash, identity)
         }
-        guard let identity else { throw APIErrors.invalidKey(SecretKey.hint(key)) }
+        guard var identity else { throw APIErrors.invalidKey(SecretKey.hint(key)) }
+        if identity.apiVersion == nil {
+            // The account's first request pins its version (research §8).
+            identity.apiVersion = try await ledger.pinAPIVersion(accountID: identity.accountID,
+                                                                 requestedVersion ?? StripeAPIVersion.current)
+            cache.store(hash, identity)
+        }
         if identity.isPublishable, !PublishableKeyAccess.allows(request.method, path: request.uri.path) {
             throw APIErrors.secretKeyRequired
         }
         var caller = Caller(accountID: identity.accountID, isPlatform: identity.isPlatform, livemode: identity.livemode,
-                            keyHash: hash, isPublishable: identity.isPublishable)
+                            keyHash: hash, isPublishable: identity.isPublishable, accountAPIVersion: identity.apiVersion)
         if let target = request.headers[.stripeAccount], !target.isEmpty, target != identity.accountID {
             guard identity.isPlatform, let account = try await ledger.accountRecord(target), !account.isPlatform else {
                 throw APIErrors.noAccess(target)
             }
-            caller = Caller(accountID: account.id, isPlatform: false, livemode: account.livemode, keyHash: hash)
+            // A platform acting for a merchant speaks the platform's version, as Stripe's Connect does.
+            caller = Caller(accountID: account.id, isPlatform: false, livemode: account.livemode, keyHash: hash,
+                            accountAPIVersion: identity.apiVersion)
         }
         return caller
     }
@@ -100,6 +109,8 @@ final class KeyCache: Sendable {
         let isPlatform: Bool
         let livemode: Bool
         let isPublishable: Bool
+        /// The key's account's pinned Stripe API version.
+        var apiVersion: String?
         /// Unix seconds after which the store is asked again.
         let validUntil: Int64
     }

@@ -24,5 +24,6 @@ public enum LedgerMigrations {
         Migration0019RadarAuthentication.migration,
         Migration0020PublishableKeys.migration,
         Migration0021CustomerSources.migration,
+        Migration0022AccountAPIVersions.migration,
     ]
 }

@@ -8,13 +8,14 @@ enum EventRows {
     static func emit(_ type: String, object: JSONValue, objectID: String, previousAttributes: JSONValue? = nil,
                      context: OperationContext, ledger: Ledger, on connection: any SQLConnection) async throws -> String {
         let id = ledger.ids("evt")
+        let apiVersion = context.apiVersion ?? ledger.apiVersion
         let createdInstant = ledger.clock.unixMilliseconds()
         let created = createdInstant.seconds
         var data: [(String, JSONValue)] = [("object", object)]
         if let previousAttributes { data.append(("previous_attributes", previousAttributes)) }
         let payload = JSONValue.object([
             ("id", .string(id)), ("object", .string("event")), ("account", .string(context.accountID)),
-            ("api_version", .string(ledger.apiVersion)), ("created", .int(created)), ("data", .object(data)),
+            ("api_version", .string(apiVersion)), ("created", .int(created)), ("data", .object(data)),
             ("livemode", .bool(context.livemode)), ("pending_webhooks", .int(0)),
             ("request", .object([("id", context.requestID.isEmpty ? .null : .string(context.requestID)), ("idempotency_key", .optional(context.idempotencyKey))])),
             ("type", .string(type)),
@@ -34,7 +35,7 @@ enum EventRows {
         try await connection.execute(.prepared("""
             INSERT INTO events (id, account_id, created, type, object_id, api_version, livemode, request_id,
                 idempotency_key, pending_webhooks, payload)
-            VALUES (\(id), \(account), \(created), \(type), \(objectID), \(ledger.apiVersion),
+            VALUES (\(id), \(account), \(created), \(type), \(objectID), \(apiVersion),
                 \(context.livemode), \(context.requestID), \(context.idempotencyKey), \(sql: pending), \(payload))
             """))
         if let hook = fanOut?.afterCommit(accountID: account), let batching = connection as? BatchingConnection {
