@@ -112,6 +112,12 @@ public indirect enum JSONValue: Sendable, Equatable {
 extension JSONValue {
     /// An object with one more field placed after `key` (at the end when `key` is absent); anything else unchanged.
     public func inserting(_ name: String, _ value: JSONValue, after key: String) -> JSONValue {
+        if case .raw(let text) = self, text.hasPrefix("{") {
+            // Stored JSON text of an object: the field goes first (its place in an object does not matter to JSON).
+            let rest = text.dropFirst()
+            let separator = rest.drop { $0 == " " }.hasPrefix("}") ? "" : ","
+            return .raw("{" + JSONValue.string(name).rendered() + ":" + value.rendered() + separator + rest)
+        }
         guard case .object(var fields) = self else { return self }
         let position = fields.firstIndex { $0.0 == key }.map { $0 + 1 } ?? fields.count
         fields.insert((name, value), at: position)

@@ -32,6 +32,11 @@ public struct EventRetention: Sendable {
                       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
                                       WHERE d.event_id = events.id AND d.status IN ('pending', 'delivering'))
                     """)
+                // An endpoint's rendering of an event goes with the event.
+                try await connection.execute("""
+                    DELETE FROM event_renderings WHERE created < \(cutoff)
+                      AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = event_renderings.event_id)
+                    """)
                 try await connection.execute("""
                     UPDATE event_retention SET pruned_before = \(cutoff) WHERE id = 1 AND pruned_before < \(cutoff)
                     """)

@@ -1,4 +1,5 @@
 import Foundation
+import RemitCore
 import RemitBench
 import RemitTesting
 import RemitWebhooks
@@ -175,5 +176,67 @@ struct WebhookDeliveryTests {
                 #expect(receiver.count == 0)
             }
         }
+    }
+}
+
+/// A webhook endpoint's `api_version` decides the shape of what it receives (research/payment-intents.md §8).
+struct WebhookVersionTests {
+    @Test(arguments: TestEngine.available)
+    func anEndpointPinnedToAnOlderVersionGetsTheOlderShape(engine: TestEngine) async throws {
+        let app = try await WebhookHarness.app(engine)
+        try await app.test { client in
+            try await WebhookHarness.withReceiver { receiver, url in
+                let merchant = try await client.createMerchant(adminKey: app.adminKey)
+                for version in ["2022-08-01", nil] as [String?] {
+                    var fields = [("url", url + "/" + (version ?? "account")), ("enabled_events[]", "payment_intent.succeeded")]
+                    if let version { fields.append(("api_version", version)) }
+                    let endpoint = try await client.post("/v1/webhook_endpoints", fields, key: merchant.key)
+                    #expect(endpoint.status == 200, "\(endpoint.body)")
+                }
+                let intent = try await client.post("/v1/payment_intents", [
+                    ("amount", "2000"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("confirm", "true"),
+                    ("payment_method_types[]", "card"),
+                ], key: merchant.key)
+                #expect(await WebhookHarness.eventually { receiver.count >= 2 })
+                let events = receiver.received.compactMap {
+                    try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any]
+                }
+                #expect(Set(events.compactMap { $0["id"] as? String }).count == 1, "one event, two renderings")
+                let byVersion = Dictionary(events.map { ($0["api_version"] as? String ?? "", $0) },
+                                           uniquingKeysWith: { first, _ in first })
+                #expect(Set(byVersion.keys) == ["2022-08-01", StripeAPIVersion.current])
+                func object(_ version: String) -> [String: Any]? {
+                    (byVersion[version]?["data"] as? [String: Any])?["object"] as? [String: Any]
+                }
+                let old = try #require(object("2022-08-01"))
+                let listed = ((old["charges"] as? [String: Any])?["data"] as? [[String: Any]])?.map { $0["id"] as? String }
+                #expect(listed == [intent["latest_charge"] as? String], "the older shape lists the intent's charges")
+                #expect(object(StripeAPIVersion.current)?["charges"] == nil)
+                #expect(old["id"] as? String == intent.id)
+                let stored = try await client.get("/v1/events/\(events[0]["id"] as? String ?? "")", key: merchant.key)
+                #expect(stored["api_version"] as? String == StripeAPIVersion.current, "the event itself is the account's")
+            }
+        }
+    }
+}
+
+/// Every event type the ledger emits can be subscribed to: an endpoint's `enabled_events` is checked against
+/// `EventTypes.all`, so a type missing there could never be delivered to a filtered endpoint.
+struct EventTypeCatalogTests {
+    @Test func everyEmittedTypeIsSubscribable() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        var emitted: Set<String> = []
+        let pattern = try NSRegularExpression(pattern: #"(?:emit\(|\? )"((?:charge|customer|payment_intent|payment_method|setup_intent|refund|review|price|product|webhook_endpoint)\.[a-z_.]+)""#)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                if let range = Range(match.range(at: 1), in: text) { emitted.insert(String(text[range])) }
+            }
+        }
+        #expect(emitted.count > 30, "the scan found the ledger's events")
+        #expect(emitted.subtracting(EventTypes.all).isEmpty, "not subscribable: \(emitted.subtracting(EventTypes.all).sorted())")
     }
 }

@@ -57,10 +57,16 @@ public struct WebhookEndpoint: Sendable, Equatable {
 /// The event types Remit emits: what `enabled_events` may name (besides `*`).
 public enum EventTypes {
     public static let all: Set<String> = [
-        "charge.captured", "charge.failed", "charge.refunded", "charge.succeeded", "charge.updated",
+        "charge.captured", "charge.expired", "charge.failed", "charge.refunded", "charge.succeeded", "charge.updated",
         "charge.dispute.closed", "charge.dispute.created", "charge.dispute.funds_reinstated",
         "charge.dispute.funds_withdrawn", "charge.dispute.updated",
         "customer.created", "customer.deleted", "customer.updated",
+        "customer.source.created", "customer.source.deleted", "customer.source.updated",
+        "payment_intent.amount_capturable_updated", "payment_intent.canceled", "payment_intent.created",
+        "payment_intent.payment_failed", "payment_intent.requires_action", "payment_intent.succeeded",
+        "payment_method.attached", "payment_method.detached", "payment_method.updated",
+        "setup_intent.canceled", "setup_intent.created", "setup_intent.requires_action", "setup_intent.setup_failed",
+        "setup_intent.succeeded",
         "customer.subscription.created", "customer.subscription.deleted", "customer.subscription.updated",
         "price.created", "product.created", "product.updated", "refund.created", "refund.updated",
         "review.closed", "review.opened", "webhook_endpoint.failing", "webhook_endpoint.disabled",

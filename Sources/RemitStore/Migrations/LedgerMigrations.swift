@@ -25,5 +25,6 @@ public enum LedgerMigrations {
         Migration0020PublishableKeys.migration,
         Migration0021CustomerSources.migration,
         Migration0022AccountAPIVersions.migration,
+        Migration0023EventRenderings.migration,
     ]
 }

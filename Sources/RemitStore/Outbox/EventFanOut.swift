@@ -15,6 +15,13 @@ public protocol EventFanOut: Sendable {
     /// What to run once the event's transaction has committed (waking this node's delivery workers); nil when
     /// nothing waits for it.
     func afterCommit(accountID: String) -> (@Sendable () -> Void)?
+    /// The Stripe API versions the account's enabled subscribers are pinned to (an event is rendered for each that
+    /// differs from the account's).
+    func subscriberVersions(accountID: String, on connection: any SQLConnection) async throws -> Set<String>
+}
+
+extension EventFanOut {
+    public func subscriberVersions(accountID: String, on connection: any SQLConnection) async throws -> Set<String> { [] }
 }
 
 /// An event as the fan-out sees it.

@@ -11,19 +11,41 @@ enum EventRows {
         let apiVersion = context.apiVersion ?? ledger.apiVersion
         let createdInstant = ledger.clock.unixMilliseconds()
         let created = createdInstant.seconds
-        var data: [(String, JSONValue)] = [("object", object)]
-        if let previousAttributes { data.append(("previous_attributes", previousAttributes)) }
-        let payload = JSONValue.object([
-            ("id", .string(id)), ("object", .string("event")), ("account", .string(context.accountID)),
-            ("api_version", .string(apiVersion)), ("created", .int(created)), ("data", .object(data)),
-            ("livemode", .bool(context.livemode)), ("pending_webhooks", .int(0)),
-            ("request", .object([("id", context.requestID.isEmpty ? .null : .string(context.requestID)), ("idempotency_key", .optional(context.idempotencyKey))])),
-            ("type", .string(type)),
-        ]).rendered()
         let account = context.accountID
         let fanOut = ledger.eventFanOut
-        if let fanOut, payload.utf8.count > fanOut.payloadLimit {
+        func payload(_ object: JSONValue, version: String) -> String {
+            var data: [(String, JSONValue)] = [("object", object)]
+            if let previousAttributes { data.append(("previous_attributes", previousAttributes)) }
+            return JSONValue.object([
+                ("id", .string(id)), ("object", .string("event")), ("account", .string(account)),
+                ("api_version", .string(version)), ("created", .int(created)), ("data", .object(data)),
+                ("livemode", .bool(context.livemode)), ("pending_webhooks", .int(0)),
+                ("request", .object([("id", context.requestID.isEmpty ? .null : .string(context.requestID)), ("idempotency_key", .optional(context.idempotencyKey))])),
+                ("type", .string(type)),
+            ]).rendered()
+        }
+        // The event is generated at the account's version, and once more for each subscriber pinned to another
+        // (only objects whose shape depends on the version need it).
+        var renderings: [(version: String, payload: String)] = []
+        var object = object
+        if VersionedRendering.isVersioned(objectID: objectID) {
+            let reader = LedgerReader(connection: connection, accountID: account, now: created)
+            object = try await VersionedRendering.eventObject(object, id: objectID, version: apiVersion, reader)
+            for version in try await fanOut?.subscriberVersions(accountID: account, on: connection) ?? []
+            where version != apiVersion {
+                let shaped = try await VersionedRendering.eventObject(object, id: objectID, version: version, reader)
+                renderings.append((version, payload(shaped, version: version)))
+            }
+        }
+        let payload = payload(object, version: apiVersion)
+        if let fanOut, ([payload] + renderings.map(\.payload)).contains(where: { $0.utf8.count > fanOut.payloadLimit }) {
             throw StripeError.invalid("metadata", "The resulting event would exceed the \(fanOut.payloadLimit / 1024) KiB webhook payload limit.")
+        }
+        for rendering in renderings {
+            try await connection.execute(.prepared("""
+                INSERT INTO event_renderings (event_id, api_version, created, payload)
+                VALUES (\(id), \(rendering.version), \(created), \(rendering.payload))
+                """))
         }
         var pending: SQL = "0"
         if let fanOut {

@@ -31,6 +31,14 @@ public struct WebhookFanOut: EventFanOut {
         return (deliveries, "(SELECT count(*) FROM (\(sql: subscribed)) subscribed)")
     }
 
+    public func subscriberVersions(accountID: String, on connection: any SQLConnection) async throws -> Set<String> {
+        guard directory.hasEndpoints(accountID) else { return [] }
+        return Set(try await connection.query(.prepared("""
+            SELECT DISTINCT api_version FROM webhook_endpoints
+            WHERE account_id = \(accountID) AND status = 'enabled' AND api_version IS NOT NULL
+            """)).map { $0.string("api_version") })
+    }
+
     public func afterCommit(accountID: String) -> (@Sendable () -> Void)? {
         guard directory.hasEndpoints(accountID) else { return nil }
         let directory = self.directory

@@ -96,8 +96,10 @@ public struct WebhookQueue: Sendable {
             guard !claimed.isEmpty else { return [] }
             let seqs = SQL.join(claimed.map { "\($0.int("seq"))" }, separator: ", ")
             let details = try await connection.query("""
-                SELECT d.seq, ev.payload, ev.pending_webhooks, ep.url FROM webhook_deliveries d
+                SELECT d.seq, COALESCE(r.payload, ev.payload) AS payload, ev.pending_webhooks, ep.url
+                FROM webhook_deliveries d
                 JOIN events ev ON ev.id = d.event_id JOIN webhook_endpoints ep ON ep.id = d.endpoint_id
+                LEFT JOIN event_renderings r ON r.event_id = ev.id AND r.api_version = ep.api_version
                 WHERE d.seq IN (\(sql: seqs))
                 """)
             let endpoints = Set(claimed.map { $0.string("endpoint_id") })
