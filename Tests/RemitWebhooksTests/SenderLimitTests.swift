@@ -34,8 +34,15 @@ final class RawReceiver: Sendable {
         let thread = Thread {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
+            // The whole request first (head and Content-Length body): closing on unread bytes would reset the
+            // connection and could discard the answer before the sender reads it.
+            var request: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65_536)
-            _ = recv(connection, &buffer, buffer.count, 0)
+            while !RawReceiver.isComplete(request) {
+                let count = recv(connection, &buffer, buffer.count, 0)
+                guard count > 0 else { break }
+                request += buffer[..<count]
+            }
             let head = Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8)
             _ = send(connection, head, head.count, Int32(MSG_NOSIGNAL))
             if interval == .zero {
@@ -47,9 +54,23 @@ final class RawReceiver: Sendable {
                                  + Double(interval.components.seconds))
                 }
             }
+            shutdown(connection, Int32(SHUT_WR))
+            while recv(connection, &buffer, buffer.count, 0) > 0 {}
             close(connection)
         }
         thread.start()
+    }
+
+    /// Whether `bytes` hold a request's head and as much body as its `Content-Length` says.
+    static func isComplete(_ bytes: [UInt8]) -> Bool {
+        let separator = Array("\r\n\r\n".utf8)
+        guard let end = (0...max(0, bytes.count - separator.count)).first(where: {
+            bytes.count >= separator.count && Array(bytes[$0..<$0 + separator.count]) == separator
+        }) else { return false }
+        let head = String(decoding: bytes[..<end], as: UTF8.self).lowercased()
+        let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+            .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        return bytes.count - (end + separator.count) >= length
     }
 
     deinit { close(listener) }
