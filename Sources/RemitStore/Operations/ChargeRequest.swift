@@ -20,6 +20,9 @@ public struct ChargeRequest: Sendable {
     public var paymentIntentID: String?
     /// The payment saves its PaymentMethod for the customer (`setup_future_usage`): an unattached one is not spent.
     public var savesPaymentMethod = false
+    /// The saved PaymentMethod `instrument` names, already read and locked by this transaction (a confirmation reads
+    /// it first): the charge does not read it again.
+    var lockedPaymentMethod: PaymentMethod?
     /// What the issuer knows of the customer's presence and authentication (the Charges API cannot authenticate).
     public var authentication = AuthenticationContext()
     /// The payer is there to answer a 3-D Secure challenge, should the risk check ask for one: an on-session

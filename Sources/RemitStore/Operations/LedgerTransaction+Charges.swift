@@ -33,7 +33,12 @@ extension LedgerTransaction {
             throw StripeError(type: .invalidRequest, code: "parameter_missing",
                               message: "Must provide source or customer.", param: "source")
         }
-        let payment = try await paymentCard(instrument, customerID: request.customerID, param: request.instrumentParam)
+        let payment: (card: ResolvedCard, saved: PaymentMethod?)
+        if let method = request.lockedPaymentMethod, case .reference(method.id) = instrument {
+            payment = (ledger.processor.resolve(saved: method.savedCard), method)
+        } else {
+            payment = try await paymentCard(instrument, customerID: request.customerID, param: request.instrumentParam)
+        }
         var card = payment.card
         card.authentication = request.authentication
         card.authentication.setUpForOffSession = payment.saved?.setUpForOffSession ?? false

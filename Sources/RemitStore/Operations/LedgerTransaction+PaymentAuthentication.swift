@@ -35,7 +35,8 @@ extension LedgerTransaction {
             try await PaymentIntentRows.update(intent, from: found, on: connection)
             return result(intent, succeeded: true)
         }
-        let outcome = try await charge(intent, from: found, methodID: methodID,
+        let method = try await usablePaymentMethod(methodID, customerID: intent.customerID, param: "payment_method")
+        let outcome = try await charge(intent, from: found, method: method,
                                        authentication: AuthenticationContext(authenticated: true),
                                        signals: FraudSignals())
         return result(outcome.intent, succeeded: outcome.decline == nil, charge: outcome.charge)

@@ -21,15 +21,16 @@ extension LedgerTransaction {
         intent.statementDescriptor = creation.statementDescriptor
         intent.statementDescriptorSuffix = creation.statementDescriptorSuffix
         intent.metadata = creation.metadata
+        var method: PaymentMethod?
         if let reference = creation.paymentMethod {
-            intent.paymentMethodID = try await usablePaymentMethod(reference, customerID: intent.customerID,
-                                                                   param: "payment_method").id
+            method = try await usablePaymentMethod(reference, customerID: intent.customerID, param: "payment_method")
+            intent.paymentMethodID = method?.id
             intent.status = .requiresConfirmation
         }
         try await PaymentIntentRows.insert(intent, on: connection)
         try await emit("payment_intent.created", intent.json(), id: intent.id)
         guard let confirmation = creation.confirmation else { return PaymentIntentOutcome(intent: intent) }
-        return try await confirm(intent, confirmation)
+        return try await confirm(intent, confirmation, lockedMethod: method)
     }
 
     public func confirmPaymentIntent(_ id: String, _ confirmation: PaymentIntentConfirmation) async throws
@@ -155,8 +156,10 @@ extension LedgerTransaction {
 
     /// One confirmation of a locked intent: the checks of research §1.5, then one charge, whose outcome decides the
     /// intent's status.
-    private func confirm(_ found: PaymentIntent, _ confirmation: PaymentIntentConfirmation) async throws
-        -> PaymentIntentOutcome
+    /// `lockedMethod`: the intent's PaymentMethod when this transaction has already read and locked it (a create with
+    /// `confirm=true`).
+    private func confirm(_ found: PaymentIntent, _ confirmation: PaymentIntentConfirmation,
+                         lockedMethod: PaymentMethod? = nil) async throws -> PaymentIntentOutcome
     {
         guard found.status.acceptsConfirmation else {
             let message = found.status == .succeeded
@@ -165,9 +168,10 @@ extension LedgerTransaction {
             throw Self.unexpectedState(found, param: nil, message)
         }
         var intent = found
+        var known = lockedMethod
         if let reference = confirmation.paymentMethod {
-            intent.paymentMethodID = try await usablePaymentMethod(reference, customerID: intent.customerID,
-                                                                   param: "payment_method").id
+            known = try await usablePaymentMethod(reference, customerID: intent.customerID, param: "payment_method")
+            intent.paymentMethodID = known?.id
         }
         guard let methodID = intent.paymentMethodID else {
             throw Self.unexpectedState(found, param: nil,
@@ -184,21 +188,26 @@ extension LedgerTransaction {
             throw Self.unexpectedState(found, param: nil,
                 "This PaymentIntent has been confirmed \(PaymentIntent.confirmationsMax) times, the most one PaymentIntent may be. Create a new PaymentIntent.")
         }
-        try await abandonPendingAuthentication(of: intent.id)
-        guard let method = try await PaymentMethodRows.find(methodID, account: accountID, on: connection) else {
-            throw StripeError.noSuch("PaymentMethod", methodID, param: "payment_method")
+        // Only a confirmation opens a challenge: an intent's first one has none to abandon or use.
+        let mayHaveChallenges = found.confirmations > 0
+        if mayHaveChallenges { try await abandonPendingAuthentication(of: intent.id) }
+        var method: PaymentMethod
+        if let known, known.id == methodID {
+            method = known
+        } else {
+            method = try await usablePaymentMethod(methodID, customerID: intent.customerID, param: "payment_method")
         }
         let card = ledger.processor.resolve(saved: method.savedCard)
         var authentication = AuthenticationContext(
             offSession: confirmation.offSession, setUpForOffSession: method.setUpForOffSession,
             requested: confirmation.requestThreeDSecure)
-        authentication.authenticated = try await hasUnusedAuthentication(of: intent.id)
+        authentication.authenticated = mayHaveChallenges ? try await hasUnusedAuthentication(of: intent.id) : false
         let canChallenge = !confirmation.offSession && !confirmation.errorOnRequiresAction
         if card.threeDSecure.requiresAuthentication(authentication), !authentication.authenticated, canChallenge {
             return try await requireAction(intent, from: found, confirmation,
                                            requestedBy: card.threeDSecure == .optional ? .merchant : .issuer)
         }
-        return try await charge(intent, from: found, methodID: methodID, authentication: authentication,
+        return try await charge(intent, from: found, method: method, authentication: authentication,
                                 signals: confirmation.signals, challengeable: canChallenge ? confirmation : nil)
     }
 
@@ -206,11 +215,13 @@ extension LedgerTransaction {
     /// waiting for another payment method, with the error kept as `last_payment_error`).
     /// `challengeable`: the confirmation under way, when the customer is there to answer a challenge the risk check
     /// may ask for.
-    func charge(_ intent: PaymentIntent, from found: PaymentIntent, methodID: String,
+    /// `method` is the intent's PaymentMethod, read and locked by this transaction.
+    func charge(_ intent: PaymentIntent, from found: PaymentIntent, method: PaymentMethod,
                 authentication: AuthenticationContext, signals: FraudSignals,
                 challengeable: PaymentIntentConfirmation? = nil) async throws -> PaymentIntentOutcome
     {
         var intent = intent
+        let methodID = method.id
         let saves = intent.setupFutureUsage != nil && intent.customerID != nil
         var request = ChargeRequest(
             amount: intent.amount, currency: intent.currency, customerID: intent.customerID,
@@ -219,6 +230,7 @@ extension LedgerTransaction {
             statementDescriptor: intent.statementDescriptor)
         request.paymentIntentID = intent.id
         request.savesPaymentMethod = saves
+        request.lockedPaymentMethod = method
         request.signals = signals
         request.authentication = authentication
         request.canChallenge = challengeable != nil
@@ -233,10 +245,10 @@ extension LedgerTransaction {
         }
         intent.latestChargeID = result.charge.id
         intent.nextAction = nil
-        let method = try await PaymentMethodRows.find(methodID, account: accountID, on: connection)
+        // The method as the charge left it: spent only by a success without a customer, which embeds or saves nothing.
         if let decline = result.decline {
             var error = decline
-            error.embedded = method.map { [("payment_method", $0.json)] } ?? []
+            error.embedded = [("payment_method", method.json)]
             intent.status = .requiresPaymentMethod
             intent.paymentMethodID = nil
             intent.lastPaymentError = error.object.rendered()
@@ -255,7 +267,7 @@ extension LedgerTransaction {
             intent.amountReceived = intent.amount
         }
         try await PaymentIntentRows.update(intent, from: found, on: connection)
-        if saves, let method, let customerID = intent.customerID {
+        if saves, let customerID = intent.customerID {
             try await saveForLater(method, customerID: customerID, offSession: intent.setupFutureUsage == "off_session")
         }
         try await emit(intent.status == .succeeded ? "payment_intent.succeeded" : "payment_intent.amount_capturable_updated",
