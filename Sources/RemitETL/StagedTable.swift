@@ -97,6 +97,7 @@ extension StagedTable {
             ("charge_id", text, false), ("amount", .integer, false), ("currency", code, false), ("reason", code, false),
             ("status", code, false), ("evidence", text, false), ("submission_count", .integer, false),
             ("due_by", .time, false), ("metadata", text, false), ("livemode", .flag, false),
+            ("payment_intent_id", text, true),
         ]),
         StagedTable("refund", source: "refunds", [
             ("seq", .integer, false), ("id", text, false), ("account_id", code, false), ("created", .time, false),

@@ -324,3 +324,30 @@ extension PaymentIntentTests {
         }
     }
 }
+
+/// A dispute on a PaymentIntent's charge names the intent and lists by it (research/payment-intents.md §9).
+struct PaymentIntentDisputeTests {
+    @Test(arguments: TestEngine.available)
+    func aDisputeNamesItsPaymentIntent(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            let intent = try await client.post("/v1/payment_intents", [
+                ("amount", "4000"), ("currency", "usd"), ("payment_method", "pm_card_createDispute"), ("confirm", "true"),
+                ("payment_method_types[]", "card"),
+            ], key: merchant.key)
+            #expect(intent["status"] as? String == "succeeded", "\(intent.body)")
+            _ = try await client.post("/v1/charges", [("amount", "1000"), ("currency", "usd"), ("source", "tok_createDispute")],
+                                      key: merchant.key)
+            let byIntent = try await client.get("/v1/disputes", [("payment_intent", intent.id)], key: merchant.key)
+            let disputes = try #require(byIntent["data"] as? [[String: Any]])
+            #expect(disputes.count == 1, "only the intent's dispute: \(byIntent.body)")
+            #expect(disputes.first?["payment_intent"] as? String == intent.id)
+            #expect(disputes.first?["charge"] as? String == intent["latest_charge"] as? String)
+            let all = try await client.get("/v1/disputes", key: merchant.key)
+            #expect((all["data"] as? [[String: Any]])?.count == 2)
+            #expect((all["data"] as? [[String: Any]])?.contains { $0["payment_intent"] is NSNull } == true,
+                    "a Charges API dispute has none")
+        }
+    }
+}

@@ -119,6 +119,8 @@ struct RadarAuthenticationTests {
                                                       method: try await Self.method(client, merchant.key, number: Self.unenrolled))
             #expect(unenrolled["status"] as? String == "succeeded")
             #expect((unenrolled["review"] as? String)?.hasPrefix("prv_") == true, "the intent names its review")
+            let review = try await client.get("/v1/reviews/\(unenrolled["review"] as? String ?? "")", key: merchant.key)
+            #expect(review["payment_intent"] as? String == unenrolled.id, "and the review its intent")
             try await expectReviewed(unenrolled, "an unenrolled card")
 
             let noRedirect = try await Self.confirmed(

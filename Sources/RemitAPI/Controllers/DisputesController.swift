@@ -59,7 +59,9 @@ struct DisputesController {
         return try await endpoint.list(request, context, .disputes, url: "/v1/disputes", expandable: Self.expandable,
             filters: { reader, query in
             if let charge = try reader.string("charge", maxLength: 255) { query.filter("charge_id", equals: charge) }
-            _ = try reader.string("payment_intent", maxLength: 255)
+            if let intent = try reader.string("payment_intent", maxLength: 255) {
+                query.filter("payment_intent_id", equals: intent)
+            }
         }) { row, expand, ledger in
             try await Self.render(Dispute(row: row), expand, ledger)
         }

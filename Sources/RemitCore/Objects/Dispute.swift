@@ -4,6 +4,8 @@ public struct Dispute: Sendable, Equatable {
     public var accountID: String
     public var created: Int64
     public var chargeID: String
+    /// The PaymentIntent of the disputed charge, if it was one's.
+    public var paymentIntentID: String?
     public var amount: Int64
     public var currency: Currency
     public var reason: String
@@ -52,7 +54,7 @@ public struct Dispute: Sendable, Equatable {
                 ("past_due", .bool(now > dueBy && !isClosed)), ("submission_count", .int(submissionCount)),
             ])),
             ("is_charge_refundable", .bool(isChargeRefundable)), ("livemode", .bool(livemode)), ("metadata", metadata.json),
-            ("payment_intent", .null), ("reason", .string(reason)), ("status", .string(status.rawValue)),
+            ("payment_intent", .optional(paymentIntentID)), ("reason", .string(reason)), ("status", .string(status.rawValue)),
         ])
     }
 

@@ -3,6 +3,8 @@ public struct Review: Sendable, Equatable {
     public var id: String
     public var accountID: String
     public var chargeID: String
+    /// The PaymentIntent of the reviewed charge, if it was one's.
+    public var paymentIntentID: String?
     public var created: Int64
     public var open: Bool
     /// Why it is open (`rule`, `manual`) or why it closed (`approved`, `refunded`, `refunded_as_fraud`, `disputed`).
@@ -31,7 +33,7 @@ public struct Review: Sendable, Equatable {
             ("id", .string(id)), ("object", .string("review")), ("billing_zip", .null), ("charge", .string(chargeID)),
             ("closed_reason", .optional(closedReason)), ("created", .int(created)), ("ip_address", .optional(ipAddress)),
             ("ip_address_location", .null), ("livemode", .bool(livemode)), ("open", .bool(open)),
-            ("opened_reason", .string(openedReason)), ("payment_intent", .null), ("reason", .string(reason)),
+            ("opened_reason", .string(openedReason)), ("payment_intent", .optional(paymentIntentID)), ("reason", .string(reason)),
             ("session", .null),
         ])
     }

@@ -26,5 +26,6 @@ public enum LedgerMigrations {
         Migration0021CustomerSources.migration,
         Migration0022AccountAPIVersions.migration,
         Migration0023EventRenderings.migration,
+        Migration0024DisputeAndReviewIntents.migration,
     ]
 }

@@ -26,16 +26,17 @@ extension LedgerTransaction {
     /// Opens a dispute on a charge the simulator flags: a chargeback withdraws the amount and the fee;
     /// an inquiry moves no money.
     func openDispute(on charge: inout Charge, _ scenario: DisputeScenario) async throws {
-        let dispute = Dispute(
+        var dispute = Dispute(
             id: ledger.ids("dp"), accountID: accountID, created: now, chargeID: charge.id, amount: charge.amount,
             currency: charge.currency, reason: scenario.reason, status: scenario.status,
             dueBy: now + DisputePolicy.responseWindowSeconds, livemode: context.livemode)
+        dispute.paymentIntentID = charge.paymentIntentID
         try await connection.execute("""
             INSERT INTO disputes (id, account_id, created, charge_id, amount, currency, reason, status, evidence,
-                submission_count, due_by, metadata, livemode)
+                submission_count, due_by, metadata, livemode, payment_intent_id)
             VALUES (\(dispute.id), \(accountID), \(dispute.created), \(dispute.chargeID), \(dispute.amount),
                 \(dispute.currency.code), \(dispute.reason), \(dispute.status.rawValue), \(dispute.evidence), 0,
-                \(dispute.dueBy), \(dispute.metadata.storageText), \(dispute.livemode))
+                \(dispute.dueBy), \(dispute.metadata.storageText), \(dispute.livemode), \(dispute.paymentIntentID))
             """)
         let undisputed = charge
         charge.disputed = true

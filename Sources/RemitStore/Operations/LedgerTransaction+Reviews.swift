@@ -4,14 +4,15 @@ import RemitSQL
 extension LedgerTransaction {
     /// Opens a review on a charge sent to manual review (`review.opened`).
     func openReview(on charge: inout Charge, ipAddress: String?) async throws {
-        let review = Review(
+        var review = Review(
             id: ledger.ids("prv"), accountID: accountID, chargeID: charge.id, created: now, open: true, reason: "rule",
             openedReason: "rule", closedReason: nil, ipAddress: ipAddress, livemode: context.livemode)
+        review.paymentIntentID = charge.paymentIntentID
         try await connection.execute("""
             INSERT INTO reviews (id, account_id, charge_id, created, open, reason, opened_reason, closed_reason,
-                ip_address, livemode)
+                ip_address, livemode, payment_intent_id)
             VALUES (\(review.id), \(accountID), \(charge.id), \(now), \(true), \(review.reason), \(review.openedReason),
-                \(review.closedReason), \(review.ipAddress), \(review.livemode))
+                \(review.closedReason), \(review.ipAddress), \(review.livemode), \(review.paymentIntentID))
             """)
         charge.reviewID = review.id
         try await emit("review.opened", review.json, id: review.id)

@@ -72,6 +72,7 @@ extension Review {
             created: row.int("created"), open: row.bool("open"), reason: row.string("reason"),
             openedReason: row.string("opened_reason"), closedReason: row.optionalString("closed_reason"),
             ipAddress: row.optionalString("ip_address"), livemode: row.bool("livemode"))
+        paymentIntentID = row.optionalString("payment_intent_id")
     }
 }
 
@@ -108,6 +109,7 @@ extension Dispute {
             status: DisputeStatus(rawValue: row.string("status")) ?? .needsResponse, evidence: row.string("evidence"),
             submissionCount: row.int("submission_count"), dueBy: row.int("due_by"),
             metadata: Metadata(storageText: row.string("metadata")), livemode: row.bool("livemode"))
+        paymentIntentID = row.optionalString("payment_intent_id")
     }
 }
 
