@@ -193,3 +193,42 @@ struct ThreeDSecureTests {
         }
     }
 }
+
+/// `payment_method_options[card][request_three_d_secure]` is the intent's own: set at create or update, it holds for a
+/// later confirmation that does not repeat it (as the browser's does not).
+struct RememberedCardOptionsTests {
+    @Test(arguments: TestEngine.available)
+    func aRequestMadeAtCreateAsksAtALaterConfirmation(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            let ask = [("payment_method_options[card][request_three_d_secure]", "any")]
+            let intent = try await client.post("/v1/payment_intents", [
+                ("amount", "2500"), ("currency", "usd"), ("payment_method", "pm_card_threeDSecureOptional"),
+            ] + ThreeDSecureTests.cardOnly + ask, key: merchant.key)
+            let options = (intent["payment_method_options"] as? [String: Any])?["card"] as? [String: Any]
+            #expect(options?["request_three_d_secure"] as? String == "any", "\(intent.body)")
+            let confirmed = try await client.post("/v1/payment_intents/\(intent.id)/confirm",
+                                                  [("return_url", ThreeDSecureTests.returnURL)], key: merchant.key)
+            #expect(confirmed["status"] as? String == "requires_action", "the remembered request asks: \(confirmed.body)")
+
+            let plain = try await client.post("/v1/payment_intents", [
+                ("amount", "2500"), ("currency", "usd"), ("payment_method", "pm_card_threeDSecureOptional"),
+            ] + ThreeDSecureTests.cardOnly, key: merchant.key)
+            let updated = try await client.post("/v1/payment_intents/\(plain.id)", ask, key: merchant.key)
+            #expect(((updated["payment_method_options"] as? [String: Any])?["card"] as? [String: Any])?["request_three_d_secure"]
+                    as? String == "any")
+            let unasked = try await client.post("/v1/payment_intents", [
+                ("amount", "2500"), ("currency", "usd"), ("payment_method", "pm_card_threeDSecureOptional"),
+                ("confirm", "true"), ("return_url", ThreeDSecureTests.returnURL),
+            ] + ThreeDSecureTests.cardOnly, key: merchant.key)
+            #expect(unasked["status"] as? String == "succeeded", "without a request an optional card is not challenged")
+
+            let setup = try await client.post("/v1/setup_intents", [("payment_method", "pm_card_threeDSecureOptional")]
+                                              + ThreeDSecureTests.cardOnly + ask, key: merchant.key)
+            let setupConfirmed = try await client.post("/v1/setup_intents/\(setup.id)/confirm",
+                                                       [("return_url", ThreeDSecureTests.returnURL)], key: merchant.key)
+            #expect(setupConfirmed["status"] as? String == "requires_action", "\(setupConfirmed.body)")
+        }
+    }
+}

@@ -47,9 +47,8 @@ struct PaymentIntentsController {
         creation.statementDescriptor = try reader.string("statement_descriptor", maxLength: 22).nonEmpty
         creation.statementDescriptorSuffix = try reader.string("statement_descriptor_suffix", maxLength: 22).nonEmpty
         creation.metadata = try ChargesController.newMetadata(&reader)
-        let requestThreeDSecure = try Self.paymentMethodOptions(&reader)
+        creation.requestThreeDSecure = try Self.paymentMethodOptions(&reader)
         var confirmation = try Self.confirmation(&reader)
-        confirmation.requestThreeDSecure = requestThreeDSecure
         confirmation.authenticationBaseURL = Self.baseURL(request)
         if try reader.bool("confirm") == true {
             creation.confirmation = confirmation
@@ -162,7 +161,7 @@ struct PaymentIntentsController {
         update.statementDescriptor = try reader.string("statement_descriptor", maxLength: 22)
         update.statementDescriptorSuffix = try reader.string("statement_descriptor_suffix", maxLength: 22)
         update.metadata = try reader.metadata()
-        try Self.paymentMethodOptions(&reader)
+        update.requestThreeDSecure = try Self.paymentMethodOptions(&reader)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
         try reader.finish()
         let fields = update
@@ -303,12 +302,13 @@ struct PaymentIntentsController {
     /// `payment_method_options[card][…]`, checked by name. Returns whether it asks for 3-D Secure
     /// (`request_three_d_secure` `any` or `challenge`).
     @discardableResult
-    static func paymentMethodOptions(_ reader: inout FormReader) throws(StripeError) -> Bool {
-        guard var options = try reader.hash("payment_method_options") else { return false }
-        var requested = false
+    /// `payment_method_options[card][…]`: `request_three_d_secure` when given (the rest is accepted and checked).
+    static func paymentMethodOptions(_ reader: inout FormReader) throws(StripeError) -> ThreeDSecureRequest? {
+        guard var options = try reader.hash("payment_method_options") else { return nil }
+        var requested: ThreeDSecureRequest?
         if var card = try options.hash("card") {
-            let request = try card.choice("request_three_d_secure", ["any", "automatic", "challenge"])
-            requested = request == "any" || request == "challenge"
+            let request = try card.choice("request_three_d_secure", Set(ThreeDSecureRequest.allCases.map(\.rawValue)))
+            requested = request.flatMap(ThreeDSecureRequest.init(rawValue:))
             _ = try card.choice("capture_method", ["manual"])
             _ = try card.choice("setup_future_usage", ["", "none", "off_session", "on_session"])
             _ = try card.choice("request_incremental_authorization", ["if_available", "never"])

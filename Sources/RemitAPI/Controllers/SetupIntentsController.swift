@@ -32,6 +32,9 @@ struct SetupIntentsController {
         _ = try reader.bool("single_use")
         _ = try reader.array("flow_directions", maxCount: 2)
         var confirmation = try Self.confirmation(&reader, request)
+        // On a create the options are the intent's own, remembered for whichever confirmation comes.
+        creation.requestThreeDSecure = confirmation.requestThreeDSecure
+        confirmation.requestThreeDSecure = nil
         if try reader.bool("confirm") == true {
             creation.confirmation = confirmation
         } else {
@@ -74,7 +77,7 @@ struct SetupIntentsController {
         update.paymentMethod = try reader.string("payment_method", maxLength: PaymentIntentsController.idLengthMax)
         update.description = try reader.string("description", maxLength: PaymentIntentsController.lengthMax)
         update.metadata = try reader.metadata()
-        try PaymentIntentsController.paymentMethodOptions(&reader)
+        update.requestThreeDSecure = try PaymentIntentsController.paymentMethodOptions(&reader)
         let expand = try Expansions(try reader.array("expand"), allowed: Self.expandable)
         try reader.finish()
         let fields = update

@@ -34,6 +34,8 @@ public struct PaymentIntent: Sendable, Equatable {
     public var nextAction: String?
     /// How many times it was confirmed: Stripe cancels an intent past its confirmation limit.
     public var confirmations: Int64
+    /// `payment_method_options[card][request_three_d_secure]`, remembered from the create or an update.
+    public var requestThreeDSecure = ThreeDSecureRequest.automatic
     public var metadata: Metadata
     public var livemode: Bool
 
@@ -95,7 +97,7 @@ public struct PaymentIntent: Sendable, Equatable {
             ("payment_method_configuration_details", .null),
             ("payment_method_options", .object([("card", .object([
                 ("installments", .null), ("mandate_options", .null), ("network", .null),
-                ("request_three_d_secure", .string("automatic")),
+                ("request_three_d_secure", .string(requestThreeDSecure.rawValue)),
             ]))])),
             ("payment_method_types", .array([.string("card")])), ("processing", .null),
             ("receipt_email", .optional(receiptEmail)), ("review", .optional(reviewID)),

@@ -18,6 +18,8 @@ public struct SetupIntent: Sendable, Equatable {
     public var lastSetupError: String?
     public var nextAction: String?
     public var confirmations: Int64
+    /// `payment_method_options[card][request_three_d_secure]`, remembered from the create or an update.
+    public var requestThreeDSecure = ThreeDSecureRequest.automatic
     public var metadata: Metadata
     public var livemode: Bool
 
@@ -52,7 +54,7 @@ public struct SetupIntent: Sendable, Equatable {
             ("payment_method", paymentMethod ?? .optional(paymentMethodID)),
             ("payment_method_configuration_details", .null),
             ("payment_method_options", .object([("card", .object([
-                ("mandate_options", .null), ("network", .null), ("request_three_d_secure", .string("automatic")),
+                ("mandate_options", .null), ("network", .null), ("request_three_d_secure", .string(requestThreeDSecure.rawValue)),
             ]))])),
             ("payment_method_types", .array([.string("card")])), ("single_use_mandate", .null),
             ("status", .string(status.rawValue)), ("usage", .string(usage)),

@@ -27,5 +27,6 @@ public enum LedgerMigrations {
         Migration0022AccountAPIVersions.migration,
         Migration0023EventRenderings.migration,
         Migration0024DisputeAndReviewIntents.migration,
+        Migration0025RememberedCardOptions.migration,
     ]
 }

@@ -21,6 +21,7 @@ extension LedgerTransaction {
         intent.statementDescriptor = creation.statementDescriptor
         intent.statementDescriptorSuffix = creation.statementDescriptorSuffix
         intent.metadata = creation.metadata
+        intent.requestThreeDSecure = creation.requestThreeDSecure ?? .automatic
         var method: PaymentMethod?
         if let reference = creation.paymentMethod {
             method = try await usablePaymentMethod(reference, customerID: intent.customerID, param: "payment_method")
@@ -93,6 +94,7 @@ extension LedgerTransaction {
         if let text = update.statementDescriptor { intent.statementDescriptor = text.isEmpty ? nil : text }
         if let text = update.statementDescriptorSuffix { intent.statementDescriptorSuffix = text.isEmpty ? nil : text }
         if let metadata = update.metadata { intent.metadata = try metadata.applied(to: intent.metadata) }
+        if let request = update.requestThreeDSecure { intent.requestThreeDSecure = request }
         guard intent != found else { return intent }
         try await PaymentIntentRows.update(intent, from: found, on: connection)
         return intent
@@ -183,6 +185,7 @@ extension LedgerTransaction {
         if let usage = confirmation.setupFutureUsage { intent.setupFutureUsage = usage.isEmpty ? nil : usage }
         if let method = confirmation.captureMethod { intent.captureMethod = method }
         if let email = confirmation.receiptEmail { intent.receiptEmail = email.isEmpty ? nil : email }
+        if let request = confirmation.requestThreeDSecure { intent.requestThreeDSecure = request }
         intent.confirmations += 1
         guard intent.confirmations <= PaymentIntent.confirmationsMax else {
             throw Self.unexpectedState(found, param: nil,
@@ -200,7 +203,7 @@ extension LedgerTransaction {
         let card = ledger.processor.resolve(saved: method.savedCard)
         var authentication = AuthenticationContext(
             offSession: confirmation.offSession, setUpForOffSession: method.setUpForOffSession,
-            requested: confirmation.requestThreeDSecure)
+            requested: intent.requestThreeDSecure.asksForAuthentication)
         authentication.authenticated = mayHaveChallenges ? try await hasUnusedAuthentication(of: intent.id) : false
         let canChallenge = !confirmation.offSession && !confirmation.errorOnRequiresAction
         if card.threeDSecure.requiresAuthentication(authentication), !authentication.authenticated, canChallenge {

@@ -16,6 +16,7 @@ extension LedgerTransaction {
         intent.automaticPaymentMethodsAllowRedirects = creation.automaticAllowRedirects
         intent.description = creation.description
         intent.metadata = creation.metadata
+        intent.requestThreeDSecure = creation.requestThreeDSecure ?? .automatic
         if let reference = creation.paymentMethod {
             intent.paymentMethodID = try await usablePaymentMethod(reference, customerID: intent.customerID,
                                                                    param: "payment_method").id
@@ -57,6 +58,7 @@ extension LedgerTransaction {
         }
         if let text = update.description { intent.description = text.isEmpty ? nil : text }
         if let metadata = update.metadata { intent.metadata = try metadata.applied(to: intent.metadata) }
+        if let request = update.requestThreeDSecure { intent.requestThreeDSecure = request }
         guard intent != found else { return intent }
         try await SetupIntentRows.update(intent, from: found, on: connection)
         return intent
@@ -102,6 +104,7 @@ extension LedgerTransaction {
         if intent.automaticPaymentMethodsAllowRedirects == "always", confirmation.returnURL == nil {
             throw Self.returnURLRequired("SetupIntent", embedding: ("setup_intent", found.json()))
         }
+        if let request = confirmation.requestThreeDSecure { intent.requestThreeDSecure = request }
         intent.confirmations += 1
         guard intent.confirmations <= PaymentIntent.confirmationsMax else {
             throw Self.unexpectedState(found,
@@ -110,7 +113,7 @@ extension LedgerTransaction {
         try await abandonPendingAuthentication(of: intent.id)
         let card = ledger.processor.resolve(saved: method.savedCard)
         let authentication = AuthenticationContext(setUpForOffSession: method.setUpForOffSession,
-                                                   requested: confirmation.requestThreeDSecure)
+                                                   requested: intent.requestThreeDSecure.asksForAuthentication)
         if card.threeDSecure.requiresAuthentication(authentication) {
             intent.nextAction = try await openChallenge(
                 intentID: intent.id, returnURL: confirmation.returnURL, useStripeSDK: confirmation.useStripeSDK,

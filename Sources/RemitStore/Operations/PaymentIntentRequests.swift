@@ -17,6 +17,8 @@ public struct PaymentIntentCreation: Sendable {
     public var statementDescriptor: String?
     public var statementDescriptorSuffix: String?
     public var metadata = Metadata()
+    /// `payment_method_options[card][request_three_d_secure]`.
+    public var requestThreeDSecure: ThreeDSecureRequest?
     /// `confirm=true`: confirmed in the same request.
     public var confirmation: PaymentIntentConfirmation?
 
@@ -36,8 +38,8 @@ public struct PaymentIntentConfirmation: Sendable {
     public var captureMethod: PaymentIntent.CaptureMethod?
     public var receiptEmail: String?
     public var signals = FraudSignals()
-    /// `payment_method_options[card][request_three_d_secure]` is `any` or `challenge`.
-    public var requestThreeDSecure = false
+    /// `payment_method_options[card][request_three_d_secure]`: replaces the intent's when given.
+    public var requestThreeDSecure: ThreeDSecureRequest?
     /// `error_on_requires_action`: fail (402 `authentication_required`) rather than wait for a challenge.
     public var errorOnRequiresAction = false
     /// `use_stripe_sdk`: the client handles the challenge (a `use_stripe_sdk` next action, not a redirect).
@@ -61,6 +63,9 @@ public struct PaymentIntentUpdate: Sendable {
     public var statementDescriptor: String?
     public var statementDescriptorSuffix: String?
     public var metadata: MetadataUpdate?
+
+    /// `payment_method_options[card][request_three_d_secure]`.
+    public var requestThreeDSecure: ThreeDSecureRequest?
 
     public init() {}
 }

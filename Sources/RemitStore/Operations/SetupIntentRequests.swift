@@ -8,6 +8,8 @@ public struct SetupIntentCreation: Sendable {
     public var automaticAllowRedirects: String? = "always"
     public var description: String?
     public var metadata = Metadata()
+    /// `payment_method_options[card][request_three_d_secure]`.
+    public var requestThreeDSecure: ThreeDSecureRequest?
     /// `confirm=true`: confirmed in the same request.
     public var confirmation: SetupIntentConfirmation?
 
@@ -19,7 +21,8 @@ public struct SetupIntentConfirmation: Sendable {
     public var paymentMethod: String?
     public var returnURL: String?
     public var useStripeSDK = false
-    public var requestThreeDSecure = false
+    /// `payment_method_options[card][request_three_d_secure]`: replaces the intent's when given.
+    public var requestThreeDSecure: ThreeDSecureRequest?
     /// Where this server is reached, for the challenge page's absolute URL.
     public var authenticationBaseURL: String?
 
@@ -33,6 +36,8 @@ public struct SetupIntentUpdate: Sendable {
     public var paymentMethod: String?
     public var description: String?
     public var metadata: MetadataUpdate?
+    /// `payment_method_options[card][request_three_d_secure]`.
+    public var requestThreeDSecure: ThreeDSecureRequest?
 
     public init() {}
 }

@@ -10,13 +10,14 @@ enum PaymentIntentRows {
                 payment_method_id, capture_method, confirmation_method, setup_future_usage, automatic_allow_redirects,
                 description, receipt_email, statement_descriptor, statement_descriptor_suffix, amount_capturable,
                 amount_received, latest_charge_id, review_id, canceled_at, cancellation_reason, client_secret,
-                last_payment_error, confirmations, metadata, livemode)
+                last_payment_error, confirmations, metadata, livemode, request_three_d_secure)
             VALUES (\(p.id), \(p.accountID), \(p.created), \(p.amount), \(p.currency.code), \(p.status.rawValue),
                 \(p.customerID), \(p.paymentMethodID), \(p.captureMethod.rawValue), \(p.confirmationMethod.rawValue),
                 \(p.setupFutureUsage), \(p.automaticPaymentMethodsAllowRedirects), \(p.description), \(p.receiptEmail),
                 \(p.statementDescriptor), \(p.statementDescriptorSuffix), \(p.amountCapturable), \(p.amountReceived),
                 \(p.latestChargeID), \(p.reviewID), \(p.canceledAt), \(p.cancellationReason), \(p.clientSecret),
-                \(p.lastPaymentError), \(p.confirmations), \(p.metadata.storageText), \(p.livemode))
+                \(p.lastPaymentError), \(p.confirmations), \(p.metadata.storageText), \(p.livemode),
+                \(p.requestThreeDSecure.rawValue))
             """)
     }
 
@@ -40,7 +41,7 @@ enum PaymentIntentRows {
                 latest_charge_id = \(p.latestChargeID), review_id = \(p.reviewID), canceled_at = \(p.canceledAt),
                 cancellation_reason = \(p.cancellationReason), last_payment_error = \(p.lastPaymentError),
                 confirmations = \(p.confirmations), metadata = \(p.metadata.storageText),
-                next_action = \(p.nextAction)
+                next_action = \(p.nextAction), request_three_d_secure = \(p.requestThreeDSecure.rawValue)
             WHERE id = \(p.id) AND account_id = \(p.accountID) AND status = \(previous.status.rawValue)
                 AND confirmations = \(previous.confirmations)
             """)
@@ -80,6 +81,7 @@ extension PaymentIntent {
         cancellationReason = row.optionalString("cancellation_reason")
         lastPaymentError = row.optionalString("last_payment_error")
         confirmations = row.int("confirmations")
+        requestThreeDSecure = ThreeDSecureRequest(rawValue: row.string("request_three_d_secure")) ?? .automatic
         nextAction = row.optionalString("next_action")
         metadata = Metadata(storageText: row.string("metadata"))
     }

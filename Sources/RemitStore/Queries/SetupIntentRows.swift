@@ -8,11 +8,11 @@ enum SetupIntentRows {
         try await connection.execute("""
             INSERT INTO setup_intents (id, account_id, created, status, customer_id, payment_method_id, usage,
                 automatic_allow_redirects, description, cancellation_reason, client_secret, last_setup_error,
-                next_action, confirmations, metadata, livemode)
+                next_action, confirmations, metadata, livemode, request_three_d_secure)
             VALUES (\(s.id), \(s.accountID), \(s.created), \(s.status.rawValue), \(s.customerID), \(s.paymentMethodID),
                 \(s.usage), \(s.automaticPaymentMethodsAllowRedirects), \(s.description), \(s.cancellationReason),
                 \(s.clientSecret), \(s.lastSetupError), \(s.nextAction), \(s.confirmations), \(s.metadata.storageText),
-                \(s.livemode))
+                \(s.livemode), \(s.requestThreeDSecure.rawValue))
             """)
     }
 
@@ -26,7 +26,8 @@ enum SetupIntentRows {
             UPDATE setup_intents SET status = \(s.status.rawValue), customer_id = \(s.customerID),
                 payment_method_id = \(s.paymentMethodID), usage = \(s.usage), description = \(s.description),
                 cancellation_reason = \(s.cancellationReason), last_setup_error = \(s.lastSetupError),
-                next_action = \(s.nextAction), confirmations = \(s.confirmations), metadata = \(s.metadata.storageText)
+                next_action = \(s.nextAction), confirmations = \(s.confirmations), metadata = \(s.metadata.storageText),
+                request_three_d_secure = \(s.requestThreeDSecure.rawValue)
             WHERE id = \(s.id) AND account_id = \(s.accountID) AND status = \(previous.status.rawValue)
                 AND confirmations = \(previous.confirmations)
             """)
@@ -55,6 +56,7 @@ extension SetupIntent {
         lastSetupError = row.optionalString("last_setup_error")
         nextAction = row.optionalString("next_action")
         confirmations = row.int("confirmations")
+        requestThreeDSecure = ThreeDSecureRequest(rawValue: row.string("request_three_d_secure")) ?? .automatic
         metadata = Metadata(storageText: row.string("metadata"))
     }
 }
