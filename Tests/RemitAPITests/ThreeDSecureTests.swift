@@ -232,3 +232,29 @@ struct RememberedCardOptionsTests {
         }
     }
 }
+
+/// Behind a TLS-terminating proxy the challenge URL is the one the customer can open.
+struct ChallengeURLTests {
+    @Test(arguments: TestEngine.available)
+    func theChallengeURLFollowsTheProxysScheme(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            func url(_ headers: [String: String]) async throws -> String {
+                let intent = try await client.post("/v1/payment_intents", [
+                    ("amount", "4200"), ("currency", "usd"), ("payment_method", "pm_card_authenticationRequired"),
+                    ("confirm", "true"), ("return_url", ThreeDSecureTests.returnURL),
+                ] + ThreeDSecureTests.cardOnly, key: merchant.key, headers: headers)
+                let next = intent["next_action"] as? [String: Any]
+                return (next?["redirect_to_url"] as? [String: Any])?["url"] as? String ?? ""
+            }
+            #expect(try await url(["X-Forwarded-Proto": "https", "X-Forwarded-Host": "pay.example.com"])
+                .hasPrefix("https://pay.example.com/3ds/pi_"))
+            #expect(try await url(["Forwarded": "for=192.0.2.60;proto=https;host=\"shop.example.org\""])
+                .hasPrefix("https://shop.example.org/3ds/pi_"))
+            #expect(try await url(["X-Forwarded-Host": "bad host/<script>"]).hasPrefix("http://"),
+                    "a host that is not one is ignored")
+            #expect(!(try await url(["X-Forwarded-Host": "bad host/<script>"]).contains("<script>")))
+        }
+    }
+}

@@ -49,7 +49,7 @@ struct PaymentIntentsController {
         creation.metadata = try ChargesController.newMetadata(&reader)
         creation.requestThreeDSecure = try Self.paymentMethodOptions(&reader)
         var confirmation = try Self.confirmation(&reader)
-        confirmation.authenticationBaseURL = Self.baseURL(request)
+        confirmation.authenticationBaseURL = ClientBaseURL.of(request)
         if try reader.bool("confirm") == true {
             creation.confirmation = confirmation
         } else {
@@ -82,7 +82,7 @@ struct PaymentIntentsController {
         }
         confirmation.receiptEmail = try reader.string("receipt_email", maxLength: 800)
         confirmation.requestThreeDSecure = try Self.paymentMethodOptions(&reader)
-        confirmation.authenticationBaseURL = Self.baseURL(request)
+        confirmation.authenticationBaseURL = ClientBaseURL.of(request)
         let clientSecret = try reader.string("client_secret", maxLength: Self.lengthMax)
         let paths = try reader.array("expand")
         let caller = try context.requireCaller()
@@ -231,16 +231,6 @@ struct PaymentIntentsController {
         return try await VersionedRendering.paymentIntent(json, id: intent.id, version: version, ledger)
     }
 
-    static let hostLengthMax = 255
-
-    /// Where the client reached this server (its `Host`), for the absolute URL of a challenge page.
-    static func baseURL(_ request: Request) -> String {
-        let host = request.head.authority.flatMap { host in
-            host.count <= hostLengthMax && host.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]".contains($0) })
-                ? host : nil
-        } ?? "127.0.0.1"
-        return "http://\(host)"
-    }
 
     /// The confirmation parameters a create with `confirm=true` and a confirm share.
     static func confirmation(_ reader: inout FormReader) throws(StripeError) -> PaymentIntentConfirmation {

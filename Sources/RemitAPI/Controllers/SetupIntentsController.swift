@@ -175,7 +175,7 @@ struct SetupIntentsController {
         confirmation.useStripeSDK = try reader.bool("use_stripe_sdk") ?? false
         reader.accept("mandate_data")
         confirmation.requestThreeDSecure = try PaymentIntentsController.paymentMethodOptions(&reader)
-        confirmation.authenticationBaseURL = PaymentIntentsController.baseURL(request)
+        confirmation.authenticationBaseURL = ClientBaseURL.of(request)
         return confirmation
     }
 }
