@@ -351,3 +351,53 @@ struct PaymentIntentDisputeTests {
         }
     }
 }
+
+/// `payment_method_data`: the card comes with the confirmation, as Stripe.js sends it (research §1.3).
+struct PaymentMethodDataTests {
+    @Test(arguments: TestEngine.available)
+    func aConfirmationCarriesItsCard(engine: TestEngine) async throws {
+        let app = try await RemitTestApp.make(engine)
+        try await app.test { client in
+            let merchant = try await client.createMerchant(adminKey: app.adminKey)
+            let card = [("payment_method_data[type]", "card"), ("payment_method_data[card][number]", "4242424242424242"),
+                        ("payment_method_data[card][exp_month]", "12"), ("payment_method_data[card][exp_year]", "2031"),
+                        ("payment_method_data[billing_details][name]", "Ada")]
+            let paid = try await client.post("/v1/payment_intents", [
+                ("amount", "1500"), ("currency", "usd"), ("confirm", "true"), ("payment_method_types[]", "card"),
+            ] + card, key: merchant.key)
+            #expect(paid.status == 200 && paid["status"] as? String == "succeeded", "\(paid.body)")
+            let methodID = try #require(paid["payment_method"] as? String)
+            #expect(methodID.hasPrefix("pm_"))
+            let method = try await client.get("/v1/payment_methods/\(methodID)", key: merchant.key)
+            #expect((method["billing_details"] as? [String: Any])?["name"] as? String == "Ada")
+
+            let intent = try await client.post("/v1/payment_intents", [
+                ("amount", "1500"), ("currency", "usd"), ("payment_method_types[]", "card"),
+            ], key: merchant.key)
+            let keys = try await client.get("/v1/account/keys", key: merchant.key)
+            let publishable = ((keys["data"] as? [[String: Any]]) ?? [])
+                .first { $0["type"] as? String == "publishable" }?["redacted_value"] as? String ?? ""
+            let confirmed = try await client.post("/v1/payment_intents/\(intent.id)/confirm", [
+                ("client_secret", intent["client_secret"] as? String ?? ""), ("payment_method_data[type]", "card"),
+                ("payment_method_data[card][token]", "tok_mastercard"),
+            ], key: publishable)
+            #expect(confirmed["status"] as? String == "succeeded", "Stripe.js's confirmation: \(confirmed.body)")
+
+            let both = try await client.post("/v1/payment_intents", [
+                ("amount", "1500"), ("currency", "usd"), ("confirm", "true"), ("payment_method", "pm_card_visa"),
+                ("payment_method_types[]", "card"),
+            ] + card, key: merchant.key)
+            #expect(both.status == 400 && both.error["param"] as? String == "payment_method_data")
+            let unconfirmed = try await client.post("/v1/payment_intents", [
+                ("amount", "1500"), ("currency", "usd"), ("payment_method_types[]", "card"),
+            ] + card, key: merchant.key)
+            #expect(unconfirmed.status == 400, "payment_method_data belongs to a confirmation")
+            let bad = try await client.post("/v1/payment_intents", [
+                ("amount", "1500"), ("currency", "usd"), ("confirm", "true"), ("payment_method_types[]", "card"),
+                ("payment_method_data[type]", "card"), ("payment_method_data[card][number]", "4242424242424241"),
+                ("payment_method_data[card][exp_month]", "12"), ("payment_method_data[card][exp_year]", "2031"),
+            ], key: merchant.key)
+            #expect(bad.status == 402 && bad.error["code"] as? String == "incorrect_number", "\(bad.body)")
+        }
+    }
+}

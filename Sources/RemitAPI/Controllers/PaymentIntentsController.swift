@@ -51,6 +51,7 @@ struct PaymentIntentsController {
         var confirmation = try Self.confirmation(&reader)
         confirmation.authenticationBaseURL = ClientBaseURL.of(request)
         if try reader.bool("confirm") == true {
+            try Self.requireOneMethod(creation.paymentMethod, confirmation)
             creation.confirmation = confirmation
         } else {
             // `off_session`, `return_url`, `error_on_requires_action`, `use_stripe_sdk` and `mandate_data` belong to
@@ -68,7 +69,15 @@ struct PaymentIntentsController {
     }
 
     static let confirmationOnly = ["off_session", "return_url", "error_on_requires_action", "use_stripe_sdk",
-                                   "mandate_data", "mandate"]
+                                   "mandate_data", "mandate", "payment_method_data"]
+
+    /// A confirmation names its card one way.
+    static func requireOneMethod(_ paymentMethod: String?, _ confirmation: PaymentIntentConfirmation) throws(StripeError) {
+        if paymentMethod != nil, confirmation.paymentMethodData != nil {
+            throw StripeError.invalid("payment_method_data",
+                                      "You cannot provide both payment_method and payment_method_data. Pass one of them.")
+        }
+    }
 
     @Sendable func confirm(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
@@ -76,6 +85,7 @@ struct PaymentIntentsController {
         var reader = FormReader(form)
         var confirmation = try Self.confirmation(&reader)
         confirmation.paymentMethod = try reader.string("payment_method", maxLength: Self.idLengthMax).nonEmpty
+        try Self.requireOneMethod(confirmation.paymentMethod, confirmation)
         confirmation.setupFutureUsage = try reader.choice("setup_future_usage", PaymentIntent.setupFutureUsageChoices)
         if let method = try reader.choice("capture_method", Set(PaymentIntent.CaptureMethod.allCases.map(\.rawValue))) {
             confirmation.captureMethod = PaymentIntent.CaptureMethod(rawValue: method)
@@ -235,6 +245,10 @@ struct PaymentIntentsController {
     /// The confirmation parameters a create with `confirm=true` and a confirm share.
     static func confirmation(_ reader: inout FormReader) throws(StripeError) -> PaymentIntentConfirmation {
         var confirmation = PaymentIntentConfirmation()
+        if var data = try reader.hash("payment_method_data") {
+            confirmation.paymentMethodData = try PaymentMethodsController.creation(&data)
+            try data.finish()
+        }
         confirmation.returnURL = try reader.string("return_url", maxLength: 2_048).nonEmpty
         if let offSession = try reader.string("off_session", maxLength: 20) {
             guard ["true", "false", "one_off", "recurring"].contains(offSession) else {

@@ -27,11 +27,24 @@ struct PaymentMethodsController {
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let form = try await endpoint.bodyForm(request, context: context)
         var reader = FormReader(form)
+        let creation = try Self.creation(&reader)
+        _ = try reader.array("expand")
+        try reader.finish()
+        let paymentMethod = creation
+        return try await endpoint.write(request, context: context, form: form) { transaction in
+            StoredResponse(status: 200, body: try await transaction.createPaymentMethod(paymentMethod).json.rendered())
+        }
+    }
+
+    /// A card PaymentMethod's fields: `type`, `card[…]` (details or `token`), `billing_details`, `allow_redisplay`,
+    /// `metadata`. Also what an intent's `payment_method_data[…]` holds (`reader` then reads that hash).
+    static func creation(_ reader: inout FormReader) throws(StripeError) -> PaymentMethodCreation {
         let type = try reader.requiredString("type", maxLength: 50)
         guard Self.supportedTypes.contains(type) else {
-            throw StripeError.invalid("type", "Invalid type: must be one of \(Self.supportedTypes.sorted().joined(separator: ", ")).")
+            throw StripeError.invalid(reader.name("type"),
+                                      "Invalid type: must be one of \(Self.supportedTypes.sorted().joined(separator: ", ")).")
         }
-        guard var card = try reader.hash("card"), !card.form.isEmpty else { throw StripeError.missing("card") }
+        guard var card = try reader.hash("card"), !card.form.isEmpty else { throw StripeError.missing(reader.name("card")) }
         let instrument: PaymentInstrument
         if let token = try card.string("token", maxLength: 255) {
             instrument = .reference(token)
@@ -46,12 +59,7 @@ struct PaymentMethodsController {
         }
         creation.allowRedisplay = try reader.choice("allow_redisplay", PaymentMethod.redisplayChoices)
         creation.metadata = try ChargesController.newMetadata(&reader)
-        _ = try reader.array("expand")
-        try reader.finish()
-        let paymentMethod = creation
-        return try await endpoint.write(request, context: context, form: form) { transaction in
-            StoredResponse(status: 200, body: try await transaction.createPaymentMethod(paymentMethod).json.rendered())
-        }
+        return creation
     }
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -47,6 +47,13 @@ enum OpenAPIDocument {
         ("request_three_d_secure", .choice(["any", "automatic", "challenge"])),
     ]))])
 
+    static let paymentMethodData: Schema = .hash([
+        ("type", .choice(["card"])),
+        ("card", .hash([("number", .string), ("exp_month", .integer), ("exp_year", .integer), ("cvc", .string),
+                        ("token", .string)])),
+        ("billing_details", billingDetails),
+    ])
+
     static let operations: [Operation] = [
         Operation(method: "post", path: "/v1/accounts", summary: "Create a merchant account (platform key)",
                   body: [("type", .choice(["standard", "express", "custom"])), ("country", .string), ("email", .string),
@@ -119,8 +126,9 @@ enum OpenAPIDocument {
                   body: [("amount", .integer), ("currency", .string), ("customer", .string), ("payment_method", .string),
                          ("description", .string), ("metadata", .metadata)] + expand),
         Operation(method: "post", path: "/v1/payment_intents/{id}/confirm", summary: "Confirm a PaymentIntent",
-                  body: [("payment_method", .string), ("return_url", .string), ("off_session", .boolean),
-                         ("error_on_requires_action", .boolean), ("use_stripe_sdk", .boolean), ("client_secret", .string),
+                  body: [("payment_method", .string), ("payment_method_data", paymentMethodData), ("return_url", .string),
+                         ("off_session", .boolean), ("error_on_requires_action", .boolean), ("use_stripe_sdk", .boolean),
+                         ("client_secret", .string),
                          ("payment_method_options", cardOptions),
                          ("capture_method", .choice(["automatic", "automatic_async", "manual"]))] + expand),
         Operation(method: "post", path: "/v1/payment_intents/{id}/capture", summary: "Capture a PaymentIntent",

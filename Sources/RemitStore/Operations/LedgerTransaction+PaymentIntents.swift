@@ -174,6 +174,9 @@ extension LedgerTransaction {
         if let reference = confirmation.paymentMethod {
             known = try await usablePaymentMethod(reference, customerID: intent.customerID, param: "payment_method")
             intent.paymentMethodID = known?.id
+        } else if let data = confirmation.paymentMethodData {
+            known = try await createPaymentMethod(data, idPrefix: "pm", param: "payment_method_data[card]")
+            intent.paymentMethodID = known?.id
         }
         guard let methodID = intent.paymentMethodID else {
             throw Self.unexpectedState(found, param: nil,

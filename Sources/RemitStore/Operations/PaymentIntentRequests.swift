@@ -31,6 +31,8 @@ public struct PaymentIntentCreation: Sendable {
 /// `POST /v1/payment_intents/{id}/confirm`, or the confirmation parameters of a create with `confirm=true`.
 public struct PaymentIntentConfirmation: Sendable {
     public var paymentMethod: String?
+    /// `payment_method_data[…]`: a PaymentMethod made for this confirmation (as Stripe.js sends a card).
+    public var paymentMethodData: PaymentMethodCreation?
     public var returnURL: String?
     /// `off_session` (true, `one_off` or `recurring`): the customer is not there to authenticate.
     public var offSession = false
