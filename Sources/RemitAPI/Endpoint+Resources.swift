@@ -44,6 +44,24 @@ extension Endpoint {
         })
     }
 
+    /// A write on an intent the browser may reach (confirm, cancel): the caller is admitted (``ClientSecretAccess``),
+    /// and a client secret given is checked against the intent's before the write. Returns the expansions, and the
+    /// intent read for the check (nil without a client secret).
+    func admitToIntent<Object: Sendable>(
+        _ context: APIRequestContext, id: String, object: String, access: ClientSecretAccess, clientSecret: String?,
+        expand paths: [String]?, expandable: Set<String>,
+        find: @Sendable @escaping (LedgerReader, String) async throws -> (Object, clientSecret: String)?
+    ) async throws -> (Expansions, Object?) {
+        try access.admit(try context.requireCaller(), clientSecret: clientSecret, expand: paths)
+        let expand = try Expansions(paths, allowed: expandable)
+        guard clientSecret != nil else { return (expand, nil) }
+        guard let (found, secret) = try await read(context, { ledger in try await find(ledger, id) }) else {
+            throw StripeError.noSuch(object, id)
+        }
+        try access.check(clientSecret, against: secret)
+        return (expand, found)
+    }
+
     /// `GET /v1/<objects>`: Stripe's list parameters, the resource's own filters (`filters` reads them into the query),
     /// `expand` of `data.*` fields (`expandable` nil accepts it and expands nothing); every other parameter is a 400.
     /// One page, each row rendered by `render`.

@@ -95,18 +95,13 @@ struct PaymentIntentsController {
         confirmation.authenticationBaseURL = ClientBaseURL.of(request)
         let clientSecret = try reader.string("client_secret", maxLength: Self.lengthMax)
         let paths = try reader.array("expand")
-        let caller = try context.requireCaller()
-        try ClientSecretAccess.paymentIntent.admit(caller, clientSecret: clientSecret, expand: paths)
-        let expand = try Expansions(paths, allowed: Self.expandable)
         try reader.finish()
-        if clientSecret != nil {
-            let intent = try await endpoint.read(context) { ledger in try await ledger.paymentIntent(id) }
-            guard let intent else { throw StripeError.noSuch("payment_intent", id) }
-            try ClientSecretAccess.paymentIntent.check(clientSecret, against: intent.clientSecret)
-            if caller.isPublishable, intent.confirmationMethod == .manual {
-                throw StripeError(type: .invalidRequest, code: "payment_intent_unexpected_state",
-                    message: "This PaymentIntent has confirmation_method manual: confirm it with your secret key, from your server.")
-            }
+        let (expand, intent) = try await endpoint.admitToIntent(
+            context, id: id, object: "payment_intent", access: .paymentIntent, clientSecret: clientSecret,
+            expand: paths, expandable: Self.expandable, find: Self.findWithSecret)
+        if let intent, try context.requireCaller().isPublishable, intent.confirmationMethod == .manual {
+            throw StripeError(type: .invalidRequest, code: "payment_intent_unexpected_state",
+                message: "This PaymentIntent has confirmation_method manual: confirm it with your secret key, from your server.")
         }
         let parameters = confirmation
         return try await write(request, context, form, expand) { transaction in
@@ -183,11 +178,17 @@ struct PaymentIntentsController {
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
         let access = ClientSecretAccess.paymentIntent
         return try await endpoint.retrieveWithClientSecret(request, context, object: "payment_intent", access: access,
-                                                           expandable: Self.expandable) { ledger, id in
-            try await ledger.paymentIntent(id).map { ($0, $0.clientSecret) }
-        } render: { intent, expand, ledger in
+                                                           expandable: Self.expandable, find: Self.findWithSecret) {
+            intent, expand, ledger in
             try await Self.render(intent, expand, ledger, version: context.apiVersion)
         }
+    }
+
+    /// An intent with the client secret the browser must match.
+    @Sendable static func findWithSecret(_ ledger: LedgerReader, _ id: String) async throws
+        -> (PaymentIntent, clientSecret: String)?
+    {
+        try await ledger.paymentIntent(id).map { ($0, $0.clientSecret) }
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -102,26 +102,26 @@ struct SetupIntentsController {
 
     @Sendable func retrieve(_ request: Request, context: APIRequestContext) async throws -> Response {
         try await endpoint.retrieveWithClientSecret(request, context, object: "setup_intent", access: .setupIntent,
-                                                    expandable: Self.expandable) { ledger, id in
-            try await ledger.setupIntent(id).map { ($0, $0.clientSecret) }
-        } render: { intent, expand, ledger in
+                                                    expandable: Self.expandable, find: Self.findWithSecret) {
+            intent, expand, ledger in
             try await Self.render(intent, expand, ledger)
         }
+    }
+
+    /// An intent with the client secret the browser must match.
+    @Sendable static func findWithSecret(_ ledger: LedgerReader, _ id: String) async throws
+        -> (SetupIntent, clientSecret: String)?
+    {
+        try await ledger.setupIntent(id).map { ($0, $0.clientSecret) }
     }
 
     /// The browser's way in (a publishable key with the client secret), checked before the write; the expansions.
     private func admit(_ context: APIRequestContext, id: String, clientSecret: String?, expand paths: [String]?)
         async throws -> Expansions
     {
-        let caller = try context.requireCaller()
-        try ClientSecretAccess.setupIntent.admit(caller, clientSecret: clientSecret, expand: paths)
-        let expand = try Expansions(paths, allowed: Self.expandable)
-        if clientSecret != nil {
-            let intent = try await endpoint.read(context) { ledger in try await ledger.setupIntent(id) }
-            guard let intent else { throw StripeError.noSuch("setup_intent", id) }
-            try ClientSecretAccess.setupIntent.check(clientSecret, against: intent.clientSecret)
-        }
-        return expand
+        try await endpoint.admitToIntent(context, id: id, object: "setup_intent", access: .setupIntent,
+                                         clientSecret: clientSecret, expand: paths, expandable: Self.expandable,
+                                         find: Self.findWithSecret).0
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {

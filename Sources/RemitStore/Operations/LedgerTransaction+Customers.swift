@@ -60,7 +60,9 @@ extension LedgerTransaction {
     }
 
     public func updateCustomer(_ id: String, _ fields: CustomerFields) async throws -> Customer {
-        guard var customer = try await reader.customer(id) else { throw StripeError.noSuch("customer", id) }
+        // Under the row's lock, as the sources' default is changed elsewhere: a replaced default source is the one
+        // this update read.
+        var customer = try await lockedRow(.customers, id, Customer.init(row:))
         let attached = try await attachRequested(fields, to: customer)
         if let attached, attached.attachedNow {
             try await emit("payment_method.attached", attached.method.json, id: attached.method.id)

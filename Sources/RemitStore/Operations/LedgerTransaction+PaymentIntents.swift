@@ -197,7 +197,7 @@ extension LedgerTransaction {
         // Only a confirmation opens a challenge: an intent's first one has none to abandon or use.
         let mayHaveChallenges = found.confirmations > 0
         if mayHaveChallenges { try await abandonPendingAuthentication(of: intent.id) }
-        var method: PaymentMethod
+        let method: PaymentMethod
         if let known, known.id == methodID {
             method = known
         } else {
